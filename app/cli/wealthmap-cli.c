@@ -1,0 +1,390 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* wealthmap-cli: the core, headless. Every verb of the contract in DESIGN.md; errors go to
+ * stderr as "wealthmap-cli: FILE:LINE: what is wrong" with a non-zero exit status. */
+#include <gdal.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app/core/wealthmap-core.h"
+
+typedef int (*VerbFunc) (int argc, char **argv);
+
+static gboolean opt_quiet;
+
+static int
+fail (GError *error)
+{
+  g_printerr ("wealthmap-cli: %s\n", error->message);
+  g_error_free (error);
+  return 1;
+}
+
+static int usage_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+static int
+usage_error (const char *format, ...)
+{
+  va_list          args;
+  g_autofree char *msg = NULL;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("wealthmap-cli: %s\n", msg);
+  return 2;
+}
+
+static void
+progress_cb (double fraction, const char *message, gpointer user_data)
+{
+  if (opt_quiet || !isatty (fileno (stderr)))
+    return;
+  if (fraction >= 0)
+    g_printerr ("\r%3d%% %-60.60s", (int) (fraction * 100), message ? message : "");
+  if (fraction >= 1.0)
+    g_printerr ("\r%-70s\r", "");
+}
+
+static void
+print_report (WmImportReport *report)
+{
+  g_autofree char *line = wm_import_report_to_string (report);
+
+  g_print ("%s\n", line);
+  for (guint i = 0; i < report->messages->len; i++)
+    g_printerr ("wealthmap-cli: warning: %s\n", (char *) g_ptr_array_index (report->messages, i));
+  if (report->n_messages_dropped)
+    g_printerr ("wealthmap-cli: warning: ... and %u more\n", report->n_messages_dropped);
+}
+
+static gboolean
+parse (GOptionContext *context, int *argc, char ***argv, int n_positional, const char *usage)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      usage_error ("%s", error->message);
+      return FALSE;
+    }
+  if (*argc != n_positional + 1)
+    {
+      usage_error ("usage: wealthmap-cli %s", usage);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static WmProject *
+open_project (const char *path)
+{
+  GError    *error = NULL;
+  WmProject *project = wm_project_open (path, &error);
+
+  if (project == NULL)
+    fail (error);
+  return project;
+}
+
+/* ---- verbs ------------------------------------------------------------------------------ */
+
+static int
+verb_new (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new ("PROJECT");
+  g_autoptr (WmProject) project = NULL;
+  GError *error = NULL;
+
+  if (!parse (context, &argc, &argv, 1, "new PROJECT"))
+    return 2;
+  project = wm_project_create (argv[1], &error);
+  if (project == NULL)
+    return fail (error);
+  g_print ("created %s\n", argv[1]);
+  return 0;
+}
+
+static int
+import_spend (int argc, char **argv)
+{
+  g_autofree char *anchor = NULL, *kind = NULL, *postcode = NULL, *period = NULL;
+  g_auto (GStrv) maps = NULL;
+  gboolean     summary = FALSE;
+  GOptionEntry entries[] = {
+    { "anchor", 0, 0, G_OPTION_ARG_STRING, &anchor, "Anchor institution's name", "NAME" },
+    { "anchor-kind", 0, 0, G_OPTION_ARG_STRING, &kind,
+      "council, nhs, police, fire, university, college, housing or other", "KIND" },
+    { "anchor-postcode", 0, 0, G_OPTION_ARG_STRING, &postcode, "Anchor's postcode", "POSTCODE" },
+    { "map", 0, 0, G_OPTION_ARG_STRING_ARRAY, &maps, "Column for a field", "FIELD=HEADER" },
+    { "summary", 0, 0, G_OPTION_ARG_NONE, &summary, "A top-supplier list (supplier, total)", NULL },
+    { "period", 0, 0, G_OPTION_ARG_STRING, &period, "Period of a summary list", "FROM:TO" },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("PROJECT FILE");
+  g_autoptr (WmProject) project = NULL;
+  g_autoptr (WmImportReport) report = NULL;
+  g_auto (GStrv) period_parts = NULL;
+  WmSpendOptions options = { 0 };
+  GError        *error = NULL;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse (context, &argc, &argv, 2, "import spend PROJECT FILE --anchor NAME [...]"))
+    return 2;
+  if (anchor == NULL)
+    return usage_error ("%s: import spend needs --anchor NAME", argv[2]);
+  if (summary && period == NULL)
+    return usage_error ("%s: --summary needs --period FROM:TO", argv[2]);
+  if (period)
+    {
+      period_parts = g_strsplit (period, ":", 2);
+      if (g_strv_length (period_parts) != 2)
+        return usage_error ("--period %s: expected FROM:TO", period);
+    }
+  project = open_project (argv[1]);
+  if (project == NULL)
+    return 1;
+  options.anchor = anchor;
+  options.anchor_kind = kind;
+  options.anchor_postcode = postcode;
+  options.mapping = (const char *const *) maps;
+  options.summary = summary;
+  options.period_from = period_parts ? period_parts[0] : NULL;
+  options.period_to = period_parts ? period_parts[1] : NULL;
+  if (!wm_project_import_spend (project, argv[2], &options, progress_cb, NULL, NULL, &report,
+                                &error))
+    return fail (error);
+  print_report (report);
+  return 0;
+}
+
+typedef struct
+{
+  const char *name;
+  VerbFunc    func;
+  const char *help;
+} Verb;
+
+static const Verb import_verbs[] = {
+  { "spend", import_spend,
+    "PROJECT FILE --anchor NAME [--anchor-kind K] [--anchor-postcode P] "
+    "[--map FIELD=HEADER ...] [--summary --period FROM:TO]" },
+};
+
+static int
+verb_import (int argc, char **argv)
+{
+  if (argc < 2)
+    return usage_error ("usage: wealthmap-cli import (spend) PROJECT FILE ...");
+  for (guint i = 0; i < G_N_ELEMENTS (import_verbs); i++)
+    if (strcmp (argv[1], import_verbs[i].name) == 0)
+      return import_verbs[i].func (argc - 1, argv + 1);
+  return usage_error ("import %s: unknown kind of import", argv[1]);
+}
+
+static int
+verb_place (int argc, char **argv)
+{
+  g_autofree char *local = NULL, *region = NULL;
+  double           region_km = 0;
+  GOptionEntry     entries[] = {
+        { "local", 0, 0, G_OPTION_ARG_STRING, &local, "Local area: area codes", "CODE[,CODE...]" },
+        { "region", 0, 0, G_OPTION_ARG_STRING, &region, "Region: area codes", "CODE[,CODE...]" },
+        { "region-km", 0, 0, G_OPTION_ARG_DOUBLE, &region_km, "Region: within N km of the local area",
+          "N" },
+        { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("PROJECT");
+  g_autoptr (WmProject) project = NULL;
+  g_auto (GStrv) local_codes = NULL, region_codes = NULL;
+  GError *error = NULL;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse (context, &argc, &argv, 1,
+              "place PROJECT --local CODE[,CODE...] "
+              "(--region CODE[,CODE...] | --region-km N)"))
+    return 2;
+  if (local == NULL || (region == NULL && region_km <= 0) || (region && region_km > 0))
+    return usage_error ("place needs --local and exactly one of --region or --region-km");
+  project = open_project (argv[1]);
+  if (project == NULL)
+    return 1;
+  local_codes = g_strsplit (local, ",", -1);
+  region_codes = region ? g_strsplit (region, ",", -1) : NULL;
+  if (!wm_project_set_place (project, (const char *const *) local_codes,
+                             (const char *const *) region_codes, region_km, &error))
+    return fail (error);
+  g_print ("place set: local %s, region %s\n", local,
+           region ? region : g_strdup_printf ("within %g km", region_km));
+  return 0;
+}
+
+static char *
+pounds (gint64 pence)
+{
+  g_autofree char *raw = g_strdup_printf ("%.0f", ABS (pence) / 100.0);
+  GString         *s = g_string_new (pence < 0 ? "-£" : "£");
+  int              len = (int) strlen (raw);
+
+  for (int i = 0; i < len; i++)
+    {
+      g_string_append_c (s, raw[i]);
+      if ((len - i - 1) % 3 == 0 && i < len - 1)
+        g_string_append_c (s, ',');
+    }
+  return g_string_free (s, FALSE);
+}
+
+static char *
+percent (gint64 part, gint64 whole)
+{
+  if (whole == 0)
+    return g_strdup ("-");
+  return g_strdup_printf ("%.1f%%", 100.0 * (double) part / (double) whole);
+}
+
+static void
+print_share_row (const WmShareRow *r)
+{
+  gint64           located = r->local + r->regional + r->leaked;
+  g_autofree char *total = pounds (r->total);
+  g_autofree char *unlocated = pounds (r->unlocated);
+  g_autofree char *lp = percent (r->local, located);
+  g_autofree char *rp = percent (r->regional, located);
+  g_autofree char *xp = percent (r->leaked, located);
+  g_autofree char *up = percent (r->unlocated, r->total);
+  g_autofree char *pp = percent (r->public_bodies, r->total);
+
+  g_print ("%-36.36s %14s %7s %7s %7s   %14s %6s   %6s %7" G_GINT64_FORMAT "\n", r->label, total,
+           lp, rp, xp, unlocated, up, pp, r->lines);
+}
+
+static int
+verb_summary (int argc, char **argv)
+{
+  gboolean         json = FALSE;
+  g_autofree char *by_text = NULL;
+  GOptionEntry     entries[] = {
+        { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON (schema in docs/cli.md)", NULL },
+        { "by", 0, 0, G_OPTION_ARG_STRING, &by_text, "anchor, sector, kind, year or ward", "WHAT" },
+        { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("PROJECT");
+  g_autoptr (WmProject) project = NULL;
+  g_autoptr (WmSummary) summary = NULL;
+  WmSummaryBy by = WM_SUMMARY_BY_ANCHOR;
+  GError     *error = NULL;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse (context, &argc, &argv, 1,
+              "summary PROJECT [--json] [--by anchor|sector|kind|year|ward]"))
+    return 2;
+  if (by_text && !wm_summary_by_from_string (by_text, &by))
+    return usage_error ("--by %s: expected anchor, sector, kind, year or ward", by_text);
+  project = open_project (argv[1]);
+  if (project == NULL)
+    return 1;
+  summary = wm_project_summary (project, by, &error);
+  if (summary == NULL)
+    return fail (error);
+  if (json)
+    {
+      g_autofree char *text = wm_summary_to_json (summary);
+      g_print ("%s\n", text);
+      return 0;
+    }
+  if (!summary->place_set)
+    g_print ("No place set yet (wealthmap-cli place PROJECT --local ... --region ...): "
+             "local/regional/leaked shares need it.\n\n");
+  g_print ("%-36s %14s %7s %7s %7s   %14s %6s   %6s %7s\n", "", "total", "local", "region",
+           "leaked", "unlocated", "", "public", "lines");
+  g_print ("%-36s %14s %7s %7s %7s   %14s %6s   %6s %7s\n", "", "", "(shares of located £)", "", "",
+           "", "of £", "of £", "");
+  for (guint i = 0; i < summary->rows->len; i++)
+    print_share_row (g_ptr_array_index (summary->rows, i));
+  print_share_row (&summary->overall);
+  {
+    g_autofree char *unlocated = pounds (summary->overall.unlocated);
+    g_autofree char *up = percent (summary->overall.unlocated, summary->overall.total);
+    g_autofree char *pub = pounds (summary->overall.public_bodies);
+    g_autofree char *pp = percent (summary->overall.public_bodies, summary->overall.total);
+
+    g_print ("\nUnlocated: %s (%s of all spend) has no location: shares above are of the "
+             "located part only.\nPublic bodies: %s (%s of all spend) went to councils, "
+             "government, NHS and other public bodies.\n",
+             unlocated, up, pub, pp);
+  }
+  return 0;
+}
+
+static int
+verb_unmatched (int argc, char **argv)
+{
+  gboolean     json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("PROJECT");
+  g_autoptr (WmProject) project = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  GError *error = NULL;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse (context, &argc, &argv, 1, "unmatched PROJECT [--json]"))
+    return 2;
+  project = open_project (argv[1]);
+  if (project == NULL)
+    return 1;
+  rows = wm_project_unmatched (project, &error);
+  if (rows == NULL)
+    return fail (error);
+  if (json)
+    {
+      g_autofree char *text = wm_unmatched_to_json (rows);
+      g_print ("%s\n", text);
+      return 0;
+    }
+  for (guint i = 0; i < rows->len; i++)
+    {
+      WmUnmatchedRow  *r = g_ptr_array_index (rows, i);
+      g_autofree char *amount = pounds (r->amount);
+
+      g_print ("%14s %6" G_GINT64_FORMAT "  %-44.44s %-8s %s\n", amount, r->lines, r->name,
+               r->kind ? r->kind : "", r->why);
+    }
+  return 0;
+}
+
+static const Verb verbs[] = {
+  { "new", verb_new, "PROJECT" },
+  { "import", verb_import, "(spend|areas|deprivation|lookup|postcodes|suppliers) PROJECT FILE" },
+  { "place", verb_place, "PROJECT --local CODES (--region CODES | --region-km N)" },
+  { "summary", verb_summary, "PROJECT [--json] [--by anchor|sector|kind|year|ward]" },
+  { "unmatched", verb_unmatched, "PROJECT [--json]" },
+};
+
+static int
+usage (void)
+{
+  g_printerr ("usage:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
+    g_printerr ("  wealthmap-cli %s %s\n", verbs[i].name, verbs[i].help);
+  return 2;
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  GDALAllRegister ();
+  /* GDAL's own messages would duplicate ours on stderr; errors are reported via GError. */
+  CPLSetErrorHandler (CPLQuietErrorHandler);
+  if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
+    return usage ();
+  for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
+    if (strcmp (argv[1], verbs[i].name) == 0)
+      return verbs[i].func (argc - 1, argv + 1);
+  g_printerr ("wealthmap-cli: %s: unknown command\n", argv[1]);
+  return usage ();
+}

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The public API of libwealthmap-core, for the CLI, the app, tests and benchmarks. */
+#pragma once
+
+#include "wm-analysis.h"
+#include "wm-core-types.h"
+#include "wm-error.h"
+#include "wm-geocoder.h"
+#include "wm-import-spend.h"
+#include "wm-project.h"
+#include "wm-text.h"

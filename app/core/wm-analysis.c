@@ -1,0 +1,468 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Summaries of spend by place class, as SQL over spend -> names -> suppliers, and their JSON
+ * form (docs/cli.md). Amounts stay integer pence until the JSON writes pounds. */
+#include "wm-analysis.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "wm-error.h"
+#include "wm-project-private.h"
+
+static void
+share_row_clear (WmShareRow *row)
+{
+  g_free (row->key);
+  g_free (row->label);
+}
+
+static void
+share_row_free (WmShareRow *row)
+{
+  share_row_clear (row);
+  g_free (row);
+}
+
+static void
+ward_row_free (WmWardRow *row)
+{
+  g_free (row->code);
+  g_free (row->name);
+  g_free (row->role);
+  g_free (row);
+}
+
+void
+wm_summary_free (WmSummary *summary)
+{
+  if (summary == NULL)
+    return;
+  share_row_clear (&summary->overall);
+  g_ptr_array_unref (summary->rows);
+  g_ptr_array_unref (summary->wards);
+  g_free (summary->place_local);
+  g_free (summary->place_region);
+  g_free (summary);
+}
+
+gboolean
+wm_summary_by_from_string (const char *text, WmSummaryBy *by)
+{
+  static const char *const names[] = { "anchor", "sector", "kind", "year", "ward" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_strcmp0 (text, names[i]) == 0)
+      {
+        *by = (WmSummaryBy) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* The grouping expression of each "by". Sector is the category as published (else the
+ * service area) until sectors are mapped. */
+static const char *
+group_expr (WmSummaryBy by)
+{
+  switch (by)
+    {
+    case WM_SUMMARY_BY_SECTOR:
+      return "coalesce(s.category, s.service, '(none)')";
+    case WM_SUMMARY_BY_KIND:
+      return "CASE WHEN s.redacted THEN '(redacted)' ELSE coalesce(p.kind, 'unknown') END";
+    case WM_SUMMARY_BY_YEAR:
+      return "CASE WHEN s.fyear IS NULL THEN '(no date)' ELSE s.fyear || '/' ||"
+             " substr(s.fyear + 1, 3, 2) END";
+    case WM_SUMMARY_BY_WARD:
+      return "coalesce(p.ward_code, '(outside the imported wards)')";
+    case WM_SUMMARY_BY_ANCHOR:
+    default:
+      return "a.name";
+    }
+}
+
+#define SHARE_COLUMNS                                                                              \
+  " sum(s.amount_pence),"                                                                          \
+  " sum(CASE WHEN p.place = 'local' THEN s.amount_pence ELSE 0 END),"                              \
+  " sum(CASE WHEN p.place = 'regional' THEN s.amount_pence ELSE 0 END),"                           \
+  " sum(CASE WHEN p.place = 'leaked' THEN s.amount_pence ELSE 0 END),"                             \
+  " sum(CASE WHEN p.place IS NULL THEN s.amount_pence ELSE 0 END),"                                \
+  " sum(CASE WHEN p.place = 'unset' THEN s.amount_pence ELSE 0 END),"                              \
+  " sum(CASE WHEN s.redacted THEN s.amount_pence ELSE 0 END),"                                     \
+  " sum(CASE WHEN p.kind = 'public' AND NOT s.redacted THEN s.amount_pence ELSE 0 END),"           \
+  " count(*), count(DISTINCT p.fid)"
+
+#define SHARE_FROM                                                                                 \
+  " FROM spend s JOIN anchors a ON a.fid = s.anchor_id"                                            \
+  " LEFT JOIN names n ON n.id = s.name_id AND NOT s.redacted"                                      \
+  " LEFT JOIN suppliers p ON p.fid = n.supplier_id"
+
+static void
+read_shares (sqlite3_stmt *stmt, int first, WmShareRow *row)
+{
+  gint64 *fields[]
+      = { &row->total,        &row->local,    &row->regional,      &row->leaked, &row->unlocated,
+          &row->unclassified, &row->redacted, &row->public_bodies, &row->lines,  &row->suppliers };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    *fields[i] = sqlite3_column_int64 (stmt, first + (int) i);
+}
+
+static gboolean
+load_wards (sqlite3 *db, WmSummary *summary, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gint64 n_lsoas
+      = _wm_db_query_int (db, "SELECT max(rank) FROM deprivation WHERE domain = 'imd'", 0);
+  const char *sql
+      = "WITH dep AS (SELECT l.ward_code AS code,"
+        "   sum(d.rank * coalesce(pop.total, 1)) * 1.0 / sum(coalesce(pop.total, 1)) AS mean_rank,"
+        "   sum(CASE WHEN d.decile = 1 THEN coalesce(pop.total, 1) ELSE 0 END) * 1.0"
+        "     / sum(coalesce(pop.total, 1)) AS d1,"
+        "   sum(CASE WHEN d.decile <= 2 THEN coalesce(pop.total, 1) ELSE 0 END) * 1.0"
+        "     / sum(coalesce(pop.total, 1)) AS d12,"
+        "   sum(pop.total) AS population"
+        "  FROM lookup l JOIN deprivation d ON d.lsoa_code = l.lsoa_code AND d.domain = 'imd'"
+        "  LEFT JOIN population pop ON pop.lsoa_code = l.lsoa_code GROUP BY l.ward_code),"
+        " recv AS (SELECT p.ward_code AS code, sum(s.amount_pence) AS received,"
+        "   count(DISTINCT p.fid) AS suppliers FROM spend s JOIN names n ON n.id = s.name_id"
+        "   AND NOT s.redacted JOIN suppliers p ON p.fid = n.supplier_id"
+        "   WHERE p.ward_code IS NOT NULL GROUP BY p.ward_code)"
+        " SELECT w.code, w.name, pa.role, coalesce(r.received, 0), coalesce(r.suppliers, 0),"
+        "   dep.mean_rank, dep.d1, dep.d12, dep.population"
+        " FROM areas w LEFT JOIN place_areas pa ON pa.level = 'ward' AND pa.code = w.code"
+        " LEFT JOIN recv r ON r.code = w.code LEFT JOIN dep ON dep.code = w.code"
+        " WHERE w.level = 'ward' AND (pa.role IS NOT NULL OR NOT EXISTS"
+        "   (SELECT 1 FROM place_areas WHERE level = 'ward') OR r.received IS NOT NULL)"
+        " ORDER BY pa.role = 'local' DESC, pa.role = 'region' DESC, 4 DESC, w.code";
+
+  stmt = _wm_db_prepare (db, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      WmWardRow *w = g_new0 (WmWardRow, 1);
+
+      w->code = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      w->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      w->role = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      w->received = sqlite3_column_int64 (stmt, 3);
+      w->suppliers = sqlite3_column_int64 (stmt, 4);
+      if (sqlite3_column_type (stmt, 5) != SQLITE_NULL && n_lsoas > 0)
+        {
+          w->imd_mean_rank = sqlite3_column_double (stmt, 5);
+          /* National deciles of the mean rank: decile 1 = the most deprived tenth. */
+          w->imd_decile = CLAMP ((int) ((w->imd_mean_rank - 1) * 10 / n_lsoas) + 1, 1, 10);
+          w->share_decile_1 = sqlite3_column_double (stmt, 6);
+          w->share_decile_12 = sqlite3_column_double (stmt, 7);
+          w->population = sqlite3_column_int64 (stmt, 8);
+        }
+      g_ptr_array_add (summary->wards, w);
+    }
+  return TRUE;
+}
+
+WmSummary *
+wm_project_summary (WmProject *self, WmSummaryBy by, GError **error)
+{
+  sqlite3 *db;
+  g_autoptr (WmSummary) summary = NULL;
+  g_autoptr (sqlite3_stmt) overall = NULL;
+  g_autoptr (sqlite3_stmt) groups = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *km = NULL;
+
+  g_return_val_if_fail (WM_IS_PROJECT (self), NULL);
+  db = _wm_project_get_db (self);
+  summary = g_new0 (WmSummary, 1);
+  summary->by = by;
+  summary->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) share_row_free);
+  summary->wards = g_ptr_array_new_with_free_func ((GDestroyNotify) ward_row_free);
+  summary->place_set = _wm_db_query_int (db,
+                                         "SELECT count(*) FROM place_areas WHERE role ="
+                                         " 'local'",
+                                         0)
+                       > 0;
+  summary->place_local = wm_project_get_setting (self, "place_local");
+  summary->place_region = wm_project_get_setting (self, "place_region");
+  km = wm_project_get_setting (self, "region_km");
+  summary->region_km = km ? g_ascii_strtod (km, NULL) : 0;
+
+  overall = _wm_db_prepare (db, "SELECT" SHARE_COLUMNS SHARE_FROM, error);
+  if (overall == NULL)
+    return NULL;
+  if (sqlite3_step (overall) == SQLITE_ROW)
+    read_shares (overall, 0, &summary->overall);
+  summary->overall.key = g_strdup ("overall");
+  summary->overall.label = g_strdup ("All anchors");
+
+  sql = g_strdup_printf ("SELECT %s AS k," SHARE_COLUMNS SHARE_FROM " GROUP BY k ORDER BY %s",
+                         group_expr (by), by == WM_SUMMARY_BY_YEAR ? "k" : "2 DESC, k");
+  groups = _wm_db_prepare (db, sql, error);
+  if (groups == NULL)
+    return NULL;
+  while (sqlite3_step (groups) == SQLITE_ROW)
+    {
+      WmShareRow *row = g_new0 (WmShareRow, 1);
+
+      row->key = g_strdup ((const char *) sqlite3_column_text (groups, 0));
+      row->label = g_strdup (row->key);
+      read_shares (groups, 1, row);
+      g_ptr_array_add (summary->rows, row);
+    }
+  if (by == WM_SUMMARY_BY_WARD)
+    {
+      g_autoptr (sqlite3_stmt) names = _wm_db_prepare (db,
+                                                       "SELECT name FROM areas WHERE level ="
+                                                       " 'ward' AND code = ?",
+                                                       error);
+      if (names == NULL)
+        return NULL;
+      for (guint i = 0; i < summary->rows->len; i++)
+        {
+          WmShareRow *row = g_ptr_array_index (summary->rows, i);
+
+          sqlite3_bind_text (names, 1, row->key, -1, SQLITE_STATIC);
+          if (sqlite3_step (names) == SQLITE_ROW)
+            {
+              g_free (row->label);
+              row->label = g_strdup ((const char *) sqlite3_column_text (names, 0));
+            }
+          sqlite3_reset (names);
+        }
+    }
+  if (!load_wards (db, summary, error))
+    return NULL;
+  return g_steal_pointer (&summary);
+}
+
+/* ---- JSON ------------------------------------------------------------------------------- */
+
+static void
+add_pounds (JsonBuilder *b, const char *name, gint64 pence)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_double_value (b, pence / 100.0);
+}
+
+static void
+add_share (JsonBuilder *b, const char *name, gint64 part, gint64 located)
+{
+  json_builder_set_member_name (b, name);
+  if (located != 0)
+    json_builder_add_double_value (b, (double) part / (double) located);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+build_share_row (JsonBuilder *b, const WmShareRow *row, const char *key_name)
+{
+  gint64 located = row->local + row->regional + row->leaked;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, key_name);
+  json_builder_add_string_value (b, row->key);
+  if (g_strcmp0 (row->key, row->label) != 0)
+    {
+      json_builder_set_member_name (b, "label");
+      json_builder_add_string_value (b, row->label);
+    }
+  add_pounds (b, "total", row->total);
+  add_pounds (b, "local", row->local);
+  add_pounds (b, "regional", row->regional);
+  add_pounds (b, "leaked", row->leaked);
+  add_pounds (b, "unlocated", row->unlocated);
+  add_pounds (b, "unclassified", row->unclassified);
+  add_pounds (b, "redacted", row->redacted);
+  add_pounds (b, "public_bodies", row->public_bodies);
+  add_pounds (b, "located", located);
+  add_share (b, "local_share", row->local, located);
+  add_share (b, "regional_share", row->regional, located);
+  add_share (b, "leaked_share", row->leaked, located);
+  add_share (b, "unlocated_share_of_total", row->unlocated, row->total);
+  add_share (b, "public_share_of_total", row->public_bodies, row->total);
+  json_builder_set_member_name (b, "lines");
+  json_builder_add_int_value (b, row->lines);
+  json_builder_set_member_name (b, "suppliers");
+  json_builder_add_int_value (b, row->suppliers);
+  json_builder_end_object (b);
+}
+
+static const char *
+by_name (WmSummaryBy by)
+{
+  static const char *const names[] = { "anchor", "sector", "kind", "year", "ward" };
+  return names[by];
+}
+
+char *
+wm_summary_to_json (const WmSummary *summary)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
+  const char *list = summary->by == WM_SUMMARY_BY_ANCHOR ? "anchors" : "groups";
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "place");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "local");
+  json_builder_add_string_value (b, summary->place_local);
+  json_builder_set_member_name (b, "region");
+  json_builder_add_string_value (b, summary->place_region);
+  json_builder_set_member_name (b, "region_km");
+  json_builder_add_double_value (b, summary->region_km);
+  json_builder_set_member_name (b, "set");
+  json_builder_add_boolean_value (b, summary->place_set);
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "overall");
+  build_share_row (b, &summary->overall, "name");
+  json_builder_set_member_name (b, "by");
+  json_builder_add_string_value (b, by_name (summary->by));
+  json_builder_set_member_name (b, list);
+  json_builder_begin_array (b);
+  for (guint i = 0; i < summary->rows->len; i++)
+    build_share_row (b, g_ptr_array_index (summary->rows, i),
+                     summary->by == WM_SUMMARY_BY_ANCHOR ? "name" : "key");
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "wards");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < summary->wards->len; i++)
+    {
+      WmWardRow *w = g_ptr_array_index (summary->wards, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "code");
+      json_builder_add_string_value (b, w->code);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, w->name);
+      json_builder_set_member_name (b, "role");
+      json_builder_add_string_value (b, w->role);
+      add_pounds (b, "received", w->received);
+      json_builder_set_member_name (b, "suppliers");
+      json_builder_add_int_value (b, w->suppliers);
+      json_builder_set_member_name (b, "imd_decile");
+      if (w->imd_decile)
+        json_builder_add_int_value (b, w->imd_decile);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "imd_mean_rank");
+      if (w->imd_decile)
+        json_builder_add_double_value (b, w->imd_mean_rank);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "share_decile_1");
+      if (w->imd_decile)
+        json_builder_add_double_value (b, w->share_decile_1);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "share_decile_1_2");
+      if (w->imd_decile)
+        json_builder_add_double_value (b, w->share_decile_12);
+      else
+        json_builder_add_null_value (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  return json_generator_to_data (gen, NULL);
+}
+
+/* ---- unmatched -------------------------------------------------------------------------- */
+
+void
+wm_unmatched_row_free (WmUnmatchedRow *row)
+{
+  g_free (row->name);
+  g_free (row->kind);
+  g_free (row->postcode);
+  g_free (row->why);
+  g_free (row->anchors);
+  g_free (row);
+}
+
+GPtrArray *
+wm_project_unmatched (WmProject *self, GError **error)
+{
+  sqlite3 *db;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (GPtrArray) rows
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) wm_unmatched_row_free);
+
+  g_return_val_if_fail (WM_IS_PROJECT (self), NULL);
+  db = _wm_project_get_db (self);
+  stmt = _wm_db_prepare (
+      db,
+      "SELECT p.name, p.kind, coalesce(p.trading_postcode, p.postcode),"
+      "  CASE WHEN coalesce(p.trading_postcode, p.postcode) IS NULL THEN"
+      "    CASE WHEN p.source = 'spend' THEN 'not in any supplier directory' ELSE"
+      "    'no postcode or coordinates in the directory' END"
+      "  ELSE 'postcode not in the postcode table' END,"
+      "  sum(s.amount_pence), count(*), group_concat(DISTINCT a.name)"
+      " FROM spend s JOIN names n ON n.id = s.name_id AND NOT s.redacted"
+      " JOIN suppliers p ON p.fid = n.supplier_id JOIN anchors a ON a.fid = s.anchor_id"
+      " WHERE p.geom IS NULL GROUP BY p.fid"
+      " UNION ALL SELECT '(redacted or blank)', NULL, NULL, 'redacted by the publisher',"
+      "  sum(s.amount_pence), count(*), group_concat(DISTINCT a.name)"
+      " FROM spend s JOIN anchors a ON a.fid = s.anchor_id WHERE s.redacted HAVING count(*) > 0"
+      " ORDER BY 5 DESC",
+      error);
+  if (stmt == NULL)
+    return NULL;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      WmUnmatchedRow *row = g_new0 (WmUnmatchedRow, 1);
+
+      row->name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      row->kind = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      row->postcode = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      row->why = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      row->amount = sqlite3_column_int64 (stmt, 4);
+      row->lines = sqlite3_column_int64 (stmt, 5);
+      row->anchors = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+      g_ptr_array_add (rows, row);
+    }
+  return g_steal_pointer (&rows);
+}
+
+char *
+wm_unmatched_to_json (GPtrArray *rows)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_array (b);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      WmUnmatchedRow *r = g_ptr_array_index (rows, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, r->name);
+      json_builder_set_member_name (b, "kind");
+      json_builder_add_string_value (b, r->kind);
+      json_builder_set_member_name (b, "postcode");
+      json_builder_add_string_value (b, r->postcode);
+      json_builder_set_member_name (b, "why");
+      json_builder_add_string_value (b, r->why);
+      add_pounds (b, "amount", r->amount);
+      json_builder_set_member_name (b, "lines");
+      json_builder_add_int_value (b, r->lines);
+      json_builder_set_member_name (b, "anchors");
+      json_builder_add_string_value (b, r->anchors);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  return json_generator_to_data (gen, NULL);
+}

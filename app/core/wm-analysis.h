@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The shares: where each anchor's money went (local / regional / leaked / unlocated), by
+ * anchor, sector, supplier kind, year or ward, and the ward table. Definitions in DESIGN.md:
+ * shares are of located spend; unlocated (including redacted) is always reported beside. */
+#pragma once
+
+#include "wm-project.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  WM_SUMMARY_BY_ANCHOR,
+  WM_SUMMARY_BY_SECTOR,
+  WM_SUMMARY_BY_KIND,
+  WM_SUMMARY_BY_YEAR,
+  WM_SUMMARY_BY_WARD,
+} WmSummaryBy;
+
+typedef struct
+{
+  char  *key;   /* anchor name, sector, kind, "2023/24", ward code */
+  char  *label; /* what to show (ward name for wards, else the key) */
+  gint64 total; /* pence, net of credits */
+  gint64 local;
+  gint64 regional;
+  gint64 leaked;
+  gint64 unlocated;     /* no location: unplaced suppliers and redacted lines */
+  gint64 unclassified;  /* located, but no place (local area) is set */
+  gint64 redacted;      /* part of unlocated */
+  gint64 public_bodies; /* paid to suppliers of kind "public", wherever they are */
+  gint64 lines;
+  gint64 suppliers;
+} WmShareRow;
+
+typedef struct
+{
+  char  *code;
+  char  *name;
+  char  *role;     /* local, region or NULL */
+  gint64 received; /* pence paid to suppliers located in the ward */
+  gint64 suppliers;
+  int    imd_decile; /* decile of the population-weighted mean IMD rank, 0 if unknown */
+  double imd_mean_rank;
+  double share_decile_1;  /* share of residents in LSOAs of national IMD decile 1 */
+  double share_decile_12; /* ... deciles 1 and 2 */
+  gint64 population;
+} WmWardRow;
+
+typedef struct
+{
+  WmSummaryBy by;
+  WmShareRow  overall;
+  GPtrArray  *rows;  /* WmShareRow*, largest total first (years in order) */
+  GPtrArray  *wards; /* WmWardRow*, local then region wards, by received */
+  gboolean    place_set;
+  char       *place_local;
+  char       *place_region;
+  double      region_km;
+} WmSummary;
+
+WmSummary *wm_project_summary (WmProject *self, WmSummaryBy by, GError **error);
+void       wm_summary_free (WmSummary *summary);
+char      *wm_summary_to_json (const WmSummary *summary);
+gboolean   wm_summary_by_from_string (const char *text, WmSummaryBy *by);
+
+typedef struct
+{
+  char  *name;
+  char  *kind;
+  char  *postcode; /* registered or trading postcode if any */
+  char  *why;      /* "no postcode", "postcode not in the postcode table", ... */
+  gint64 amount;   /* pence */
+  gint64 lines;
+  char  *anchors; /* comma-separated anchor names */
+} WmUnmatchedRow;
+
+/* Unlocated suppliers, by amount; redacted lines are one row named "(redacted)". */
+GPtrArray *wm_project_unmatched (WmProject *self, GError **error);
+void       wm_unmatched_row_free (WmUnmatchedRow *row);
+char      *wm_unmatched_to_json (GPtrArray *rows);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WmSummary, wm_summary_free)
+
+G_END_DECLS

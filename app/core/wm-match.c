@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Payee names -> suppliers. The cascade, in order: a directory supplier's own normalised
+ * name, one of its known aliases, the company number on the spend line, the name without
+ * company suffixes; a name that leads to several directory suppliers is never auto-picked.
+ * Whatever is left gets a supplier made from the spend, with its kind guessed from the name. */
+#include "wm-match.h"
+
+#include "wm-error.h"
+#include "wm-geocoder.h"
+#include "wm-project-private.h"
+#include "wm-text.h"
+
+struct _WmNameTable
+{
+  sqlite3      *db;
+  GHashTable   *ids; /* norm -> gint64 id (as pointer-sized int) */
+  sqlite3_stmt *insert;
+};
+
+WmNameTable *
+wm_name_table_new (sqlite3 *db, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  WmNameTable *table;
+
+  stmt = _wm_db_prepare (db, "SELECT id, norm FROM names", error);
+  if (stmt == NULL)
+    return NULL;
+  table = g_new0 (WmNameTable, 1);
+  table->db = db;
+  table->ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_hash_table_insert (table->ids, g_strdup ((const char *) sqlite3_column_text (stmt, 1)),
+                         GSIZE_TO_POINTER ((gsize) sqlite3_column_int64 (stmt, 0)));
+  table->insert = _wm_db_prepare (db, "INSERT INTO names (norm, display) VALUES (?, ?)", error);
+  if (table->insert == NULL)
+    {
+      wm_name_table_free (table);
+      return NULL;
+    }
+  return table;
+}
+
+void
+wm_name_table_free (WmNameTable *table)
+{
+  if (table == NULL)
+    return;
+  g_hash_table_unref (table->ids);
+  sqlite3_finalize (table->insert);
+  g_free (table);
+}
+
+gint64
+wm_name_table_lookup (WmNameTable *table, const char *raw, GError **error)
+{
+  g_autofree char *norm = wm_normalize_name (raw);
+  gpointer         value;
+  gint64           id;
+
+  if (g_hash_table_lookup_extended (table->ids, norm, NULL, &value))
+    return (gint64) GPOINTER_TO_SIZE (value);
+  sqlite3_bind_text (table->insert, 1, norm, -1, SQLITE_STATIC);
+  sqlite3_bind_text (table->insert, 2, raw, -1, SQLITE_STATIC);
+  if (!_wm_db_step_done (table->insert, error))
+    return 0;
+  id = sqlite3_last_insert_rowid (table->db);
+  g_hash_table_insert (table->ids, g_steal_pointer (&norm), GSIZE_TO_POINTER ((gsize) id));
+  return id;
+}
+
+/* ---- relink ----------------------------------------------------------------------------- */
+
+typedef struct
+{
+  sqlite3_stmt *by_key;    /* directory suppliers with this key and way */
+  sqlite3_stmt *by_number; /* directory suppliers with a company number on this name's lines */
+  sqlite3_stmt *set;
+  sqlite3_stmt *make;
+  sqlite3_stmt *current; /* the spend-made supplier a name already has */
+} Relink;
+
+/* Returns the one supplier behind @key, 0 if none, -1 if several. */
+static gint64
+unique_supplier (sqlite3_stmt *stmt)
+{
+  gint64 found = 0;
+
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      if (found == 0)
+        found = id;
+      else if (found != id)
+        {
+          found = -1;
+          break;
+        }
+    }
+  sqlite3_reset (stmt);
+  return found;
+}
+
+static gint64
+find_by_key (Relink *r, const char *key, const char *how)
+{
+  sqlite3_bind_text (r->by_key, 1, key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (r->by_key, 2, how, -1, SQLITE_STATIC);
+  return unique_supplier (r->by_key);
+}
+
+static gboolean
+resolve_names (sqlite3 *db, Relink *r, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (sqlite3_stmt) todo = NULL;
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GPtrArray) norms = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) displays = g_ptr_array_new_with_free_func (g_free);
+
+  /* Names not yet tied to a directory supplier (new, spend-made or ambiguous) are tried again:
+   * a directory imported later may place them. */
+  todo = _wm_db_prepare (db,
+                         "SELECT id, norm, display FROM names WHERE supplier_id IS NULL OR method"
+                         " IN ('spend', 'ambiguous')",
+                         error);
+  if (todo == NULL)
+    return FALSE;
+  while (sqlite3_step (todo) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (todo, 0);
+      g_array_append_val (ids, id);
+      g_ptr_array_add (norms, g_strdup ((const char *) sqlite3_column_text (todo, 1)));
+      g_ptr_array_add (displays, g_strdup ((const char *) sqlite3_column_text (todo, 2)));
+    }
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64      id = g_array_index (ids, gint64, i);
+      const char *norm = g_ptr_array_index (norms, i);
+      const char *method = NULL;
+      gint64      supplier = 0;
+      gboolean    ambiguous = FALSE;
+
+      if ((i & 1023) == 0 && _wm_check_cancelled (cancellable, "matching", error))
+        return FALSE;
+
+      supplier = find_by_key (r, norm, "name");
+      method = "name";
+      if (supplier == 0)
+        {
+          supplier = find_by_key (r, norm, "alias");
+          method = "alias";
+        }
+      if (supplier == 0)
+        {
+          sqlite3_bind_int64 (r->by_number, 1, id);
+          supplier = unique_supplier (r->by_number);
+          method = "company_number";
+        }
+      if (supplier == 0)
+        {
+          g_autofree char *bare = wm_normalize_name_nosuffix (norm);
+          supplier = find_by_key (r, bare, "nosuffix");
+          method = "name_nosuffix";
+        }
+      if (supplier < 0)
+        {
+          ambiguous = TRUE;
+          supplier = 0;
+        }
+
+      if (supplier == 0)
+        {
+          /* Keep an existing spend-made supplier; else make one. */
+          gint64 existing;
+
+          sqlite3_bind_int64 (r->current, 1, id);
+          existing = unique_supplier (r->current);
+          if (existing > 0)
+            {
+              supplier = existing;
+            }
+          else
+            {
+              const char    *display = g_ptr_array_index (displays, i);
+              WmSupplierKind kind = wm_infer_kind (display);
+
+              sqlite3_bind_text (r->make, 1, display, -1, SQLITE_STATIC);
+              sqlite3_bind_text (r->make, 2, wm_kind_to_string (kind), -1, SQLITE_STATIC);
+              if (!_wm_db_step_done (r->make, error))
+                return FALSE;
+              supplier = sqlite3_last_insert_rowid (db);
+            }
+          method = ambiguous ? "ambiguous" : "spend";
+        }
+
+      sqlite3_bind_int64 (r->set, 1, supplier);
+      sqlite3_bind_text (r->set, 2, method, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (r->set, 3, id);
+      if (!_wm_db_step_done (r->set, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_wm_project_relink (WmProject *self, GCancellable *cancellable, GError **error)
+{
+  sqlite3 *db = _wm_project_get_db (self);
+  Relink   r = { 0 };
+  gboolean ok = FALSE;
+
+  r.by_key = _wm_db_prepare (db,
+                             "SELECT DISTINCT k.supplier_id FROM supplier_keys k WHERE k.key = ?"
+                             " AND k.how = ?",
+                             error);
+  r.by_number = r.by_key ? _wm_db_prepare (db,
+                                           "SELECT DISTINCT p.fid FROM spend s JOIN suppliers p"
+                                           " ON p.company_number = s.company_number AND p.source"
+                                           " <> 'spend' WHERE s.name_id = ? AND s.company_number"
+                                           " IS NOT NULL",
+                                           error)
+                         : NULL;
+  r.set = r.by_number ? _wm_db_prepare (db,
+                                        "UPDATE names SET supplier_id = ?, method = ? WHERE"
+                                        " id = ?",
+                                        error)
+                      : NULL;
+  r.make = r.set ? _wm_db_prepare (db,
+                                   "INSERT INTO suppliers (name, kind, kind_inferred, source)"
+                                   " VALUES (?, ?, 1, 'spend')",
+                                   error)
+                 : NULL;
+  r.current = r.make ? _wm_db_prepare (db,
+                                       "SELECT supplier_id FROM names WHERE id = ? AND"
+                                       " supplier_id IS NOT NULL AND method IN ('spend',"
+                                       " 'ambiguous')",
+                                       error)
+                     : NULL;
+  if (r.current == NULL)
+    goto out;
+  if (!resolve_names (db, &r, cancellable, error))
+    goto out;
+  /* Spend-made suppliers whose names now lead to a directory entry are gone. */
+  if (!_wm_db_exec (db,
+                    "DELETE FROM suppliers WHERE source = 'spend' AND fid NOT IN"
+                    " (SELECT supplier_id FROM names WHERE supplier_id IS NOT NULL)",
+                    error))
+    goto out;
+  /* A postcode on the spend lines is where the supplier traded with this anchor. */
+  if (_wm_db_query_int (db, "SELECT EXISTS (SELECT 1 FROM spend WHERE postcode IS NOT NULL)", 0)
+      && !_wm_db_exec (db,
+                       "UPDATE suppliers SET trading_postcode = (SELECT s.postcode FROM spend s"
+                       " JOIN names n ON n.id = s.name_id WHERE n.supplier_id = suppliers.fid"
+                       " AND s.postcode IS NOT NULL GROUP BY s.postcode ORDER BY count(*) DESC"
+                       " LIMIT 1) WHERE trading_postcode IS NULL",
+                       error))
+    goto out;
+  ok = _wm_project_locate (self, cancellable, error);
+
+out:
+  g_clear_pointer (&r.by_key, sqlite3_finalize);
+  g_clear_pointer (&r.by_number, sqlite3_finalize);
+  g_clear_pointer (&r.set, sqlite3_finalize);
+  g_clear_pointer (&r.make, sqlite3_finalize);
+  g_clear_pointer (&r.current, sqlite3_finalize);
+  return ok;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Matching payee names to suppliers. Spend lines point at a row of `names` (one per
+ * normalised payee name); each name points at a supplier: a directory entry when one matches,
+ * else a supplier made from the spend itself, so every payee has a row to place. */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "wm-project.h"
+
+G_BEGIN_DECLS
+
+typedef struct _WmNameTable WmNameTable;
+
+/* The names already in the project, to give each spend line its name id without a query. */
+WmNameTable *wm_name_table_new (sqlite3 *db, GError **error);
+void         wm_name_table_free (WmNameTable *table);
+/* The id of @raw's normalised name, inserting it when new; 0 on error. */
+gint64 wm_name_table_lookup (WmNameTable *table, const char *raw, GError **error);
+
+/* Re-resolves names to suppliers (directory name, alias, company number, name without
+ * suffix; else a supplier made from the spend), then locates suppliers and anchors and
+ * classifies them local / regional / leaked. Runs inside the caller's transaction. */
+gboolean _wm_project_relink (WmProject *self, GCancellable *cancellable, GError **error);
+
+G_END_DECLS

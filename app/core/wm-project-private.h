@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the importers and the analysis share about a project: its SQLite handle, transactions
+ * and small statement helpers. Not installed, not for widgets. */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "wm-project.h"
+
+G_BEGIN_DECLS
+
+sqlite3 *_wm_project_get_db (WmProject *self);
+
+/* One import = one transaction. _wm_project_end() commits when @ok, else rolls back. */
+gboolean _wm_project_begin (WmProject *self, GError **error);
+gboolean _wm_project_end (WmProject *self, gboolean ok, GError **error);
+
+gboolean      _wm_db_exec (sqlite3 *db, const char *sql, GError **error);
+sqlite3_stmt *_wm_db_prepare (sqlite3 *db, const char *sql, GError **error);
+gboolean      _wm_db_step_done (sqlite3_stmt *stmt, GError **error);
+gboolean      _wm_db_error (sqlite3 *db, GError **error, const char *what);
+gint64        _wm_db_query_int (sqlite3 *db, const char *sql, gint64 fallback);
+
+/* Bind helpers that treat NULL and "" as SQL NULL. */
+void _wm_bind_text_or_null (sqlite3_stmt *stmt, int index, const char *text);
+
+/* Marks the analysis caches stale after an import. */
+void _wm_project_touch (WmProject *self);
+
+/* Cancellation as a WM error with the file name. */
+gboolean _wm_check_cancelled (GCancellable *cancellable, const char *file, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+G_END_DECLS

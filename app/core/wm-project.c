@@ -1,0 +1,490 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The project file: creation as a GeoPackage, numbered schema migrations, transactions and
+ * settings. The GeoPackage tables are written by hand (they are a few rows of SQL) so that
+ * the whole project lives behind one SQLite connection and one transaction per import. */
+#include "wm-project-private.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "wm-error.h"
+
+struct _WmProject
+{
+  GObject  parent_instance;
+  char    *path;
+  sqlite3 *db;
+  GMutex   lock;
+  gboolean in_transaction;
+};
+
+G_DEFINE_FINAL_TYPE (WmProject, wm_project, G_TYPE_OBJECT)
+
+enum
+{
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+#define GPKG_APPLICATION_ID 0x47504B47 /* "GPKG" */
+#define GPKG_USER_VERSION 10300        /* GeoPackage 1.3 */
+
+static const char wgs84_wkt[]
+    = "GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\",6378137,298.257223563,"
+      "AUTHORITY[\"EPSG\",\"7030\"]],AUTHORITY[\"EPSG\",\"6326\"]],PRIMEM[\"Greenwich\",0,"
+      "AUTHORITY[\"EPSG\",\"8901\"]],UNIT[\"degree\",0.0174532925199433,"
+      "AUTHORITY[\"EPSG\",\"9122\"]],AXIS[\"Latitude\",NORTH],AXIS[\"Longitude\",EAST],"
+      "AUTHORITY[\"EPSG\",\"4326\"]]";
+
+/* The GeoPackage core: srs, contents, geometry columns. */
+static const char gpkg_core_sql[]
+    = "CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY,"
+      " organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL,"
+      " definition TEXT NOT NULL, description TEXT);"
+      "INSERT INTO gpkg_spatial_ref_sys VALUES ('Undefined cartesian SRS', -1, 'NONE', -1,"
+      " 'undefined', 'undefined cartesian coordinate reference system');"
+      "INSERT INTO gpkg_spatial_ref_sys VALUES ('Undefined geographic SRS', 0, 'NONE', 0,"
+      " 'undefined', 'undefined geographic coordinate reference system');"
+      "CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL,"
+      " identifier TEXT UNIQUE, description TEXT DEFAULT '', last_change DATETIME NOT NULL"
+      " DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')), min_x DOUBLE, min_y DOUBLE, max_x DOUBLE,"
+      " max_y DOUBLE, srs_id INTEGER, CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES"
+      " gpkg_spatial_ref_sys(srs_id));"
+      "CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL,"
+      " geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, z TINYINT NOT NULL,"
+      " m TINYINT NOT NULL, CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),"
+      " CONSTRAINT uk_gc_table_name UNIQUE (table_name), CONSTRAINT fk_gc_tn FOREIGN KEY"
+      " (table_name) REFERENCES gpkg_contents(table_name), CONSTRAINT fk_gc_srs FOREIGN KEY"
+      " (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));";
+
+/* Migration 1: the first schema. Each later migration is appended, never edited. */
+static const char migration_1[]
+    = "CREATE TABLE wm_meta (key TEXT PRIMARY KEY, value TEXT);"
+      "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT);"
+      /* feature tables (GeoPackage, EPSG:4326) */
+      "CREATE TABLE areas (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom MULTIPOLYGON,"
+      " level TEXT NOT NULL, code TEXT NOT NULL, name TEXT, source TEXT,"
+      " label_x REAL, label_y REAL, UNIQUE (level, code));"
+      "CREATE TABLE anchors (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom POINT,"
+      " name TEXT NOT NULL UNIQUE, kind TEXT NOT NULL DEFAULT 'other', postcode TEXT,"
+      " lat REAL, lon REAL, ward_code TEXT, lsoa_code TEXT, place TEXT);"
+      "CREATE TABLE suppliers (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom POINT,"
+      " name TEXT NOT NULL, company_number TEXT, postcode TEXT, trading_postcode TEXT,"
+      " lat REAL, lon REAL, sic TEXT, category TEXT, status TEXT,"
+      " kind TEXT NOT NULL DEFAULT 'unknown', kind_inferred INTEGER NOT NULL DEFAULT 1,"
+      " source TEXT NOT NULL, location_source TEXT, ward_code TEXT, lsoa_code TEXT, place TEXT);"
+      "CREATE INDEX suppliers_company ON suppliers (company_number);"
+      "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES"
+      " ('areas', 'features', 'areas', 'Wards, LSOAs and local authorities', 4326),"
+      " ('anchors', 'features', 'anchors', 'Anchor institutions', 4326),"
+      " ('suppliers', 'features', 'suppliers', 'Suppliers (trading location where known)', 4326);"
+      "INSERT INTO gpkg_geometry_columns VALUES ('areas', 'geom', 'MULTIPOLYGON', 4326, 0, 0),"
+      " ('anchors', 'geom', 'POINT', 4326, 0, 0), ('suppliers', 'geom', 'POINT', 4326, 0, 0);"
+      /* matching: every payee name seen in spend, and the keys that lead to suppliers */
+      "CREATE TABLE names (id INTEGER PRIMARY KEY, norm TEXT NOT NULL UNIQUE,"
+      " display TEXT NOT NULL, supplier_id INTEGER, method TEXT);"
+      "CREATE INDEX names_supplier ON names (supplier_id);"
+      "CREATE TABLE supplier_keys (key TEXT NOT NULL, supplier_id INTEGER NOT NULL,"
+      " how TEXT NOT NULL);"
+      "CREATE INDEX supplier_keys_key ON supplier_keys (key);"
+      /* spend */
+      "CREATE TABLE spend_files (id INTEGER PRIMARY KEY, anchor_id INTEGER NOT NULL,"
+      " path TEXT NOT NULL, name TEXT NOT NULL, imported_at TEXT NOT NULL, rows INTEGER,"
+      " imported INTEGER, redacted INTEGER, malformed INTEGER, blank INTEGER,"
+      " total_pence INTEGER, is_summary INTEGER NOT NULL DEFAULT 0, period_from TEXT,"
+      " period_to TEXT, mapping TEXT);"
+      "CREATE TABLE spend (id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL,"
+      " anchor_id INTEGER NOT NULL, line INTEGER NOT NULL, sheet TEXT, name_id INTEGER,"
+      " supplier_text TEXT, amount_pence INTEGER NOT NULL, date TEXT, fyear INTEGER,"
+      " category TEXT, service TEXT, description TEXT, reference TEXT, postcode TEXT,"
+      " company_number TEXT, classification TEXT, redacted INTEGER NOT NULL DEFAULT 0);"
+      "CREATE INDEX spend_anchor ON spend (anchor_id);"
+      "CREATE INDEX spend_name ON spend (name_id);"
+      /* reference tables */
+      "CREATE TABLE postcodes (postcode TEXT PRIMARY KEY, lat REAL NOT NULL, lon REAL NOT NULL,"
+      " quality INTEGER, district TEXT, ward TEXT, lsoa TEXT) WITHOUT ROWID;"
+      "CREATE TABLE deprivation (lsoa_code TEXT NOT NULL, domain TEXT NOT NULL, rank INTEGER,"
+      " decile INTEGER, score REAL, PRIMARY KEY (lsoa_code, domain)) WITHOUT ROWID;"
+      "CREATE TABLE population (lsoa_code TEXT PRIMARY KEY, total INTEGER, children INTEGER,"
+      " working_age INTEGER, older INTEGER) WITHOUT ROWID;"
+      "CREATE TABLE lookup (lsoa_code TEXT PRIMARY KEY, ward_code TEXT NOT NULL,"
+      " lsoa_name TEXT, ward_name TEXT) WITHOUT ROWID;"
+      "CREATE INDEX lookup_ward ON lookup (ward_code);"
+      /* the place: ward (or LSOA) codes of the local area and of the region */
+      "CREATE TABLE place_areas (level TEXT NOT NULL, code TEXT NOT NULL, role TEXT NOT NULL,"
+      " PRIMARY KEY (level, code));";
+
+static const char *const migrations[] = { migration_1 };
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == WM_PROJECT_SCHEMA_VERSION);
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+gboolean
+_wm_db_error (sqlite3 *db, GError **error, const char *what)
+{
+  int code = sqlite3_errcode (db);
+
+  if (code == SQLITE_READONLY)
+    g_set_error (error, WM_ERROR, WM_ERROR_READ_ONLY, "%s: the project file is read-only (%s)",
+                 what, sqlite3_errmsg (db));
+  else if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+    g_set_error (error, WM_ERROR, WM_ERROR_PROJECT, "%s: not a Wealthmap project (%s)", what,
+                 sqlite3_errmsg (db));
+  else
+    g_set_error (error, WM_ERROR, WM_ERROR_DATABASE, "%s: %s", what, sqlite3_errmsg (db));
+  return FALSE;
+}
+
+gboolean
+_wm_db_exec (sqlite3 *db, const char *sql, GError **error)
+{
+  char *msg = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &msg) != SQLITE_OK)
+    {
+      int code = sqlite3_errcode (db);
+
+      g_set_error (error, WM_ERROR,
+                   code == SQLITE_READONLY   ? WM_ERROR_READ_ONLY
+                   : (code == SQLITE_NOTADB) ? WM_ERROR_PROJECT
+                                             : WM_ERROR_DATABASE,
+                   "%s", msg ? msg : sqlite3_errmsg (db));
+      sqlite3_free (msg);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+sqlite3_stmt *
+_wm_db_prepare (sqlite3 *db, const char *sql, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_DATABASE, "%s (in: %.60s)", sqlite3_errmsg (db), sql);
+      return NULL;
+    }
+  return stmt;
+}
+
+gboolean
+_wm_db_step_done (sqlite3_stmt *stmt, GError **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_DATABASE, "%s",
+                   sqlite3_errmsg (sqlite3_db_handle (stmt)));
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+gint64
+_wm_db_query_int (sqlite3 *db, const char *sql, gint64 fallback)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64        value = fallback;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return fallback;
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+void
+_wm_bind_text_or_null (sqlite3_stmt *stmt, int index, const char *text)
+{
+  if (text == NULL || *text == '\0')
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+}
+
+gboolean
+_wm_check_cancelled (GCancellable *cancellable, const char *file, GError **error)
+{
+  if (cancellable && g_cancellable_is_cancelled (cancellable))
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_CANCELLED,
+                   "%s: import cancelled; the project is "
+                   "unchanged",
+                   file);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* ---- object ----------------------------------------------------------------------------- */
+
+static void
+wm_project_finalize (GObject *object)
+{
+  WmProject *self = WM_PROJECT (object);
+
+  if (self->db)
+    sqlite3_close (self->db);
+  g_free (self->path);
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (wm_project_parent_class)->finalize (object);
+}
+
+static void
+wm_project_class_init (WmProjectClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = wm_project_finalize;
+
+  /* Emitted on the thread that committed a change; the app re-emits it on the main thread. */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                   NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+wm_project_init (WmProject *self)
+{
+  g_mutex_init (&self->lock);
+}
+
+static gboolean
+configure_connection (WmProject *self, GError **error)
+{
+  sqlite3_busy_timeout (self->db, 5000);
+  sqlite3_extended_result_codes (self->db, 0);
+  /* DELETE journal: a rolled-back import restores the file byte for byte, and a killed
+   * process leaves a hot journal that the next open rolls back. */
+  return _wm_db_exec (self->db,
+                      "PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL;"
+                      " PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY;"
+                      " PRAGMA cache_size=-65536;",
+                      error);
+}
+
+static gboolean
+run_migrations (WmProject *self, int from, GError **error)
+{
+  for (int v = from; v < WM_PROJECT_SCHEMA_VERSION; v++)
+    {
+      g_autofree char *sql = NULL;
+
+      if (!_wm_db_exec (self->db, migrations[v], error))
+        return FALSE;
+      sql = g_strdup_printf ("INSERT OR REPLACE INTO wm_meta VALUES ('schema_version', '%d')",
+                             v + 1);
+      if (!_wm_db_exec (self->db, sql, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+WmProject *
+wm_project_create (const char *path, GError **error)
+{
+  g_autoptr (WmProject) self = NULL;
+  g_autofree char *pragma = NULL;
+  g_autofree char *srs = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_IO, "%s: already exists; not overwriting it", path);
+      return NULL;
+    }
+  self = g_object_new (WM_TYPE_PROJECT, NULL);
+  self->path = g_strdup (path);
+  if (sqlite3_open_v2 (path, &self->db,
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL)
+      != SQLITE_OK)
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_IO, "%s: cannot create (%s)", path,
+                   self->db ? sqlite3_errmsg (self->db) : "out of memory");
+      return NULL;
+    }
+  pragma = g_strdup_printf ("PRAGMA application_id=%d; PRAGMA user_version=%d;",
+                            GPKG_APPLICATION_ID, GPKG_USER_VERSION);
+  srs = sqlite3_mprintf ("INSERT INTO gpkg_spatial_ref_sys VALUES ('WGS 84 geodetic', 4326,"
+                         " 'EPSG', 4326, %Q, 'longitude/latitude coordinates in decimal degrees"
+                         " on the WGS 84 spheroid')",
+                         wgs84_wkt);
+  if (!configure_connection (self, error) || !_wm_db_exec (self->db, "BEGIN", error)
+      || !_wm_db_exec (self->db, pragma, error) || !_wm_db_exec (self->db, gpkg_core_sql, error)
+      || !_wm_db_exec (self->db, srs, error) || !run_migrations (self, 0, error)
+      || !_wm_db_exec (self->db, "INSERT INTO wm_meta VALUES ('created', datetime('now'))", error)
+      || !_wm_db_exec (self->db, "COMMIT", error))
+    {
+      sqlite3_close (self->db);
+      self->db = NULL;
+      g_unlink (path);
+      return NULL;
+    }
+  sqlite3_free (srs);
+  srs = NULL;
+  return g_steal_pointer (&self);
+}
+
+WmProject *
+wm_project_open (const char *path, GError **error)
+{
+  g_autoptr (WmProject) self = NULL;
+  gint64 version;
+  gint64 app_id;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_IO, "%s: no such project file", path);
+      return NULL;
+    }
+  self = g_object_new (WM_TYPE_PROJECT, NULL);
+  self->path = g_strdup (path);
+  if (sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL)
+      != SQLITE_OK)
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_IO, "%s: cannot open (%s)", path,
+                   self->db ? sqlite3_errmsg (self->db) : "out of memory");
+      return NULL;
+    }
+  app_id = _wm_db_query_int (self->db, "PRAGMA application_id", -1);
+  if (app_id != GPKG_APPLICATION_ID
+      || _wm_db_query_int (self->db, "SELECT count(*) FROM sqlite_master WHERE name='wm_meta'", 0)
+             != 1)
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_PROJECT,
+                   "%s: not a Wealthmap project (not a SQLite/GeoPackage file made by Wealthmap)",
+                   path);
+      return NULL;
+    }
+  if (!configure_connection (self, error))
+    return NULL;
+  version = _wm_db_query_int (self->db,
+                              "SELECT CAST(value AS INTEGER) FROM wm_meta"
+                              " WHERE key='schema_version'",
+                              0);
+  if (version > WM_PROJECT_SCHEMA_VERSION)
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_VERSION,
+                   "%s: made by a newer Wealthmap (project schema %" G_GINT64_FORMAT
+                   ", this version reads up to %d); open it with that version",
+                   path, version, WM_PROJECT_SCHEMA_VERSION);
+      return NULL;
+    }
+  if (version < WM_PROJECT_SCHEMA_VERSION)
+    {
+      if (!_wm_db_exec (self->db, "BEGIN IMMEDIATE", error))
+        return NULL;
+      if (!run_migrations (self, (int) version, error))
+        {
+          _wm_db_exec (self->db, "ROLLBACK", NULL);
+          return NULL;
+        }
+      if (!_wm_db_exec (self->db, "COMMIT", error))
+        return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+const char *
+wm_project_get_path (WmProject *self)
+{
+  g_return_val_if_fail (WM_IS_PROJECT (self), NULL);
+  return self->path;
+}
+
+sqlite3 *
+_wm_project_get_db (WmProject *self)
+{
+  return self->db;
+}
+
+gboolean
+_wm_project_begin (WmProject *self, GError **error)
+{
+  g_mutex_lock (&self->lock);
+  if (!_wm_db_exec (self->db, "BEGIN IMMEDIATE", error))
+    {
+      if (error && *error && (*error)->code == WM_ERROR_READ_ONLY)
+        g_prefix_error (error, "%s: ", self->path);
+      g_mutex_unlock (&self->lock);
+      return FALSE;
+    }
+  self->in_transaction = TRUE;
+  return TRUE;
+}
+
+gboolean
+_wm_project_end (WmProject *self, gboolean ok, GError **error)
+{
+  gboolean result = ok;
+
+  g_assert (self->in_transaction);
+  if (ok)
+    {
+      if (!_wm_db_exec (self->db, "COMMIT", error))
+        {
+          _wm_db_exec (self->db, "ROLLBACK", NULL);
+          result = FALSE;
+        }
+    }
+  else
+    _wm_db_exec (self->db, "ROLLBACK", NULL);
+  self->in_transaction = FALSE;
+  g_mutex_unlock (&self->lock);
+  if (result)
+    g_signal_emit (self, signals[CHANGED], 0);
+  return result;
+}
+
+void
+_wm_project_touch (WmProject *self)
+{
+  /* Nothing cached yet: the analysis reads the tables directly. */
+}
+
+char *
+wm_project_get_setting (WmProject *self, const char *key)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  char *value = NULL;
+
+  g_return_val_if_fail (WM_IS_PROJECT (self), NULL);
+  stmt = _wm_db_prepare (self->db, "SELECT value FROM settings WHERE key = ?", NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return value;
+}
+
+gboolean
+wm_project_set_setting (WmProject *self, const char *key, const char *value, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (WM_IS_PROJECT (self), FALSE);
+  if (!_wm_project_begin (self, error))
+    return FALSE;
+  stmt = _wm_db_prepare (self->db, "INSERT OR REPLACE INTO settings VALUES (?, ?)", error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+      _wm_bind_text_or_null (stmt, 2, value);
+      ok = _wm_db_step_done (stmt, error);
+    }
+  return _wm_project_end (self, ok, error);
+}

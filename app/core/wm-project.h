@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A Wealthmap project: one .wealthmap file, a SQLite database that is also a GeoPackage.
+ * Every import and every change of settings is one transaction, so a failure or a cancel
+ * leaves the file as it was. */
+#pragma once
+
+#include <glib-object.h>
+#include <gio/gio.h>
+
+#include "wm-core-types.h"
+
+G_BEGIN_DECLS
+
+#define WM_TYPE_PROJECT (wm_project_get_type ())
+
+G_DECLARE_FINAL_TYPE (WmProject, wm_project, WM, PROJECT, GObject)
+
+#define WM_PROJECT_SCHEMA_VERSION 1
+
+WmProject  *wm_project_create (const char *path, GError **error);
+WmProject  *wm_project_open (const char *path, GError **error);
+const char *wm_project_get_path (WmProject *self);
+
+/* Settings are text key/values stored in the project (place, weights, ...). */
+char *wm_project_get_setting (WmProject *self, const char *key);
+gboolean
+wm_project_set_setting (WmProject *self, const char *key, const char *value, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,528 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Rows of text from CSV files (libcsv over GDAL's VSI API) and spreadsheets (OGR). The CSV
+ * side feeds libcsv one physical line at a time so each record knows the line it started on,
+ * which every error message needs. */
+#include "wm-table-reader.h"
+
+#include <csv.h>
+#include <string.h>
+#include <cpl_conv.h>
+#include <cpl_string.h>
+#include <cpl_vsi.h>
+#include <gdal.h>
+#include <ogr_api.h>
+
+#include "wm-error.h"
+#include "wm-text.h"
+
+#define BLOCK_SIZE (1 << 20)
+
+struct _WmTableReader
+{
+  char    *path;         /* the GDAL path */
+  char    *display_name; /* basename, for messages */
+  gboolean spreadsheet;
+
+  /* CSV */
+  VSILFILE         *fp;
+  struct csv_parser parser;
+  gboolean          parser_ready;
+  char             *block;
+  size_t            block_len;
+  size_t            block_pos;
+  guint64           file_size;
+  guint64           bytes_read;
+  gboolean          compressed;
+  gboolean          eof;
+  guint64           physical_line; /* lines fed so far */
+  guint64           record_start;  /* line where the open record started, 0 if none */
+  GPtrArray        *current;       /* fields of the open record */
+  GQueue            ready;         /* completed records (GPtrArray*), each with its line */
+  GError           *deferred;      /* an error raised inside a libcsv callback */
+  gboolean          first_field;
+  GString          *carry; /* a partial physical line across blocks */
+
+  /* spreadsheet */
+  GDALDatasetH dataset;
+  int          layer_index;
+  int          n_layers;
+  OGRLayerH    layer;
+  guint64      features_done;
+  guint64      features_total;
+
+  /* the row handed out last */
+  GPtrArray *row_fields;
+  char      *row_sheet;
+};
+
+typedef struct
+{
+  GPtrArray *fields;
+  guint64    line;
+} ReadyRecord;
+
+static void
+ready_record_free (ReadyRecord *rec)
+{
+  g_ptr_array_unref (rec->fields);
+  g_free (rec);
+}
+
+/* ---- paths ------------------------------------------------------------------------------ */
+
+static gboolean
+has_suffix_ci (const char *s, const char *suffix)
+{
+  size_t a = strlen (s), b = strlen (suffix);
+
+  return a >= b && g_ascii_strcasecmp (s + a - b, suffix) == 0;
+}
+
+char *
+wm_vsi_path (const char *path, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (g_str_has_prefix (path, "/vsi"))
+    return g_strdup (path);
+  if (has_suffix_ci (path, ".gz"))
+    return g_strconcat ("/vsigzip/", path, NULL);
+  if (has_suffix_ci (path, ".zip"))
+    {
+      g_autofree char *zip = g_strconcat ("/vsizip/", path, NULL);
+      char           **entries = VSIReadDirRecursive (zip);
+      const char      *found = NULL;
+      int              n_found = 0;
+
+      for (int i = 0; entries && entries[i]; i++)
+        {
+          const char *e = entries[i];
+          if (has_suffix_ci (e, ".csv") || has_suffix_ci (e, ".txt") || has_suffix_ci (e, ".tsv")
+              || has_suffix_ci (e, ".xlsx") || has_suffix_ci (e, ".ods"))
+            {
+              found = e;
+              n_found++;
+            }
+        }
+      if (n_found != 1)
+        {
+          g_set_error (error, WM_ERROR, WM_ERROR_FORMAT,
+                       n_found == 0 ? "%s: no CSV or spreadsheet inside the zip file"
+                                    : "%s: several tables inside the zip file; name one as "
+                                      "/vsizip/FILE.zip/INNER.csv",
+                       path);
+          CSLDestroy (entries);
+          return NULL;
+        }
+      {
+        char *result = g_strconcat (zip, "/", found, NULL);
+        CSLDestroy (entries);
+        return result;
+      }
+    }
+  return g_strdup (path);
+}
+
+static gboolean
+is_spreadsheet_path (const char *path)
+{
+  const char *p = path;
+
+  if (has_suffix_ci (p, ".gz"))
+    return FALSE;
+  return has_suffix_ci (p, ".xlsx") || has_suffix_ci (p, ".xlsm") || has_suffix_ci (p, ".ods")
+         || has_suffix_ci (p, ".xls");
+}
+
+/* ---- CSV -------------------------------------------------------------------------------- */
+
+static void
+on_field (void *s, size_t len, void *data)
+{
+  WmTableReader *self = data;
+  const char    *text = s ? s : "";
+
+  if (self->deferred)
+    return;
+  if (len && memchr (text, '\0', len) != NULL)
+    {
+      g_set_error (&self->deferred, WM_ERROR, WM_ERROR_FORMAT,
+                   "%s:%" G_GUINT64_FORMAT ": NUL byte in the data: this is not a text CSV file "
+                   "(UTF-16 or binary?)",
+                   self->display_name,
+                   self->record_start ? self->record_start : self->physical_line);
+      return;
+    }
+  if (self->first_field && len >= 3 && memcmp (text, "\xef\xbb\xbf", 3) == 0)
+    {
+      text += 3;
+      len -= 3;
+    }
+  self->first_field = FALSE;
+  g_ptr_array_add (self->current, wm_to_utf8 (text, (gssize) len));
+}
+
+static void
+on_record (int c, void *data)
+{
+  WmTableReader *self = data;
+  ReadyRecord   *rec;
+
+  if (self->deferred)
+    return;
+  rec = g_new (ReadyRecord, 1);
+  rec->fields = self->current;
+  rec->line = self->record_start ? self->record_start : self->physical_line;
+  g_queue_push_tail (&self->ready, rec);
+  self->current = g_ptr_array_new_with_free_func (g_free);
+  self->record_start = 0;
+}
+
+static gboolean
+line_is_blank (const char *line, size_t len)
+{
+  for (size_t i = 0; i < len; i++)
+    if (line[i] != '\r' && line[i] != '\n' && line[i] != ' ' && line[i] != '\t')
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+feed_line (WmTableReader *self, const char *line, size_t len, GError **error)
+{
+  self->physical_line++;
+  if (self->record_start == 0 && !line_is_blank (line, len))
+    self->record_start = self->physical_line;
+  if (csv_parse (&self->parser, line, len, on_field, on_record, self) != len)
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_FORMAT, "%s:%" G_GUINT64_FORMAT ": %s",
+                   self->display_name, self->physical_line,
+                   csv_strerror (csv_error (&self->parser)));
+      return FALSE;
+    }
+  if (self->deferred)
+    {
+      g_propagate_error (error, g_steal_pointer (&self->deferred));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static unsigned char
+guess_delimiter (const char *block, size_t len)
+{
+  int      commas = 0, semis = 0, tabs = 0;
+  gboolean quoted = FALSE;
+  int      lines = 0;
+
+  for (size_t i = 0; i < len && lines < 5; i++)
+    {
+      char c = block[i];
+      if (c == '"')
+        quoted = !quoted;
+      else if (!quoted && c == '\n')
+        lines++;
+      else if (!quoted && c == ',')
+        commas++;
+      else if (!quoted && c == ';')
+        semis++;
+      else if (!quoted && c == '\t')
+        tabs++;
+    }
+  if (tabs > commas && tabs > semis)
+    return '\t';
+  if (semis > commas)
+    return ';';
+  return ',';
+}
+
+/* Reads blocks until at least one record is ready or the file ends. */
+static gboolean
+fill_csv (WmTableReader *self, GError **error)
+{
+  while (g_queue_is_empty (&self->ready) && !self->eof)
+    {
+      size_t n = VSIFReadL (self->block, 1, BLOCK_SIZE, self->fp);
+      size_t start = 0;
+
+      self->bytes_read += n;
+      if (!self->parser_ready)
+        {
+          csv_set_delim (&self->parser, guess_delimiter (self->block, n));
+          self->parser_ready = TRUE;
+        }
+      if (n == 0)
+        {
+          self->eof = TRUE;
+          if (self->carry->len && !feed_line (self, self->carry->str, self->carry->len, error))
+            return FALSE;
+          g_string_truncate (self->carry, 0);
+          /* libcsv reports an open quote at the end only in its strict mode, which would also
+           * refuse the stray quotes real files have (12" PIPE); its parser state is public:
+           * 2 is FIELD_BEGUN, so a quoted field is still open. */
+          if ((self->parser.quoted && self->parser.pstate == 2)
+              || csv_fini (&self->parser, on_field, on_record, self) != 0)
+            {
+              g_set_error (error, WM_ERROR, WM_ERROR_FORMAT,
+                           "%s:%" G_GUINT64_FORMAT ": unterminated quoted field (the file ends "
+                           "inside quotes opened on this line)",
+                           self->display_name, self->record_start);
+              return FALSE;
+            }
+          if (self->deferred)
+            {
+              g_propagate_error (error, g_steal_pointer (&self->deferred));
+              return FALSE;
+            }
+          break;
+        }
+      for (size_t i = 0; i < n; i++)
+        {
+          if (self->block[i] != '\n')
+            continue;
+          if (self->carry->len)
+            {
+              g_string_append_len (self->carry, self->block + start, (gssize) (i + 1 - start));
+              if (!feed_line (self, self->carry->str, self->carry->len, error))
+                return FALSE;
+              g_string_truncate (self->carry, 0);
+            }
+          else if (!feed_line (self, self->block + start, i + 1 - start, error))
+            return FALSE;
+          start = i + 1;
+        }
+      if (start < n)
+        g_string_append_len (self->carry, self->block + start, (gssize) (n - start));
+    }
+  return TRUE;
+}
+
+static gboolean
+open_csv (WmTableReader *self, GError **error)
+{
+  self->fp = VSIFOpenL (self->path, "rb");
+  if (self->fp == NULL)
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_IO, "%s: cannot open the file", self->display_name);
+      return FALSE;
+    }
+  self->compressed = g_str_has_prefix (self->path, "/vsigzip/");
+  if (self->compressed)
+    {
+      /* Progress against the compressed size: seeking to the end would inflate it all. */
+      VSILFILE *raw = VSIFOpenL (self->path + strlen ("/vsigzip/"), "rb");
+      if (raw)
+        {
+          VSIFSeekL (raw, 0, SEEK_END);
+          self->file_size = VSIFTellL (raw);
+          VSIFCloseL (raw);
+        }
+    }
+  else if (VSIFSeekL (self->fp, 0, SEEK_END) == 0)
+    {
+      self->file_size = VSIFTellL (self->fp);
+      VSIFSeekL (self->fp, 0, SEEK_SET);
+    }
+  if (csv_init (&self->parser, CSV_STRICT_FINI) != 0)
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_FAILED, "cannot initialise the CSV parser");
+      return FALSE;
+    }
+  self->block = g_malloc (BLOCK_SIZE);
+  self->current = g_ptr_array_new_with_free_func (g_free);
+  self->carry = g_string_new (NULL);
+  self->first_field = TRUE;
+  g_queue_init (&self->ready);
+  return TRUE;
+}
+
+/* ---- spreadsheets ----------------------------------------------------------------------- */
+
+/* The drivers' own header guess fails on sheets with helper columns (Lancashire PCC's "Sep"),
+ * so every row is taken as data and importers find the header themselves. The drivers read
+ * these options when a sheet is first parsed, which is lazy: they are set around every call. */
+static void
+set_sheet_options (gboolean on)
+{
+  static const char *const keys[] = { "OGR_XLSX_HEADERS", "OGR_ODS_HEADERS", "OGR_XLS_HEADERS",
+                                      "OGR_XLSX_FIELD_TYPES", "OGR_ODS_FIELD_TYPES" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    CPLSetThreadLocalConfigOption (keys[i], on ? (i < 3 ? "DISABLE" : "STRING") : NULL);
+}
+
+static gboolean
+open_spreadsheet (WmTableReader *self, GError **error)
+{
+  static const char *const drivers[] = { "XLSX", "ODS", "XLS", NULL };
+
+  GDALAllRegister ();
+  set_sheet_options (TRUE);
+  self->dataset = GDALOpenEx (self->path, GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, NULL, NULL);
+  set_sheet_options (FALSE);
+  if (self->dataset == NULL)
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_FORMAT, "%s: cannot open as a spreadsheet (%s)",
+                   self->display_name, CPLGetLastErrorMsg ());
+      return FALSE;
+    }
+  self->n_layers = GDALDatasetGetLayerCount (self->dataset);
+  set_sheet_options (TRUE);
+  for (int i = 0; i < self->n_layers; i++)
+    self->features_total
+        += (guint64) MAX (0, OGR_L_GetFeatureCount (GDALDatasetGetLayer (self->dataset, i), TRUE));
+  set_sheet_options (FALSE);
+  self->layer_index = -1;
+  return TRUE;
+}
+
+static gboolean
+next_spreadsheet_row (WmTableReader *self, WmRow *row)
+{
+  for (;;)
+    {
+      OGRFeatureH feature;
+
+      if (self->layer == NULL)
+        {
+          if (++self->layer_index >= self->n_layers)
+            return FALSE;
+          self->layer = GDALDatasetGetLayer (self->dataset, self->layer_index);
+          OGR_L_ResetReading (self->layer);
+          g_free (self->row_sheet);
+          self->row_sheet = g_strdup (OGR_L_GetName (self->layer));
+        }
+      set_sheet_options (TRUE);
+      feature = OGR_L_GetNextFeature (self->layer);
+      set_sheet_options (FALSE);
+      if (feature == NULL)
+        {
+          self->layer = NULL;
+          continue;
+        }
+      self->features_done++;
+      g_ptr_array_set_size (self->row_fields, 0);
+      for (int i = 0, n = OGR_F_GetFieldCount (feature); i < n; i++)
+        {
+          const char *v
+              = OGR_F_IsFieldSetAndNotNull (feature, i) ? OGR_F_GetFieldAsString (feature, i) : "";
+          g_ptr_array_add (self->row_fields, wm_to_utf8 (v, -1));
+        }
+      row->n_fields = self->row_fields->len;
+      row->fields = (char **) self->row_fields->pdata;
+      /* With headers disabled the XLSX/ODS drivers number features from the sheet's first row. */
+      row->line = (guint64) OGR_F_GetFID (feature);
+      row->sheet = self->row_sheet;
+      OGR_F_Destroy (feature);
+      return TRUE;
+    }
+}
+
+/* ---- public ----------------------------------------------------------------------------- */
+
+WmTableReader *
+wm_table_reader_open (const char *path, GError **error)
+{
+  g_autoptr (WmTableReader) self = NULL;
+  g_autofree char *vsi = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  vsi = wm_vsi_path (path, error);
+  if (vsi == NULL)
+    return NULL;
+  self = g_new0 (WmTableReader, 1);
+  self->path = g_steal_pointer (&vsi);
+  self->display_name = g_path_get_basename (path);
+  self->row_fields = g_ptr_array_new_with_free_func (g_free);
+  self->spreadsheet = is_spreadsheet_path (self->path);
+  if (self->spreadsheet ? !open_spreadsheet (self, error) : !open_csv (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+void
+wm_table_reader_free (WmTableReader *self)
+{
+  if (self == NULL)
+    return;
+  if (self->fp)
+    VSIFCloseL (self->fp);
+  if (self->parser_ready || self->block)
+    csv_free (&self->parser);
+  g_free (self->block);
+  if (self->current)
+    g_ptr_array_unref (self->current);
+  if (self->carry)
+    g_string_free (self->carry, TRUE);
+  g_queue_clear_full (&self->ready, (GDestroyNotify) ready_record_free);
+  g_clear_error (&self->deferred);
+  if (self->dataset)
+    GDALClose (self->dataset);
+  g_ptr_array_unref (self->row_fields);
+  g_free (self->row_sheet);
+  g_free (self->path);
+  g_free (self->display_name);
+  g_free (self);
+}
+
+gboolean
+wm_table_reader_next (WmTableReader *self, WmRow *row, GError **error)
+{
+  ReadyRecord *rec;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (self->spreadsheet)
+    return next_spreadsheet_row (self, row);
+
+  if (!fill_csv (self, error))
+    return FALSE;
+  rec = g_queue_pop_head (&self->ready);
+  if (rec == NULL)
+    return FALSE;
+  g_ptr_array_unref (self->row_fields);
+  self->row_fields = g_steal_pointer (&rec->fields);
+  row->n_fields = self->row_fields->len;
+  row->fields = (char **) self->row_fields->pdata;
+  row->line = rec->line;
+  row->sheet = NULL;
+  g_free (rec);
+  return TRUE;
+}
+
+double
+wm_table_reader_fraction (WmTableReader *self)
+{
+  if (self->spreadsheet)
+    return self->features_total ? (double) self->features_done / self->features_total : 0.0;
+  if (self->file_size == 0)
+    return 0.0;
+  if (self->compressed)
+    {
+      /* Uncompressed bytes against the compressed size: a rough guess, capped. */
+      double f = (double) self->bytes_read / ((double) self->file_size * 5.0);
+      return MIN (f, 0.99);
+    }
+  return MIN (1.0, (double) self->bytes_read / (double) self->file_size);
+}
+
+gboolean
+wm_table_reader_is_spreadsheet (WmTableReader *self)
+{
+  return self->spreadsheet;
+}
+
+const char *
+wm_table_reader_display_name (WmTableReader *self)
+{
+  return self->display_name;
+}
+
+char *
+wm_row_location (WmTableReader *self, const WmRow *row)
+{
+  if (row->sheet)
+    return g_strdup_printf ("%s:%s:%" G_GUINT64_FORMAT, self->display_name, row->sheet, row->line);
+  return g_strdup_printf ("%s:%" G_GUINT64_FORMAT, self->display_name, row->line);
+}

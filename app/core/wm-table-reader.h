@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Rows of text from a tabular file, whatever its container: CSV through libcsv (read with
+ * GDAL's VSI API, so .gz, .zip and /vsimem/ work), or every sheet of an XLSX/ODS workbook
+ * through OGR with headers disabled, so that importers find the header row themselves. */
+#pragma once
+
+#include <glib.h>
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef struct _WmTableReader WmTableReader;
+
+typedef struct
+{
+  guint       n_fields;
+  char      **fields; /* UTF-8, owned by the reader, valid until the next call */
+  guint64     line;   /* physical line (CSV) or row (sheet) where the record starts, 1-based */
+  const char *sheet;  /* NULL for CSV */
+} WmRow;
+
+/* Resolves a user path to a GDAL path: "x.csv.gz" -> "/vsigzip/x.csv.gz"; "x.zip" -> the
+ * single data file inside it. */
+char *wm_vsi_path (const char *path, GError **error);
+
+WmTableReader *wm_table_reader_open (const char *path, GError **error);
+void           wm_table_reader_free (WmTableReader *reader);
+
+/* Returns FALSE at the end (error unset) or on a read/parse error (error set). */
+gboolean wm_table_reader_next (WmTableReader *reader, WmRow *row, GError **error);
+
+/* 0..1 for progress bars. */
+double      wm_table_reader_fraction (WmTableReader *reader);
+gboolean    wm_table_reader_is_spreadsheet (WmTableReader *reader);
+const char *wm_table_reader_display_name (WmTableReader *reader);
+
+/* "file:line" or "file:sheet:row", for messages. */
+char *wm_row_location (WmTableReader *reader, const WmRow *row);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WmTableReader, wm_table_reader_free)
+
+G_END_DECLS

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Normalisers for what councils publish: amounts, dates, postcodes, supplier names, header
+ * names and supplier kinds. Pure functions, table-tested in tests/test-text.c. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  WM_KIND_UNKNOWN,
+  WM_KIND_SME,
+  WM_KIND_VCSE,
+  WM_KIND_LARGE,
+  WM_KIND_PUBLIC,
+} WmSupplierKind;
+
+/* Parses "£1,234.56", "(12.00)", "-12.00", "12.00CR", "1140" into pence. */
+gboolean wm_parse_amount (const char *text, gint64 *pence, const char **why);
+
+/* Parses UK dates: dd/mm/yyyy, dd/mm/yy, "3 Apr 2023", "15 June 2023", "26-Apr-23", ISO
+ * yyyy-mm-dd and yyyy/mm/dd (with or without a time), and Excel serial day numbers. */
+gboolean wm_parse_date (const char *text, GDate *date, const char **why);
+
+/* "bb5 1aa", "BB51AA", "BB5  1AA" -> "BB5 1AA"; NULL when it is not a UK postcode. */
+char *wm_normalize_postcode (const char *text);
+
+/* The matching key of a supplier name: upper case, HTML entities decoded, "&" -> AND,
+ * punctuation dropped, LIMITED -> LTD, PUBLIC LIMITED COMPANY -> PLC, leading THE dropped,
+ * whitespace collapsed. Returns "" for a blank name. */
+char *wm_normalize_name (const char *name);
+
+/* wm_normalize_name() without trailing company suffixes (LTD, PLC, LLP, CO, COMPANY, UK,
+ * GROUP, ...), the key of the second matching step. */
+char *wm_normalize_name_nosuffix (const char *name);
+
+/* A header cell reduced for column detection: lower case, no BOM, no '*', '£', ':', brackets
+ * or punctuation, single spaces ("Net Amount (£)" -> "net amount"). */
+char *wm_normalize_header (const char *header);
+
+/* TRUE for "", "REDACTED", "Personal Information", "Redacted - personal data", ... */
+gboolean wm_name_is_redacted (const char *name);
+
+/* Kind of a payee guessed from its name alone ("... Council" -> public, "... CIC" -> VCSE). */
+WmSupplierKind wm_infer_kind (const char *name);
+
+const char    *wm_kind_to_string (WmSupplierKind kind);
+WmSupplierKind wm_kind_from_string (const char *text);
+
+/* Financial year (April to March) starting in the returned year: 2023-06-01 -> 2023. */
+int wm_financial_year (const GDate *date);
+
+/* Text in UTF-8: valid UTF-8 is returned as is, anything else is read as Windows-1252 (what
+ * Excel on Windows writes: a bare 0xA3 is '£'). */
+char *wm_to_utf8 (const char *text, gssize len);
+
+G_END_DECLS

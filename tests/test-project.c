@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The project file: a GeoPackage that GDAL opens, refusal of files that are not projects or
+ * are too new, and the transaction guarantee (a failed or cancelled import leaves the file
+ * byte for byte as it was). Also the hand-made spend file's counts, worked out by hand in
+ * tests/data/README.md. */
+#include <gdal.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "app/core/wealthmap-core.h"
+
+static char *
+temp_project (const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("wm-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return g_build_filename (dir, name, NULL);
+}
+
+static char *
+test_data (const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "data", name, NULL);
+}
+
+static char *
+shared_data (const char *relative)
+{
+  const char *root = g_getenv ("WM_SHARED_DATA");
+
+  g_assert_nonnull (root);
+  return g_build_filename (root, relative, NULL);
+}
+
+static GBytes *
+file_bytes (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  char *contents = NULL;
+  gsize len = 0;
+
+  g_file_get_contents (path, &contents, &len, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, len);
+}
+
+static void
+test_geopackage (void)
+{
+  g_autofree char *path = temp_project ("gpkg.wealthmap");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (WmProject) project = wm_project_create (path, &error);
+  GDALDatasetH      ds;
+  const char *const drivers[] = { "GPKG", NULL };
+  gboolean          found[3] = { FALSE, FALSE, FALSE };
+
+  g_assert_no_error (error);
+  g_assert_nonnull (project);
+  g_clear_object (&project);
+
+  ds = GDALOpenEx (path, GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, NULL, NULL);
+  g_assert_nonnull (ds);
+  for (int i = 0; i < GDALDatasetGetLayerCount (ds); i++)
+    {
+      OGRLayerH   layer = GDALDatasetGetLayer (ds, i);
+      const char *name = OGR_L_GetName (layer);
+
+      if (strcmp (name, "areas") == 0)
+        {
+          found[0] = TRUE;
+          g_assert_cmpint (wkbFlatten (OGR_L_GetGeomType (layer)), ==, wkbMultiPolygon);
+        }
+      else if (strcmp (name, "anchors") == 0 || strcmp (name, "suppliers") == 0)
+        {
+          found[name[0] == 'a' ? 1 : 2] = TRUE;
+          g_assert_cmpint (wkbFlatten (OGR_L_GetGeomType (layer)), ==, wkbPoint);
+        }
+    }
+  GDALClose (ds);
+  g_assert_true (found[0] && found[1] && found[2]);
+
+  /* Creating over an existing file is refused. */
+  project = wm_project_create (path, &error);
+  g_assert_error (error, WM_ERROR, WM_ERROR_IO);
+  g_assert_null (project);
+}
+
+static void
+test_not_a_project (void)
+{
+  g_autofree char *path = temp_project ("text.wealthmap");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (WmProject) project = NULL;
+
+  g_file_set_contents (path, "this is not a database\n", -1, &error);
+  g_assert_no_error (error);
+  project = wm_project_open (path, &error);
+  g_assert_error (error, WM_ERROR, WM_ERROR_PROJECT);
+  g_assert_null (project);
+}
+
+static void
+test_newer_version (void)
+{
+  g_autofree char *path = temp_project ("newer.wealthmap");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (WmProject) project = wm_project_create (path, &error);
+  sqlite3 *db;
+
+  g_assert_no_error (error);
+  g_clear_object (&project);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "UPDATE wm_meta SET value = '99' WHERE key ="
+                                 " 'schema_version'",
+                                 NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+  project = wm_project_open (path, &error);
+  g_assert_error (error, WM_ERROR, WM_ERROR_VERSION);
+  g_assert_nonnull (strstr (error->message, "newer Wealthmap"));
+  g_assert_null (project);
+}
+
+static void
+test_small_spend (void)
+{
+  g_autofree char *path = temp_project ("small.wealthmap");
+  g_autofree char *csv = test_data ("spend-small.csv");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (WmProject) project = wm_project_create (path, &error);
+  g_autoptr (WmImportReport) report = NULL;
+  g_autoptr (WmSummary) summary = NULL;
+  WmSpendOptions options = { .anchor = "Test Council", .anchor_kind = "council" };
+  WmShareRow    *row;
+
+  g_assert_no_error (error);
+  g_assert_true (
+      wm_project_import_spend (project, csv, &options, NULL, NULL, NULL, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->imported, ==, 6);
+  g_assert_cmpuint (report->malformed, ==, 2);
+  g_assert_cmpuint (report->blank, ==, 1);
+  g_assert_cmpuint (report->redacted, ==, 2);
+  g_assert_cmpuint (report->preamble, ==, 2);
+  g_assert_cmpint (report->total_pence, ==, 387256);
+  /* Both malformed lines are named by file and line. */
+  g_assert_cmpuint (report->messages->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (report->messages, 0), ==,
+                   "spend-small.csv:9: amount \"N/A\": not a number");
+  g_assert_cmpstr (g_ptr_array_index (report->messages, 1), ==,
+                   "spend-small.csv:10: date \"31/02/2024\": no such day");
+
+  summary = wm_project_summary (project, WM_SUMMARY_BY_ANCHOR, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary->rows->len, ==, 1);
+  row = g_ptr_array_index (summary->rows, 0);
+  g_assert_cmpstr (row->key, ==, "Test Council");
+  g_assert_cmpint (row->total, ==, 387256);
+  g_assert_cmpint (row->redacted, ==, 15000);
+  g_assert_cmpint (row->unlocated, ==, 387256); /* no postcodes imported: nothing is placed */
+  g_assert_cmpint (row->public_bodies, ==, 50000);
+  g_assert_cmpint (row->lines, ==, 6);
+  /* "Acme Building Ltd" and "Acme Building Limited" are one supplier. */
+  g_assert_cmpint (row->suppliers, ==, 3);
+}
+
+/* A failed import (bad file after a good one) and a cancelled one leave the bytes unchanged. */
+static void
+test_transaction_bytes (void)
+{
+  g_autofree char *path = temp_project ("tx.wealthmap");
+  g_autofree char *good = test_data ("spend-small.csv");
+  g_autofree char *bad = test_data ("bad/unterminated-quote.csv");
+  g_autofree char *big = shared_data ("spend/lancashire_pcc/pcc-2023-24.xlsx");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (WmProject) project = wm_project_create (path, &error);
+  g_autoptr (GBytes) before = NULL;
+  g_autoptr (GBytes) after = NULL;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (WmImportReport) report = NULL;
+  WmSpendOptions   options = { .anchor = "Test Council" };
+  g_autofree char *journal = g_strconcat (path, "-journal", NULL);
+
+  g_assert_true (
+      wm_project_import_spend (project, good, &options, NULL, NULL, NULL, &report, &error));
+  g_assert_no_error (error);
+  before = file_bytes (path);
+
+  g_assert_false (wm_project_import_spend (project, bad, &options, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, WM_ERROR, WM_ERROR_FORMAT);
+  g_clear_error (&error);
+  after = file_bytes (path);
+  g_assert_true (g_bytes_equal (before, after));
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&after, g_bytes_unref);
+
+  /* Cancelled half-way through a 9,379-row workbook. */
+  g_cancellable_cancel (cancellable);
+  g_assert_false (
+      wm_project_import_spend (project, big, &options, NULL, NULL, cancellable, NULL, &error));
+  g_assert_error (error, WM_ERROR, WM_ERROR_CANCELLED);
+  after = file_bytes (path);
+  g_assert_true (g_bytes_equal (before, after));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  GDALAllRegister ();
+  CPLSetErrorHandler (CPLQuietErrorHandler);
+  g_test_add_func ("/wm/project/geopackage", test_geopackage);
+  g_test_add_func ("/wm/project/not-a-project", test_not_a_project);
+  g_test_add_func ("/wm/project/newer-version", test_newer_version);
+  g_test_add_func ("/wm/project/small-spend", test_small_spend);
+  g_test_add_func ("/wm/project/transaction-bytes", test_transaction_bytes);
+  return g_test_run ();
+}

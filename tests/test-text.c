@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The normalisers, by table: amounts, dates, postcodes, names, headers, kinds. Each row is a
+ * value as some council publishes it and what it must become (or that it must be refused). */
+#include <string.h>
+
+#include "app/core/wealthmap-core.h"
+
+static void
+test_amounts (void)
+{
+  static const struct
+  {
+    const char *text;
+    gboolean    ok;
+    gint64      pence;
+  } cases[] = {
+    { "1,234.56", TRUE, 123456 },
+    { "\xc2\xa3"
+      "1,234.56",
+      TRUE, 123456 },
+    { "(12.00)", TRUE, -1200 },
+    { "-12.00", TRUE, -1200 },
+    { "12.00-", TRUE, -1200 },
+    { "12.00CR", TRUE, -1200 },
+    { "1140", TRUE, 114000 },
+    { "834.29", TRUE, 83429 },
+    { "900.2", TRUE, 90020 },
+    { " 160 ", TRUE, 16000 },
+    { "\xc2\xa3"
+      "322.50",
+      TRUE, 32250 },
+    { "1,302.28", TRUE, 130228 },
+    { "-\xc2\xa3"
+      "5.00",
+      TRUE, -500 },
+    { "\xc2\xa3-5.00", TRUE, -500 },
+    { "0.005", TRUE, 1 },
+    { "12,345,678.90", TRUE, 1234567890 },
+    { "N/A", FALSE, 0 },
+    { "1.2.3", FALSE, 0 },
+    { "", FALSE, 0 },
+    { "12,34", FALSE, 0 },
+    { "1,2345.00", FALSE, 0 },
+    { "abc", FALSE, 0 },
+    { "(12.00", FALSE, 0 },
+    { "12 apples", FALSE, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gint64      pence = -999;
+      const char *why = NULL;
+      gboolean    ok = wm_parse_amount (cases[i].text, &pence, &why);
+
+      g_test_message ("amount \"%s\"", cases[i].text);
+      g_assert_cmpint (ok, ==, cases[i].ok);
+      if (ok)
+        g_assert_cmpint (pence, ==, cases[i].pence);
+      else
+        g_assert_nonnull (why);
+    }
+}
+
+static void
+test_dates (void)
+{
+  static const struct
+  {
+    const char *text;
+    const char *iso; /* NULL: must be refused */
+  } cases[] = {
+    { "04/01/2017", "2017-01-04" },
+    { "07/09/23", "2023-09-07" },
+    { "3 Apr 2023", "2023-04-03" },
+    { "15 June 2023", "2023-06-15" },
+    { "26-Apr-23", "2023-04-26" },
+    { "2023-04-06", "2023-04-06" },
+    { "2023/04/06", "2023/04/06" },
+    { "2023/09/01 00:00:00", "2023-09-01" },
+    { "13 October 2023", "2023-10-13" },
+    { "45017", "2023-04-01" },
+    { "1 Sept 2023", "2023-09-01" },
+    { "29/02/2024", "2024-02-29" },
+    { "31/02/2024", NULL },
+    { "29/02/2023", NULL },
+    { "13/13/2023", NULL },
+    { "", NULL },
+    { "yesterday", NULL },
+    { "3 Foo 2023", NULL },
+    { "12", NULL },
+    { "2023-04-06 lunchtime", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      GDate       date;
+      const char *why = NULL;
+      gboolean    ok = wm_parse_date (cases[i].text, &date, &why);
+
+      g_test_message ("date \"%s\"", cases[i].text);
+      g_assert_cmpint (ok, ==, cases[i].iso != NULL);
+      if (ok)
+        {
+          char             buf[16];
+          g_autofree char *want = g_strdup (cases[i].iso);
+
+          g_strdelimit (want, "/", '-');
+          g_date_strftime (buf, sizeof buf, "%Y-%m-%d", &date);
+          g_assert_cmpstr (buf, ==, want);
+        }
+      else
+        g_assert_nonnull (why);
+    }
+}
+
+static void
+test_financial_year (void)
+{
+  GDate d;
+
+  g_date_clear (&d, 1);
+  g_date_set_dmy (&d, 31, G_DATE_MARCH, 2024);
+  g_assert_cmpint (wm_financial_year (&d), ==, 2023);
+  g_date_set_dmy (&d, 1, G_DATE_APRIL, 2024);
+  g_assert_cmpint (wm_financial_year (&d), ==, 2024);
+}
+
+static void
+test_postcodes (void)
+{
+  static const struct
+  {
+    const char *text;
+    const char *want;
+  } cases[] = {
+    { "bb5 1aa", "BB5 1AA" },     { "BB51AA", "BB5 1AA" },
+    { "BB5  1AA", "BB5 1AA" },    { "PR0 2AD", "PR0 2AD" },
+    { "\"PR1 1AA\"", "PR1 1AA" }, { "EC1A 1BB", "EC1A 1BB" },
+    { "w1a0ax", "W1A 0AX" },      { "M1 1AE", "M1 1AE" },
+    { "FY67PU", "FY6 7PU" },      { "", NULL },
+    { "garbage", NULL },          { "12345", NULL },
+    { "BB5 1A", NULL },           { "BB5-1AA", NULL },
+    { "BB5 1AAA", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *got = wm_normalize_postcode (cases[i].text);
+
+      g_test_message ("postcode \"%s\"", cases[i].text);
+      g_assert_cmpstr (got, ==, cases[i].want);
+    }
+}
+
+static void
+test_names (void)
+{
+  static const struct
+  {
+    const char *a;
+    const char *b;
+    gboolean    same;
+  } pairs[] = {
+    { "H & M Building & Joinery Ltd", "H AND M BUILDING AND JOINERY LIMITED", TRUE },
+    { "The Coach Company", "COACH COMPANY", TRUE },
+    { "Vps (Uk) Limited", "VPS UK LTD", TRUE },
+    { "McDonald's Restaurants Ltd", "MCDONALDS RESTAURANTS LTD", TRUE },
+    { "Smith &amp; Sons", "Smith and Sons", TRUE },
+    { "Acme Public Limited Company", "ACME PLC", TRUE },
+    { "  bates   office services ltd ", "BATES OFFICE SERVICES LTD", TRUE },
+    { "Acme Ltd", "Acme Plc", FALSE },
+    { "Theatre Company", "atre Company", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pairs); i++)
+    {
+      g_autofree char *a = wm_normalize_name (pairs[i].a);
+      g_autofree char *b = wm_normalize_name (pairs[i].b);
+
+      g_test_message ("name \"%s\" vs \"%s\"", pairs[i].a, pairs[i].b);
+      g_assert_cmpint (strcmp (a, b) == 0, ==, pairs[i].same);
+    }
+  {
+    g_autofree char *a = wm_normalize_name_nosuffix ("H&M Building & Joinery Limited");
+    g_assert_cmpstr (a, ==, "H AND M BUILDING AND JOINERY");
+  }
+}
+
+static void
+test_headers (void)
+{
+  static const struct
+  {
+    const char *text;
+    const char *want;
+  } cases[] = {
+    { "Net Amount (\xc2\xa3)", "net amount" },
+    { "Net Amount(\xc2\xa3)", "net amount" },
+    { "Name:  ", "name" },
+    { "* SUPPLIER FINAL", "supplier final" },
+    { "\xef\xbb\xbfService Cost Centre", "service cost centre" },
+    { "HBC Ref No.", "hbc ref no" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *got = wm_normalize_header (cases[i].text);
+      g_assert_cmpstr (got, ==, cases[i].want);
+    }
+}
+
+static void
+test_redaction_and_kinds (void)
+{
+  g_assert_true (wm_name_is_redacted (""));
+  g_assert_true (wm_name_is_redacted ("   "));
+  g_assert_true (wm_name_is_redacted ("REDACTED"));
+  g_assert_true (wm_name_is_redacted ("Personal Information"));
+  g_assert_true (wm_name_is_redacted ("Redacted - personal data"));
+  g_assert_false (wm_name_is_redacted ("Redwood Ltd"));
+
+  g_assert_cmpint (wm_infer_kind ("Lancashire County Council"), ==, WM_KIND_PUBLIC);
+  g_assert_cmpint (wm_infer_kind ("HM Revenue & Customs"), ==, WM_KIND_PUBLIC);
+  g_assert_cmpint (wm_infer_kind ("East Lancashire Hospitals NHS Trust"), ==, WM_KIND_PUBLIC);
+  g_assert_cmpint (wm_infer_kind ("Stepping Stone Project CIC"), ==, WM_KIND_VCSE);
+  g_assert_cmpint (wm_infer_kind ("Hyndburn Leisure Trust"), ==, WM_KIND_VCSE);
+  g_assert_cmpint (wm_infer_kind ("Tesco PLC"), ==, WM_KIND_LARGE);
+  g_assert_cmpint (wm_infer_kind ("Gb Mot Training Ltd"), ==, WM_KIND_SME);
+  g_assert_cmpint (wm_infer_kind ("Scott Mitchell"), ==, WM_KIND_UNKNOWN);
+}
+
+static void
+test_cp1252 (void)
+{
+  g_autofree char *pound = wm_to_utf8 ("\xa3"
+                                       "5",
+                                       -1);
+  g_autofree char *quote = wm_to_utf8 ("O\x92"
+                                       "Brien",
+                                       -1);
+  g_autofree char *utf8 = wm_to_utf8 ("\xc2\xa3"
+                                      "5",
+                                      -1);
+
+  g_assert_cmpstr (pound, ==,
+                   "\xc2\xa3"
+                   "5");
+  g_assert_cmpstr (quote, ==,
+                   "O\xe2\x80\x99"
+                   "Brien");
+  g_assert_cmpstr (utf8, ==,
+                   "\xc2\xa3"
+                   "5");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/wm/text/amounts", test_amounts);
+  g_test_add_func ("/wm/text/dates", test_dates);
+  g_test_add_func ("/wm/text/financial-year", test_financial_year);
+  g_test_add_func ("/wm/text/postcodes", test_postcodes);
+  g_test_add_func ("/wm/text/names", test_names);
+  g_test_add_func ("/wm/text/headers", test_headers);
+  g_test_add_func ("/wm/text/redaction-and-kinds", test_redaction_and_kinds);
+  g_test_add_func ("/wm/text/cp1252", test_cp1252);
+  return g_test_run ();
+}
