@@ -158,6 +158,91 @@ import_spend (int argc, char **argv)
   return 0;
 }
 
+static int
+import_areas (int argc, char **argv)
+{
+  g_autofree char *level = NULL, *code_field = NULL, *name_field = NULL, *crs = NULL;
+  GOptionEntry     entries[] = {
+        { "level", 0, 0, G_OPTION_ARG_STRING, &level, "ward, lsoa or lad", "LEVEL" },
+        { "code-field", 0, 0, G_OPTION_ARG_STRING, &code_field, "Field with the area code", "F" },
+        { "name-field", 0, 0, G_OPTION_ARG_STRING, &name_field, "Field with the area name", "F" },
+        { "crs", 0, 0, G_OPTION_ARG_STRING, &crs, "CRS of a source without one", "EPSG:N" },
+        { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("PROJECT FILE");
+  g_autoptr (WmProject) project = NULL;
+  g_autoptr (WmImportReport) report = NULL;
+  WmAreaOptions options = { 0 };
+  GError       *error = NULL;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse (
+          context, &argc, &argv, 2,
+          "import areas PROJECT FILE [--level ward|lsoa|lad] [--code-field F] [--name-field F]"))
+    return 2;
+  if (level && strcmp (level, "ward") != 0 && strcmp (level, "lsoa") != 0
+      && strcmp (level, "lad") != 0)
+    return usage_error ("--level %s: expected ward, lsoa or lad", level);
+  project = open_project (argv[1]);
+  if (project == NULL)
+    return 1;
+  options.level = level;
+  options.code_field = code_field;
+  options.name_field = name_field;
+  options.crs = crs;
+  if (!wm_project_import_areas (project, argv[2], &options, progress_cb, NULL, NULL, &report,
+                                &error))
+    return fail (error);
+  print_report (report);
+  return 0;
+}
+
+static int
+import_postcodes (int argc, char **argv)
+{
+  g_autofree char *layout = NULL;
+  GOptionEntry     entries[] = {
+        { "layout", 0, 0, G_OPTION_ARG_STRING, &layout, "onspd, codepoint or simple", "LAYOUT" },
+        { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("PROJECT FILE");
+  g_autoptr (WmProject) project = NULL;
+  g_autoptr (WmImportReport) report = NULL;
+  GError *error = NULL;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse (context, &argc, &argv, 2,
+              "import postcodes PROJECT FILE [--layout onspd|codepoint|simple]"))
+    return 2;
+  project = open_project (argv[1]);
+  if (project == NULL)
+    return 1;
+  if (!wm_project_import_postcodes (project, argv[2], layout, progress_cb, NULL, NULL, &report,
+                                    &error))
+    return fail (error);
+  print_report (report);
+  return 0;
+}
+
+static int
+import_suppliers (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new ("PROJECT FILE");
+  g_autoptr (WmProject) project = NULL;
+  g_autoptr (WmImportReport) report = NULL;
+  GError *error = NULL;
+
+  if (!parse (context, &argc, &argv, 2, "import suppliers PROJECT FILE"))
+    return 2;
+  project = open_project (argv[1]);
+  if (project == NULL)
+    return 1;
+  if (!wm_project_import_suppliers (project, argv[2], progress_cb, NULL, NULL, &report, &error))
+    return fail (error);
+  print_report (report);
+  return 0;
+}
+
 typedef struct
 {
   const char *name;
@@ -166,6 +251,10 @@ typedef struct
 } Verb;
 
 static const Verb import_verbs[] = {
+  { "areas", import_areas,
+    "PROJECT FILE [--level ward|lsoa|lad] [--code-field F] [--name-field F]" },
+  { "suppliers", import_suppliers, "PROJECT FILE" },
+  { "postcodes", import_postcodes, "PROJECT FILE [--layout onspd|codepoint|simple]" },
   { "spend", import_spend,
     "PROJECT FILE --anchor NAME [--anchor-kind K] [--anchor-postcode P] "
     "[--map FIELD=HEADER ...] [--summary --period FROM:TO]" },
@@ -175,7 +264,8 @@ static int
 verb_import (int argc, char **argv)
 {
   if (argc < 2)
-    return usage_error ("usage: wealthmap-cli import (spend) PROJECT FILE ...");
+    return usage_error (
+        "usage: wealthmap-cli import (spend|areas|postcodes|suppliers) PROJECT FILE ...");
   for (guint i = 0; i < G_N_ELEMENTS (import_verbs); i++)
     if (strcmp (argv[1], import_verbs[i].name) == 0)
       return import_verbs[i].func (argc - 1, argv + 1);

@@ -60,8 +60,7 @@ wm_import_report_to_string (const WmImportReport *report)
   if (report->preamble)
     g_string_append_printf (s, ", %" G_GUINT64_FORMAT " lines before the header", report->preamble);
   if (report->skipped)
-    g_string_append_printf (s, ", %" G_GUINT64_FORMAT " rows in sheets without a header skipped",
-                            report->skipped);
+    g_string_append_printf (s, ", %" G_GUINT64_FORMAT " rows skipped", report->skipped);
   if (report->repaired)
     g_string_append_printf (s, ", %" G_GUINT64_FORMAT " geometries repaired", report->repaired);
   return g_string_free (s, FALSE);
