@@ -1,0 +1,171 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""End to end on real Lancashire data: Hyndburn's 2023/24 spend, the Lancashire supplier
+directory, Code-Point Open for all of Great Britain and the 2013 wards; local = Hyndburn (E07000120),
+region = the 14 Lancashire LADs. The local / regional / leaked / unlocated totals from
+`wealthmap-cli summary --json` must equal an independent computation done here with GeoPandas
+(Debian's python3-geopandas): names matched by a separate Python normaliser (exact name, then
+alias, then name without company suffixes, a key shared by two suppliers never used), postcodes
+reprojected from BNG with pyproj, wards found with geopandas.sjoin.
+
+Usage: check_place.py WEALTHMAP_CLI SHARED_DATA_DIR
+"""
+import csv
+import glob
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from decimal import Decimal
+
+import geopandas as gpd
+import pandas as pd
+
+CLI, DATA = sys.argv[1], sys.argv[2]
+LADS = ["E06000008", "E06000009"] + [f"E07000{n}" for n in range(117, 129)]
+LOCAL = "E07000120"
+
+
+def run(*args):
+    p = subprocess.run([CLI, *args], capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit(f"FAIL: {' '.join(args)}\n{p.stdout}{p.stderr}")
+    return p.stdout
+
+
+# ---- an independent name normaliser (DESIGN.md section 3) ----
+def norm(name):
+    s = (name or "").replace("&amp;", "&").replace("&#039;", "'").replace("\u2019", "'").upper()
+    s = s.replace("&", " AND ").replace("+", " AND ")
+    s = re.sub(r"['.]", "", s)
+    s = re.sub(r"[^0-9A-Z\u0080-\uffff]+", " ", s).split()
+    if s and s[0] == "THE":
+        s = s[1:]
+    s = ["LTD" if w == "LIMITED" else w for w in s]
+    out = " ".join(s).replace("PUBLIC LTD COMPANY", "PLC")
+    return out
+
+
+SUFFIXES = {"LTD", "PLC", "LLP", "LP", "CO", "COMPANY", "UK", "GROUP", "INC", "CIC", "CYF",
+            "CYFYNGEDIG"}
+
+
+def bare(name):
+    w = norm(name).split()
+    while len(w) > 1 and w[-1] in SUFFIXES:
+        w.pop()
+    return " ".join(w)
+
+
+def redacted(name):
+    n = norm(name)
+    return n == "" or any(m in n for m in ("REDACTED", "PERSONAL INFORMATION", "PERSONAL DATA",
+                                            "WITHHELD", "NOT DISCLOSED", "PRIVATE INDIVIDUAL",
+                                            "DATA PROTECTION", "NAME REMOVED",
+                                            "SENSITIVE PAYMENT", "NOT PUBLISHED"))
+
+
+def amount(text):
+    t = str(text).strip().replace("\u00a3", "").replace(",", "")
+    neg = t.startswith("(") and t.endswith(")")
+    d = Decimal(t.strip("()"))
+    return -d if neg else d
+
+
+def spend_rows(path):
+    raw = open(path, "rb").read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252")
+    header = None
+    for cells in csv.reader(io.StringIO(text, newline="")):
+        if header is None:
+            low = [c.strip().rstrip(":").strip().lower() for c in cells]
+            if "name" in low and any(c.startswith("net amount") or c == "amount paid" for c in low):
+                header = (low.index("name"),
+                          next(i for i, c in enumerate(low)
+                               if c.startswith("net amount") or c == "amount paid"))
+            continue
+        if all(c.strip() == "" for c in cells):
+            continue
+        yield cells[header[0]].strip(), amount(cells[header[1]])
+
+
+# ---- directory -> keys ----
+directory = pd.read_csv(os.path.join(DATA, "suppliers", "lancashire_suppliers_ch_enriched_DERIVED.csv"),
+                        dtype=str, keep_default_na=False)
+keys = {"name": {}, "alias": {}, "nosuffix": {}}
+for i, r in directory.iterrows():
+    for how, k in [("name", norm(r.supplier_canonical)), ("nosuffix", bare(r.supplier_canonical))] + \
+                  [("alias", norm(a)) for a in r.aliases.split("|") if a]:
+        if how == "alias" and k == norm(r.supplier_canonical):
+            continue
+        keys[how].setdefault(k, set()).add(i)
+
+
+def match(name):
+    for how, k in (("name", norm(name)), ("alias", norm(name)), ("nosuffix", bare(name))):
+        hits = keys[how].get(k)
+        if hits:
+            return next(iter(hits)) if len(hits) == 1 else None
+    return None
+
+
+def pc_norm(p):
+    p = re.sub(r"\s+", "", (p or "").upper())
+    return f"{p[:-3]} {p[-3:]}" if len(p) >= 5 else None
+
+
+# ---- postcodes -> points -> wards ----
+NATIONAL_PC = os.path.join(DATA, "national", "codepoint_open_2014_gb.csv.gz")
+cp = pd.read_csv(NATIONAL_PC, header=None, usecols=[0, 2, 3], names=["pc", "e", "n"], dtype={0: str})
+cp["pc"] = cp.pc.map(pc_norm)
+cp = cp[(cp.e != 0) | (cp.n != 0)].drop_duplicates("pc", keep="last").set_index("pc")
+wards = pd.concat(gpd.read_file(os.path.join(DATA, "boundaries", "wards_2013_by_lad", f"{lad}.json"))
+                  .assign(lad=lad) for lad in LADS)
+wards = gpd.GeoDataFrame(wards, geometry="geometry", crs="EPSG:4326")
+
+totals = {"local": Decimal(0), "regional": Decimal(0), "leaked": Decimal(0), "unlocated": Decimal(0)}
+files = sorted(glob.glob(os.path.join(DATA, "spend", "hyndburn_2023-24", "*.csv")))
+lines = [(n, a) for f in files for n, a in spend_rows(f)]
+sup_pc = {}
+for name, _ in lines:
+    if not redacted(name):
+        i = match(name)
+        sup_pc[name] = pc_norm(directory.reg_postal_code[i]) if i is not None else None
+located = {n: p for n, p in sup_pc.items() if p in cp.index}
+pts = gpd.GeoDataFrame({"name": list(located)},
+                       geometry=gpd.points_from_xy([cp.e[p] for p in located.values()],
+                                                   [cp.n[p] for p in located.values()]),
+                       crs="EPSG:27700").to_crs("EPSG:4326")
+joined = gpd.sjoin(pts, wards[["lad", "geometry"]], how="left", predicate="within")
+joined = joined[~joined.index.duplicated(keep="first")]
+place = {r["name"]: ("local" if r.lad == LOCAL else "regional" if isinstance(r.lad, str) else "leaked")
+         for _, r in joined.iterrows()}
+for name, a in lines:
+    totals[place.get(name, "unlocated") if not redacted(name) else "unlocated"] += a
+
+# ---- the same through wealthmap-cli ----
+with tempfile.TemporaryDirectory() as tmp:
+    p = os.path.join(tmp, "place.wealthmap")
+    run("new", p)
+    for lad in LADS:
+        run("import", "areas", p, os.path.join(DATA, "boundaries", "wards_2013_by_lad", f"{lad}.json"))
+    run("import", "postcodes", p, NATIONAL_PC)
+    run("import", "suppliers", p, os.path.join(DATA, "suppliers",
+                                                "lancashire_suppliers_ch_enriched_DERIVED.csv"))
+    for f in files:
+        run("import", "spend", p, f, "--anchor", "Hyndburn Borough Council")
+    run("place", p, "--local", LOCAL, "--region", ",".join(l for l in LADS if l != LOCAL))
+    got = json.loads(run("summary", p, "--json"))["overall"]
+
+failures = 0
+for k, want in totals.items():
+    ok = abs(Decimal(str(got[k])) - want) < Decimal("0.01")
+    failures += not ok
+    print(f"{'ok  ' if ok else 'FAIL'} {k}: geopandas £{want:.2f}, wealthmap-cli £{got[k]:.2f}")
+sys.exit(1 if failures else 0)
