@@ -243,6 +243,52 @@ import_suppliers (int argc, char **argv)
   return 0;
 }
 
+static int
+import_deprivation (int argc, char **argv)
+{
+  g_autofree char *population = NULL;
+  GOptionEntry     entries[] = {
+        { "population", 0, 0, G_OPTION_ARG_STRING, &population, "IoD population denominators (File_6)",
+          "FILE" },
+        { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("PROJECT FILE");
+  g_autoptr (WmProject) project = NULL;
+  g_autoptr (WmImportReport) report = NULL;
+  GError *error = NULL;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse (context, &argc, &argv, 2, "import deprivation PROJECT FILE [--population FILE]"))
+    return 2;
+  project = open_project (argv[1]);
+  if (project == NULL)
+    return 1;
+  if (!wm_project_import_deprivation (project, argv[2], population, progress_cb, NULL, NULL,
+                                      &report, &error))
+    return fail (error);
+  print_report (report);
+  return 0;
+}
+
+static int
+import_lookup (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new ("PROJECT FILE");
+  g_autoptr (WmProject) project = NULL;
+  g_autoptr (WmImportReport) report = NULL;
+  GError *error = NULL;
+
+  if (!parse (context, &argc, &argv, 2, "import lookup PROJECT FILE"))
+    return 2;
+  project = open_project (argv[1]);
+  if (project == NULL)
+    return 1;
+  if (!wm_project_import_lookup (project, argv[2], progress_cb, NULL, NULL, &report, &error))
+    return fail (error);
+  print_report (report);
+  return 0;
+}
+
 typedef struct
 {
   const char *name;
@@ -254,6 +300,8 @@ static const Verb import_verbs[] = {
   { "areas", import_areas,
     "PROJECT FILE [--level ward|lsoa|lad] [--code-field F] [--name-field F]" },
   { "suppliers", import_suppliers, "PROJECT FILE" },
+  { "deprivation", import_deprivation, "PROJECT FILE [--population FILE]" },
+  { "lookup", import_lookup, "PROJECT FILE" },
   { "postcodes", import_postcodes, "PROJECT FILE [--layout onspd|codepoint|simple]" },
   { "spend", import_spend,
     "PROJECT FILE --anchor NAME [--anchor-kind K] [--anchor-postcode P] "
@@ -264,8 +312,8 @@ static int
 verb_import (int argc, char **argv)
 {
   if (argc < 2)
-    return usage_error (
-        "usage: wealthmap-cli import (spend|areas|postcodes|suppliers) PROJECT FILE ...");
+    return usage_error ("usage: wealthmap-cli import "
+                        "(spend|areas|postcodes|suppliers|deprivation|lookup) PROJECT FILE ...");
   for (guint i = 0; i < G_N_ELEMENTS (import_verbs); i++)
     if (strcmp (argv[1], import_verbs[i].name) == 0)
       return import_verbs[i].func (argc - 1, argv + 1);

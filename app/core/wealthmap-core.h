@@ -7,6 +7,7 @@
 #include "wm-error.h"
 #include "wm-geocoder.h"
 #include "wm-import-areas.h"
+#include "wm-import-deprivation.h"
 #include "wm-import-postcodes.h"
 #include "wm-import-spend.h"
 #include "wm-import-suppliers.h"
