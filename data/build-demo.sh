@@ -11,6 +11,8 @@ rm -f "$OUT"
 "$CLI" import areas "$OUT" "$DEMO/lads.geojson" >/dev/null
 "$CLI" import areas "$OUT" "$DEMO/wards.geojson" >/dev/null
 "$CLI" import areas "$OUT" "$DEMO/lsoas.geojson" >/dev/null
+"$CLI" import deprivation "$OUT" "$DEMO/imd.csv" >/dev/null
+"$CLI" import lookup "$OUT" "$DEMO/lookup.csv" >/dev/null
 "$CLI" import postcodes "$OUT" "$DEMO/postcodes.csv" >/dev/null
 "$CLI" import suppliers "$OUT" "$DEMO/suppliers.csv" >/dev/null
 "$CLI" import spend "$OUT" "$DEMO/council-spend.csv" --anchor "Millbrook Borough Council" \

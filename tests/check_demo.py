@@ -39,6 +39,7 @@ checks = [
     ("local, regional, leaked and unlocated all non-zero",
      all(o[k] > 0 for k in ("local", "regional", "leaked", "unlocated"))),
     ("18 wards listed", len(s["wards"]) == 18),
+    ("every ward has an IMD decile", all(1 <= w["imd_decile"] <= 10 for w in s["wards"])),
 ]
 for name, ok in checks:
     print(("ok   " if ok else "FAIL ") + name)

@@ -160,12 +160,45 @@ with tempfile.TemporaryDirectory() as tmp:
                                                 "lancashire_suppliers_ch_enriched_DERIVED.csv"))
     for f in files:
         run("import", "spend", p, f, "--anchor", "Hyndburn Borough Council")
+    imd = os.path.join(DATA, "imd")
+    run("import", "deprivation", p, os.path.join(imd, "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv"),
+        "--population", os.path.join(imd, "File_6_-_IoD2019_Population_Denominators.csv"))
+    run("import", "lookup", p, os.path.join(DATA, "derived", "lsoa11_to_ward13_lancashire_DERIVED.csv"))
     run("place", p, "--local", LOCAL, "--region", ",".join(l for l in LADS if l != LOCAL))
-    got = json.loads(run("summary", p, "--json"))["overall"]
+    full = json.loads(run("summary", p, "--json"))
+    got = full["overall"]
+
+# ---- ward deprivation: population-weighted mean IMD rank, its decile, share in deciles 1-2 ----
+f1 = pd.read_csv(os.path.join(DATA, "imd", "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv"),
+                 encoding="utf-8-sig", thousands=",")
+f6 = pd.read_csv(os.path.join(DATA, "imd", "File_6_-_IoD2019_Population_Denominators.csv"),
+                 encoding="utf-8-sig", thousands=",")
+lk = pd.read_csv(os.path.join(DATA, "derived", "lsoa11_to_ward13_lancashire_DERIVED.csv"))
+dep = (lk.merge(f1, left_on="LSOA11CD", right_on="LSOA code (2011)")
+         .merge(f6[["LSOA code (2011)", "Total population: mid 2015 (excluding prisoners)"]],
+                on="LSOA code (2011)"))
+dep["pop"] = dep["Total population: mid 2015 (excluding prisoners)"]
+dep["wr"] = dep["Index of Multiple Deprivation (IMD) Rank"] * dep["pop"]
+dep["d12"] = (dep["Index of Multiple Deprivation (IMD) Decile"] <= 2) * dep["pop"]
+by_ward = dep.groupby("WD13CD").agg(wr=("wr", "sum"), pop=("pop", "sum"), d12=("d12", "sum"))
+ward_fail = 0
+for w in full["wards"]:
+    if w["role"] != "local":
+        continue
+    e = by_ward.loc[w["code"]]
+    mean = e["wr"] / e["pop"]
+    decile = min(10, int((mean - 1) * 10 // len(f1)) + 1)
+    ok = (abs(w["imd_mean_rank"] - mean) < 1e-6 and w["imd_decile"] == decile
+          and abs(w["share_decile_1_2"] - e["d12"] / e["pop"]) < 1e-9)
+    ward_fail += not ok
+    if not ok:
+        print(f"FAIL ward {w['code']}: pandas mean rank {mean:.3f} decile {decile}; got {w}")
+print(f"{'ok  ' if not ward_fail else 'FAIL'} IMD of Hyndburn's "
+      f"{sum(w['role'] == 'local' for w in full['wards'])} wards equals pandas")
 
 failures = 0
 for k, want in totals.items():
     ok = abs(Decimal(str(got[k])) - want) < Decimal("0.01")
     failures += not ok
     print(f"{'ok  ' if ok else 'FAIL'} {k}: geopandas £{want:.2f}, wealthmap-cli £{got[k]:.2f}")
-sys.exit(1 if failures else 0)
+sys.exit(1 if failures or ward_fail else 0)
