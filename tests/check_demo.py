@@ -31,6 +31,13 @@ with tempfile.TemporaryDirectory() as tmp:
     subprocess.run(["bash", os.path.join(ROOT, "data", "build-demo.sh"), CLI, p], check=True)
     s = json.loads(subprocess.run([CLI, "summary", p, "--json"], check=True,
                                   capture_output=True, text=True).stdout)
+    # The region as a distance: the "far" suppliers are in London, ~290 km from Millbrook.
+    km = {}
+    for d in ("1000", "100"):
+        subprocess.run([CLI, "place", p, "--local", "X00000001", "--region-km", d], check=True,
+                       capture_output=True)
+        km[d] = json.loads(subprocess.run([CLI, "summary", p, "--json"], check=True,
+                                          capture_output=True, text=True).stdout)["overall"]
 o = s["overall"]
 checks = [
     ("lines", o["lines"] == n1 + n2),
@@ -39,6 +46,11 @@ checks = [
     ("local, regional, leaked and unlocated all non-zero",
      all(o[k] > 0 for k in ("local", "regional", "leaked", "unlocated"))),
     ("18 wards listed", len(s["wards"]) == 18),
+    ("--region-km 1000: nothing leaks", km["1000"]["leaked"] == 0 and km["1000"]["regional"] > 0),
+    ("--region-km 100: London leaks, Eastvale is regional",
+     abs(km["100"]["leaked"] - o["leaked"]) < 0.01 and abs(km["100"]["regional"] - o["regional"]) < 0.01),
+    ("local is the same however the region is given",
+     abs(km["1000"]["local"] - o["local"]) < 0.01),
     ("every ward has an IMD decile", all(1 <= w["imd_decile"] <= 10 for w in s["wards"])),
 ]
 for name, ok in checks:

@@ -148,11 +148,14 @@ test_small_spend (void)
   g_assert_cmpuint (report->preamble, ==, 2);
   g_assert_cmpint (report->total_pence, ==, 387256);
   /* Both malformed lines are named by file and line. */
-  g_assert_cmpuint (report->messages->len, ==, 2);
+  g_assert_cmpuint (report->messages->len, ==, 3);
   g_assert_cmpstr (g_ptr_array_index (report->messages, 0), ==,
                    "spend-small.csv:9: amount \"N/A\": not a number");
   g_assert_cmpstr (g_ptr_array_index (report->messages, 1), ==,
                    "spend-small.csv:10: date \"31/02/2024\": no such day");
+  /* ... and the anchor that cannot be drawn. */
+  g_assert_cmpstr (g_ptr_array_index (report->messages, 2), ==,
+                   "spend-small.csv: anchor Test Council has no location: give --anchor-postcode");
 
   summary = wm_project_summary (project, WM_SUMMARY_BY_ANCHOR, &error);
   g_assert_no_error (error);
@@ -166,6 +169,40 @@ test_small_spend (void)
   g_assert_cmpint (row->lines, ==, 6);
   /* "Acme Building Ltd" and "Acme Building Limited" are one supplier. */
   g_assert_cmpint (row->suppliers, ==, 3);
+}
+
+/* A top-supplier list: supplier and total only, dated by the period the user gives. */
+static void
+test_summary_list (void)
+{
+  g_autofree char *path = temp_project ("top.wealthmap");
+  g_autofree char *csv = test_data ("top-suppliers.csv");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (WmProject) project = wm_project_create (path, &error);
+  g_autoptr (WmImportReport) report = NULL;
+  g_autoptr (WmSummary) summary = NULL;
+  WmSpendOptions options = { .anchor = "Preston City Council",
+                             .summary = TRUE,
+                             .period_from = "2022-04-01",
+                             .period_to = "2023-03-31" };
+  WmShareRow    *row;
+
+  g_assert_true (
+      wm_project_import_spend (project, csv, &options, NULL, NULL, NULL, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->imported, ==, 3);
+  g_assert_cmpint (report->total_pence, ==, 26350000);
+  summary = wm_project_summary (project, WM_SUMMARY_BY_YEAR, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary->rows->len, ==, 1);
+  row = g_ptr_array_index (summary->rows, 0);
+  g_assert_cmpstr (row->key, ==, "2022/23");
+  g_assert_cmpint (row->redacted, ==, 100000);
+
+  /* Without a period the list is refused: its amounts have no dates of their own. */
+  options.period_from = NULL;
+  g_assert_false (wm_project_import_spend (project, csv, &options, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, WM_ERROR, WM_ERROR_BAD_VALUE);
 }
 
 /* A failed import (bad file after a good one) and a cancelled one leave the bytes unchanged. */
@@ -217,6 +254,7 @@ main (int argc, char **argv)
   g_test_add_func ("/wm/project/not-a-project", test_not_a_project);
   g_test_add_func ("/wm/project/newer-version", test_newer_version);
   g_test_add_func ("/wm/project/small-spend", test_small_spend);
+  g_test_add_func ("/wm/project/summary-list", test_summary_list);
   g_test_add_func ("/wm/project/transaction-bytes", test_transaction_bytes);
   return g_test_run ();
 }

@@ -34,6 +34,11 @@ static const char *const amount_headers[] = { "net amount",
                                               "payment amount",
                                               "expenditure",
                                               "sum of amount",
+                                              "total spend",
+                                              "spend",
+                                              "total paid",
+                                              "amount spent",
+                                              "total value",
                                               NULL };
 static const char *const date_headers[]
     = { "payment date", "date",         "paid date",       "date paid", "transaction date",
@@ -580,6 +585,30 @@ check_duplicate (SpendImport *imp, const char *name, GError **error)
   return TRUE;
 }
 
+/* An anchor whose postcode is not (yet) in the postcode table cannot be drawn: say so. */
+static void
+warn_unlocated_anchor (SpendImport *imp)
+{
+  g_autoptr (sqlite3_stmt) stmt = _wm_db_prepare (imp->db,
+                                                  "SELECT postcode FROM anchors WHERE fid = ? AND"
+                                                  " geom IS NULL",
+                                                  NULL);
+
+  if (stmt == NULL)
+    return;
+  sqlite3_bind_int64 (stmt, 1, imp->anchor_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return;
+  if (sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+    wm_import_report_add_message (imp->report,
+                                  "%s: anchor %s has no location: give --anchor-postcode",
+                                  imp->report->file, imp->options->anchor);
+  else
+    wm_import_report_add_message (
+        imp->report, "%s: anchor %s: postcode %s is not in the postcode table", imp->report->file,
+        imp->options->anchor, sqlite3_column_text (stmt, 0));
+}
+
 static gboolean
 run_import (SpendImport   *imp,
             const char    *file,
@@ -689,7 +718,10 @@ run_import (SpendImport   *imp,
 
   if (progress)
     progress (0.92, "matching suppliers", progress_data);
-  return _wm_project_relink (imp->project, cancellable, error);
+  if (!_wm_project_relink (imp->project, cancellable, error))
+    return FALSE;
+  warn_unlocated_anchor (imp);
+  return TRUE;
 }
 
 gboolean
