@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""End to end on real Lancashire data: Hyndburn's 2023/24 spend, the Lancashire supplier
+"""End to end on real Lancashire data: the 2023/24 spend of Hyndburn council, Lancashire Fire and Lancashire PCC, the Lancashire supplier
 directory, Code-Point Open for all of Great Britain and the 2013 wards; local = Hyndburn (E07000120),
 region = the 14 Lancashire LADs. The local / regional / leaked / unlocated totals from
 `wealthmap-cli summary --json` must equal an independent computation done here with GeoPandas
@@ -22,6 +22,7 @@ import tempfile
 from decimal import Decimal
 
 import geopandas as gpd
+import openpyxl
 import pandas as pd
 
 CLI, DATA = sys.argv[1], sys.argv[2]
@@ -75,24 +76,41 @@ def amount(text):
     return -d if neg else d
 
 
+SUPPLIER_HEADERS = ("name", "supplier name", "supplier final")
+AMOUNT_HEADERS = ("amount paid", "amount", "total")
+
+
+def header_of(cells):
+    low = [str(c).strip().lstrip("*").strip().rstrip(":").strip().lower() for c in cells]
+    s = [i for i, c in enumerate(low) if c in SUPPLIER_HEADERS]
+    a = [i for i, c in enumerate(low) if c.startswith("net amount") or c in AMOUNT_HEADERS]
+    return (s[0], a[0]) if s and a else None
+
+
+def rows_after_header(rows):
+    header = None
+    for cells in rows:
+        cells = ["" if c is None else (repr(c) if isinstance(c, float) else str(c)) for c in cells]
+        if header is None:
+            header = header_of(cells)
+            continue
+        if all(c.strip() == "" for c in cells):
+            continue
+        yield cells[header[0]].strip(), amount(cells[header[1]])
+
+
 def spend_rows(path):
+    if path.endswith(".xlsx"):
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        for ws in wb.worksheets:
+            yield from rows_after_header(ws.iter_rows(values_only=True))
+        return
     raw = open(path, "rb").read()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252")
-    header = None
-    for cells in csv.reader(io.StringIO(text, newline="")):
-        if header is None:
-            low = [c.strip().rstrip(":").strip().lower() for c in cells]
-            if "name" in low and any(c.startswith("net amount") or c == "amount paid" for c in low):
-                header = (low.index("name"),
-                          next(i for i, c in enumerate(low)
-                               if c.startswith("net amount") or c == "amount paid"))
-            continue
-        if all(c.strip() == "" for c in cells):
-            continue
-        yield cells[header[0]].strip(), amount(cells[header[1]])
+    yield from rows_after_header(csv.reader(io.StringIO(text, newline="")))
 
 
 # ---- directory -> keys ----
@@ -130,8 +148,10 @@ wards = pd.concat(gpd.read_file(os.path.join(DATA, "boundaries", "wards_2013_by_
 wards = gpd.GeoDataFrame(wards, geometry="geometry", crs="EPSG:4326")
 
 totals = {"local": Decimal(0), "regional": Decimal(0), "leaked": Decimal(0), "unlocated": Decimal(0)}
-files = sorted(glob.glob(os.path.join(DATA, "spend", "hyndburn_2023-24", "*.csv")))
-lines = [(n, a) for f in files for n, a in spend_rows(f)]
+ANCHORS = [("Hyndburn Borough Council", sorted(glob.glob(os.path.join(DATA, "spend", "hyndburn_2023-24", "*.csv")))),
+           ("Lancashire Fire and Rescue Service", [os.path.join(DATA, "spend", "lancashire_fire", "fire-2023-24.xlsx")]),
+           ("Lancashire PCC", [os.path.join(DATA, "spend", "lancashire_pcc", "pcc-2023-24.xlsx")])]
+lines = [(n, a) for _, files in ANCHORS for f in files for n, a in spend_rows(f)]
 sup_pc = {}
 for name, _ in lines:
     if not redacted(name):
@@ -158,8 +178,9 @@ with tempfile.TemporaryDirectory() as tmp:
     run("import", "postcodes", p, NATIONAL_PC)
     run("import", "suppliers", p, os.path.join(DATA, "suppliers",
                                                 "lancashire_suppliers_ch_enriched_DERIVED.csv"))
-    for f in files:
-        run("import", "spend", p, f, "--anchor", "Hyndburn Borough Council")
+    for anchor, files in ANCHORS:
+        for f in files:
+            run("import", "spend", p, f, "--anchor", anchor)
     imd = os.path.join(DATA, "imd")
     run("import", "deprivation", p, os.path.join(imd, "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv"),
         "--population", os.path.join(imd, "File_6_-_IoD2019_Population_Denominators.csv"))
