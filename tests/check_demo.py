@@ -31,6 +31,11 @@ with tempfile.TemporaryDirectory() as tmp:
     subprocess.run(["bash", os.path.join(ROOT, "data", "build-demo.sh"), CLI, p], check=True)
     s = json.loads(subprocess.run([CLI, "summary", p, "--json"], check=True,
                                   capture_output=True, text=True).stdout)
+    by = {k: json.loads(subprocess.run([CLI, "summary", p, "--json", "--by", k], check=True,
+                                       capture_output=True, text=True).stdout)["groups"]
+          for k in ("sector", "kind", "year", "ward")}
+    unmatched = json.loads(subprocess.run([CLI, "unmatched", p, "--json"], check=True,
+                                          capture_output=True, text=True).stdout)
     # The region as a distance: the "far" suppliers are in London, ~290 km from Millbrook.
     km = {}
     for d in ("1000", "100"):
@@ -46,6 +51,13 @@ checks = [
     ("local, regional, leaked and unlocated all non-zero",
      all(o[k] > 0 for k in ("local", "regional", "leaked", "unlocated"))),
     ("18 wards listed", len(s["wards"]) == 18),
+    ("every --by grouping adds up to the overall total and lines",
+     all(abs(sum(g["total"] for g in by[k]) - o["total"]) < 0.01
+         and sum(g["lines"] for g in by[k]) == o["lines"] for k in by)),
+    ("years are 2023/24", [g["key"] for g in by["year"]] == ["2023/24"]),
+    ("unmatched adds up to unlocated", abs(sum(u["amount"] for u in unmatched) - o["unlocated"]) < 0.01),
+    ("unmatched lists the suppliers no directory has",
+     {"Millbrook Community Garden Group", "J. Smith Plumbing"} <= {u["name"] for u in unmatched}),
     ("--region-km 1000: nothing leaks", km["1000"]["leaked"] == 0 and km["1000"]["regional"] > 0),
     ("--region-km 100: London leaks, Eastvale is regional",
      abs(km["100"]["leaked"] - o["leaked"]) < 0.01 and abs(km["100"]["regional"] - o["regional"]) < 0.01),
