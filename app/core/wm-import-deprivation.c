@@ -693,12 +693,5 @@ wm_project_import_lookup (WmProject       *self,
     return FALSE;
   ok = lookup_run (_wm_project_get_db (self), reader, columns, rep, progress, progress_data,
                    cancellable, error);
-  if (!_wm_project_end (self, ok, ok ? error : NULL))
-    return FALSE;
-  _wm_project_touch (self);
-  if (progress)
-    progress (1.0, base, progress_data);
-  if (report)
-    *report = g_steal_pointer (&rep);
-  return TRUE;
+  return _wm_project_end_import (self, ok, &rep, progress, progress_data, report, error);
 }

@@ -772,13 +772,7 @@ wm_project_import_spend (WmProject            *self,
   g_clear_pointer (&imp.names, wm_name_table_free);
   g_ptr_array_unref (imp.pending);
   g_free ((char *) imp.header_sheet);
-  if (!_wm_project_end (self, ok, ok ? error : NULL))
-    return FALSE;
-  if (progress)
-    progress (1.0, base, progress_data);
-  if (report)
-    *report = g_steal_pointer (&rep);
-  return TRUE;
+  return _wm_project_end_import (self, ok, &rep, progress, progress_data, report, error);
 }
 
 gboolean

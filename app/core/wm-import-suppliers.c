@@ -330,11 +330,5 @@ wm_project_import_suppliers (WmProject       *self,
   g_clear_pointer (&imp.insert, sqlite3_finalize);
   g_clear_pointer (&imp.key, sqlite3_finalize);
   g_free (imp.source);
-  if (!_wm_project_end (self, ok, ok ? error : NULL))
-    return FALSE;
-  if (progress)
-    progress (1.0, base, progress_data);
-  if (report)
-    *report = g_steal_pointer (&rep);
-  return TRUE;
+  return _wm_project_end_import (self, ok, &rep, progress, progress_data, report, error);
 }

@@ -24,6 +24,16 @@ gint64        _wm_db_query_int (sqlite3 *db, const char *sql, gint64 fallback);
 /* Bind helpers that treat NULL and "" as SQL NULL. */
 void _wm_bind_text_or_null (sqlite3_stmt *stmt, int index, const char *text);
 
+/* The end of every importer: commit or roll back, then on success report progress 1.0 and
+ * hand the report (named after the file) to the caller. */
+gboolean _wm_project_end_import (WmProject       *self,
+                                 gboolean         ok,
+                                 WmImportReport **import_report,
+                                 WmProgressFunc   progress,
+                                 gpointer         progress_data,
+                                 WmImportReport **report,
+                                 GError         **error);
+
 /* Marks the analysis caches stale after an import. */
 void _wm_project_touch (WmProject *self);
 

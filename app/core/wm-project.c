@@ -447,6 +447,25 @@ _wm_project_end (WmProject *self, gboolean ok, GError **error)
   return result;
 }
 
+gboolean
+_wm_project_end_import (WmProject       *self,
+                        gboolean         ok,
+                        WmImportReport **import_report,
+                        WmProgressFunc   progress,
+                        gpointer         progress_data,
+                        WmImportReport **report,
+                        GError         **error)
+{
+  if (!_wm_project_end (self, ok, ok ? error : NULL))
+    return FALSE;
+  _wm_project_touch (self);
+  if (progress)
+    progress (1.0, (*import_report)->file, progress_data);
+  if (report)
+    *report = g_steal_pointer (import_report);
+  return TRUE;
+}
+
 void
 _wm_project_touch (WmProject *self)
 {
