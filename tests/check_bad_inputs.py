@@ -29,4 +29,18 @@ with tempfile.TemporaryDirectory() as tmp:
         print(f"{'ok  ' if ok else 'FAIL'} {name}: exit {p.returncode}, unchanged={unchanged}")
         if got != want:
             print(f"     want: {want}\n     got:  {got}")
+    # A hand mapping is applied: naming Description as the amount column finds the header, and
+    # its text is then refused as an amount, by file and line.
+    p = subprocess.run([CLI, "import", "spend", project, os.path.join(BAD, "no-amount-column.csv"),
+                        "--anchor", "Test", "--map", "amount=Description"], capture_output=True, text=True)
+    want = ('wealthmap-cli: no-amount-column.csv:2: amount "Repairs": not a number (and every other '
+            'data row is malformed too: nothing imported)')
+    ok = p.returncode != 0 and p.stderr.strip() == want
+    failures += not ok
+    print(f"{'ok  ' if ok else 'FAIL'} --map amount=Description applied: {p.stderr.strip()}")
+    p = subprocess.run([CLI, "import", "spend", project, os.path.join(BAD, "no-amount-column.csv"),
+                        "--anchor", "Test", "--map", "cost=Description"], capture_output=True, text=True)
+    ok = p.returncode != 0 and "--map cost=Description: expected FIELD=HEADER" in p.stderr
+    failures += not ok
+    print(f"{'ok  ' if ok else 'FAIL'} --map with an unknown field is refused")
 sys.exit(1 if failures else 0)

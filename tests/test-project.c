@@ -205,6 +205,50 @@ test_summary_list (void)
   g_assert_error (error, WM_ERROR, WM_ERROR_BAD_VALUE);
 }
 
+/* The ONS Postcode Directory layout (hand-made rows in its 45-column order): lat/long taken
+ * as is, osward/oslaua/lsoa11 kept, the 99.999999 "no position" row not stored. */
+static void
+test_onspd (void)
+{
+  g_autofree char *path = temp_project ("onspd.wealthmap");
+  g_autofree char *csv = test_data ("onspd-sample.csv");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (WmProject) project = wm_project_create (path, &error);
+  g_autoptr (WmImportReport) report = NULL;
+  sqlite3      *db;
+  sqlite3_stmt *stmt;
+
+  g_assert_true (
+      wm_project_import_postcodes (project, csv, NULL, NULL, NULL, NULL, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->imported, ==, 2);
+  g_assert_cmpuint (report->skipped, ==, 1);
+  g_clear_object (&project);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT lat, lon, district, ward, lsoa FROM postcodes"
+                                       " WHERE postcode = 'BB5 1LA'",
+                                       -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpfloat_with_epsilon (sqlite3_column_double (stmt, 0), 53.753061, 1e-9);
+  g_assert_cmpfloat_with_epsilon (sqlite3_column_double (stmt, 1), -2.366352, 1e-9);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 2), ==, "E07000120");
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 3), ==, "E05005207");
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 4), ==, "E01012345");
+  sqlite3_finalize (stmt);
+  /* The third row is found by its pcds, "BB5 1AA". */
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT count(*) FROM postcodes WHERE postcode ="
+                                       " 'BB5 1AA'",
+                                       -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
 /* A failed import (bad file after a good one) and a cancelled one leave the bytes unchanged. */
 static void
 test_transaction_bytes (void)
@@ -255,6 +299,7 @@ main (int argc, char **argv)
   g_test_add_func ("/wm/project/newer-version", test_newer_version);
   g_test_add_func ("/wm/project/small-spend", test_small_spend);
   g_test_add_func ("/wm/project/summary-list", test_summary_list);
+  g_test_add_func ("/wm/project/onspd", test_onspd);
   g_test_add_func ("/wm/project/transaction-bytes", test_transaction_bytes);
   return g_test_run ();
 }
