@@ -6,6 +6,8 @@ to show. Usage: check_demo.py WEALTHMAP_CLI SOURCE_ROOT"""
 import csv
 import json
 import os
+import struct
+import xml.etree.ElementTree as ET
 import subprocess
 import sys
 import tempfile
@@ -31,6 +33,19 @@ with tempfile.TemporaryDirectory() as tmp:
     subprocess.run(["bash", os.path.join(ROOT, "data", "build-demo.sh"), CLI, p], check=True)
     s = json.loads(subprocess.run([CLI, "summary", p, "--json"], check=True,
                                   capture_output=True, text=True).stdout)
+    # Map export: the PNG has the asked size and more than a handful of colours, the SVG is
+    # XML with a path per ward and more, the PDF is a PDF.
+    png, svg, pdf = (os.path.join(tmp, f"map.{e}") for e in ("png", "svg", "pdf"))
+    for flag, out in (("--png", png), ("--svg", svg), ("--pdf", pdf)):
+        subprocess.run([CLI, "render", p, flag, out, "--width", "1200", "--height", "800"],
+                       check=True, capture_output=True)
+    with open(png, "rb") as f:
+        head = f.read(24)
+    png_size = struct.unpack(">II", head[16:24]) if head[:8] == b"\x89PNG\r\n\x1a\n" else None
+    svg_paths = sum(1 for e in ET.parse(svg).iter() if e.tag.endswith("path"))
+    pdf_ok = open(pdf, "rb").read(5) == b"%PDF-"
+    bad_size = subprocess.run([CLI, "render", p, "--png", png, "--width", "10"], capture_output=True,
+                              text=True)
     by = {k: json.loads(subprocess.run([CLI, "summary", p, "--json", "--by", k], check=True,
                                        capture_output=True, text=True).stdout)["groups"]
           for k in ("sector", "kind", "year", "ward")}
@@ -51,6 +66,10 @@ checks = [
     ("local, regional, leaked and unlocated all non-zero",
      all(o[k] > 0 for k in ("local", "regional", "leaked", "unlocated"))),
     ("18 wards listed", len(s["wards"]) == 18),
+    ("render --png writes 1200x800", png_size == (1200, 800)),
+    ("render --svg is XML with at least 18 paths", svg_paths >= 18),
+    ("render --pdf is a PDF", pdf_ok),
+    ("render refuses a 10-pixel-wide map", bad_size.returncode != 0 and "map size" in bad_size.stderr),
     ("every --by grouping adds up to the overall total and lines",
      all(abs(sum(g["total"] for g in by[k]) - o["total"]) < 0.01
          and sum(g["lines"] for g in by[k]) == o["lines"] for k in by)),

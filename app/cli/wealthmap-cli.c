@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app/core/wealthmap-core.h"
+#include "app/map/wm-render.h"
 
 typedef int (*VerbFunc) (int argc, char **argv);
 
@@ -494,12 +495,55 @@ verb_unmatched (int argc, char **argv)
   return 0;
 }
 
+static int
+verb_render (int argc, char **argv)
+{
+  g_autofree char *png = NULL, *svg = NULL, *pdf = NULL;
+  int              width = 1600, height = 1000;
+  GOptionEntry     entries[] = {
+        { "png", 0, 0, G_OPTION_ARG_FILENAME, &png, "Write a PNG", "OUT" },
+        { "svg", 0, 0, G_OPTION_ARG_FILENAME, &svg, "Write an SVG", "OUT" },
+        { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, "Write a PDF", "OUT" },
+        { "width", 0, 0, G_OPTION_ARG_INT, &width, "Width in pixels (points for PDF)", "W" },
+        { "height", 0, 0, G_OPTION_ARG_INT, &height, "Height", "H" },
+        { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("PROJECT");
+  g_autoptr (WmProject) project = NULL;
+  g_autoptr (WmMapData) data = NULL;
+  GError     *error = NULL;
+  const char *out = png ? png : svg ? svg : pdf;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse (context, &argc, &argv, 1,
+              "render PROJECT (--png|--svg|--pdf) OUT [--width W --height H]"))
+    return 2;
+  out = png ? png : svg ? svg : pdf;
+  if (out == NULL || (!!png + !!svg + !!pdf) != 1)
+    return usage_error ("render needs exactly one of --png, --svg or --pdf");
+  project = open_project (argv[1]);
+  if (project == NULL)
+    return 1;
+  data = wm_project_load_map_data (project, &error);
+  if (data == NULL)
+    return fail (error);
+  if (!wm_render_to_file (data, out,
+                          png   ? WM_RENDER_PNG
+                          : svg ? WM_RENDER_SVG
+                                : WM_RENDER_PDF,
+                          width, height, &error))
+    return fail (error);
+  g_print ("wrote %s (%dx%d)\n", out, width, height);
+  return 0;
+}
+
 static const Verb verbs[] = {
   { "new", verb_new, "PROJECT" },
   { "import", verb_import, "(spend|areas|deprivation|lookup|postcodes|suppliers) PROJECT FILE" },
   { "place", verb_place, "PROJECT --local CODES (--region CODES | --region-km N)" },
   { "summary", verb_summary, "PROJECT [--json] [--by anchor|sector|kind|year|ward]" },
   { "unmatched", verb_unmatched, "PROJECT [--json]" },
+  { "render", verb_render, "PROJECT (--png|--svg|--pdf) OUT [--width W --height H]" },
 };
 
 static int

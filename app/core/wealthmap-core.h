@@ -11,5 +11,6 @@
 #include "wm-import-postcodes.h"
 #include "wm-import-spend.h"
 #include "wm-import-suppliers.h"
+#include "wm-map-data.h"
 #include "wm-project.h"
 #include "wm-text.h"
