@@ -56,6 +56,12 @@ with tempfile.TemporaryDirectory() as tmp:
     r1, r2 = cli("import", "areas", a, SRC), cli("import", "areas", b, zpath)
     check("GeoJSON imports", r1.returncode == 0, r1.stderr)
     check("zipped BNG Shapefile imports", r2.returncode == 0, r2.stderr)
+    def extent(*args):
+        out = subprocess.run(["ogrinfo", "-ro", "-so", *args], capture_output=True, text=True).stdout
+        return next((l for l in out.splitlines() if l.startswith("Extent:")), None)
+    check("the project's areas extent (gpkg_contents) is the source's",
+          extent(a, "areas") is not None and extent(a, "areas") == extent("-al", SRC),
+          f"{extent(a, 'areas')} vs {extent('-al', SRC)}")
     ka, kb = areas_km2(a), areas_km2(b)
     check("16 wards each", len(ka) == 16 and len(kb) == 16, f"{len(ka)} {len(kb)}")
     worst = max(abs(ka[c] - kb[c]) / ka[c] for c in ka) if ka and set(ka) == set(kb) else 1

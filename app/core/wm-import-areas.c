@@ -90,6 +90,8 @@ typedef struct
   const char     *base;
   const char     *level;
   gboolean        default_wgs84;
+  OGREnvelope     extent; /* of everything imported, for gpkg_contents */
+  gboolean        have_extent;
 } AreaImport;
 
 static gboolean
@@ -170,6 +172,18 @@ store_feature (AreaImport                  *imp,
       wm_import_report_add_message (imp->report, "%s: area %s: invalid geometry repaired", loc,
                                     code);
     }
+  {
+    OGREnvelope env;
+
+    OGR_G_GetEnvelope (multi, &env);
+    if (!imp->have_extent)
+      imp->extent = env;
+    imp->extent.MinX = MIN (imp->extent.MinX, env.MinX);
+    imp->extent.MinY = MIN (imp->extent.MinY, env.MinY);
+    imp->extent.MaxX = MAX (imp->extent.MaxX, env.MaxX);
+    imp->extent.MaxY = MAX (imp->extent.MaxY, env.MaxY);
+    imp->have_extent = TRUE;
+  }
   label = OGR_G_PointOnSurface (multi);
   blob = wm_gpkg_blob_from_geometry (multi, 4326, &len);
   sqlite3_bind_blob (imp->insert, 1, blob, (int) len, g_free);
@@ -349,13 +363,25 @@ import_layers (WmProject           *self,
                    imp->base);
       return FALSE;
     }
-  if (!_wm_db_exec (db,
-                    "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now'),"
-                    " min_x = (SELECT min(label_x) FROM areas), min_y = (SELECT min(label_y)"
-                    " FROM areas), max_x = (SELECT max(label_x) FROM areas), max_y = (SELECT"
-                    " max(label_y) FROM areas) WHERE table_name = 'areas'",
-                    error))
-    return FALSE;
+  {
+    /* The layer's extent in gpkg_contents grows to hold what this import added. */
+    g_autoptr (sqlite3_stmt) extent = _wm_db_prepare (
+        db,
+        "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now'),"
+        " min_x = min(coalesce(min_x, ?1), ?1), min_y = min(coalesce(min_y, ?2), ?2),"
+        " max_x = max(coalesce(max_x, ?3), ?3), max_y = max(coalesce(max_y, ?4), ?4)"
+        " WHERE table_name = 'areas'",
+        error);
+
+    if (extent == NULL)
+      return FALSE;
+    sqlite3_bind_double (extent, 1, imp->extent.MinX);
+    sqlite3_bind_double (extent, 2, imp->extent.MinY);
+    sqlite3_bind_double (extent, 3, imp->extent.MaxX);
+    sqlite3_bind_double (extent, 4, imp->extent.MaxY);
+    if (!_wm_db_step_done (extent, error))
+      return FALSE;
+  }
   if (progress)
     progress (0.92, "placing suppliers", progress_data);
   return _wm_project_locate (self, cancellable, error);
