@@ -16,29 +16,6 @@
 
 /* ---- shared helpers --------------------------------------------------------------------- */
 
-static const char *
-cell (const WmRow *row, int column)
-{
-  if (column < 0 || (guint) column >= row->n_fields)
-    return "";
-  return row->fields[column];
-}
-
-static gboolean
-row_is_blank (const WmRow *row)
-{
-  for (guint i = 0; i < row->n_fields; i++)
-    {
-      const char *p = row->fields[i];
-
-      while (*p == ' ' || *p == '\t')
-        p++;
-      if (*p)
-        return FALSE;
-    }
-  return TRUE;
-}
-
 /* A code cell without surrounding blanks, in upper case ("e01025297 " -> "E01025297"). */
 static char *
 clean_code (const char *text)
@@ -307,12 +284,12 @@ dep_store_row (DepImport *imp, DepFile *f, const WmRow *row, GError **error)
   gboolean         stored = FALSE;
 
   imp->report->rows_read++;
-  if (row_is_blank (row))
+  if (wm_row_is_blank (row))
     {
       imp->report->blank++;
       return TRUE;
     }
-  code = clean_code (cell (row, f->lsoa));
+  code = clean_code (wm_row_cell (row, f->lsoa));
   if (*code == '\0')
     return bad_value (imp, f, row, "LSOA code", "", "missing");
 
@@ -320,7 +297,7 @@ dep_store_row (DepImport *imp, DepFile *f, const WmRow *row, GError **error)
   for (guint d = 0; d < N_DOMAINS; d++)
     for (int m = 0; m < N_MEASURES; m++)
       {
-        const char *text = cell (row, f->columns[d][m]);
+        const char *text = wm_row_cell (row, f->columns[d][m]);
 
         if (m == MEASURE_SCORE)
           {
@@ -340,7 +317,7 @@ dep_store_row (DepImport *imp, DepFile *f, const WmRow *row, GError **error)
       }
   for (int p = 0; p < N_POP; p++)
     {
-      const char *text = cell (row, f->pop[p]);
+      const char *text = wm_row_cell (row, f->pop[p]);
 
       pop_status[p] = parse_whole (text, &pop[p]);
       if (pop_status[p] == VALUE_BAD)
@@ -592,12 +569,12 @@ lookup_run (sqlite3        *db,
       g_autofree char *ward = NULL;
 
       report->rows_read++;
-      if (row_is_blank (&row))
+      if (wm_row_is_blank (&row))
         report->blank++;
       else
         {
-          lsoa = clean_code (cell (&row, columns[LOOKUP_LSOA]));
-          ward = clean_code (cell (&row, columns[LOOKUP_WARD]));
+          lsoa = clean_code (wm_row_cell (&row, columns[LOOKUP_LSOA]));
+          ward = clean_code (wm_row_cell (&row, columns[LOOKUP_WARD]));
           if (*lsoa == '\0' || *ward == '\0')
             {
               g_autofree char *loc = wm_row_location (reader, &row);
@@ -609,9 +586,9 @@ lookup_run (sqlite3        *db,
           else
             {
               g_autofree char *lsoa_name
-                  = g_strstrip (g_strdup (cell (&row, columns[LOOKUP_LSOA_NAME])));
+                  = g_strstrip (g_strdup (wm_row_cell (&row, columns[LOOKUP_LSOA_NAME])));
               g_autofree char *ward_name
-                  = g_strstrip (g_strdup (cell (&row, columns[LOOKUP_WARD_NAME])));
+                  = g_strstrip (g_strdup (wm_row_cell (&row, columns[LOOKUP_WARD_NAME])));
 
               sqlite3_bind_text (insert, 1, lsoa, -1, SQLITE_STATIC);
               sqlite3_bind_text (insert, 2, ward, -1, SQLITE_STATIC);

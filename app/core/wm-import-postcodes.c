@@ -139,12 +139,6 @@ flush_batch (PostcodeImport *imp, GError **error)
   return TRUE;
 }
 
-static const char *
-field (const WmRow *row, int col)
-{
-  return col >= 0 && (guint) col < row->n_fields ? row->fields[col] : "";
-}
-
 static gboolean
 add_row (PostcodeImport *imp, const WmRow *row, GError **error)
 {
@@ -153,17 +147,17 @@ add_row (PostcodeImport *imp, const WmRow *row, GError **error)
   Pending         *p;
 
   imp->report->rows_read++;
-  pc = wm_normalize_postcode (field (row, imp->col_pc));
+  pc = wm_normalize_postcode (wm_row_cell (row, imp->col_pc));
   if (pc == NULL)
     {
       g_autofree char *loc = wm_row_location (imp->reader, row);
       imp->report->malformed++;
       wm_import_report_add_message (imp->report, "%s: \"%s\" is not a postcode", loc,
-                                    field (row, imp->col_pc));
+                                    wm_row_cell (row, imp->col_pc));
       return TRUE;
     }
-  if (!parse_double (field (row, imp->col_lon), &a)
-      || !parse_double (field (row, imp->col_lat), &b))
+  if (!parse_double (wm_row_cell (row, imp->col_lon), &a)
+      || !parse_double (wm_row_cell (row, imp->col_lat), &b))
     {
       g_autofree char *loc = wm_row_location (imp->reader, row);
       imp->report->malformed++;
@@ -181,10 +175,10 @@ add_row (PostcodeImport *imp, const WmRow *row, GError **error)
   p->postcode = g_steal_pointer (&pc);
   p->x = a;
   p->y = b;
-  p->quality = atoi (field (row, imp->col_quality));
-  p->district = g_strdup (field (row, imp->col_district));
-  p->ward = g_strdup (field (row, imp->col_ward));
-  p->lsoa = g_strdup (field (row, imp->col_lsoa));
+  p->quality = atoi (wm_row_cell (row, imp->col_quality));
+  p->district = g_strdup (wm_row_cell (row, imp->col_district));
+  p->ward = g_strdup (wm_row_cell (row, imp->col_ward));
+  p->lsoa = g_strdup (wm_row_cell (row, imp->col_lsoa));
   p->line = row->line;
   if (imp->n_batch == BATCH)
     return flush_batch (imp, error);

@@ -168,28 +168,6 @@ map_header (const WmRow       *row,
   return found;
 }
 
-static gboolean
-row_is_blank (const WmRow *row)
-{
-  for (guint i = 0; i < row->n_fields; i++)
-    {
-      const char *p = row->fields[i];
-      while (*p == ' ' || *p == '\t')
-        p++;
-      if (*p)
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static const char *
-cell (const WmRow *row, int column)
-{
-  if (column < 0 || (guint) column >= row->n_fields)
-    return "";
-  return row->fields[column];
-}
-
 /* ---- anchors ---------------------------------------------------------------------------- */
 
 static const char *const anchor_kinds[]
@@ -282,8 +260,8 @@ typedef struct
 static gboolean
 store_row (SpendImport *imp, const WmRow *row, GError **error)
 {
-  const char      *supplier = cell (row, imp->columns[WM_SPEND_FIELD_SUPPLIER]);
-  const char      *amount_text = cell (row, imp->columns[WM_SPEND_FIELD_AMOUNT]);
+  const char      *supplier = wm_row_cell (row, imp->columns[WM_SPEND_FIELD_SUPPLIER]);
+  const char      *amount_text = wm_row_cell (row, imp->columns[WM_SPEND_FIELD_AMOUNT]);
   const char      *why = NULL;
   g_autofree char *loc = NULL;
   g_autofree char *supplier_trim = NULL;
@@ -296,7 +274,7 @@ store_row (SpendImport *imp, const WmRow *row, GError **error)
   sqlite3_stmt    *st = imp->insert;
 
   imp->report->rows_read++;
-  if (row_is_blank (row))
+  if (wm_row_is_blank (row))
     {
       imp->report->blank++;
       return TRUE;
@@ -312,7 +290,7 @@ store_row (SpendImport *imp, const WmRow *row, GError **error)
     date = imp->period_to;
   else if (imp->columns[WM_SPEND_FIELD_DATE] >= 0)
     {
-      const char *date_text = cell (row, imp->columns[WM_SPEND_FIELD_DATE]);
+      const char *date_text = wm_row_cell (row, imp->columns[WM_SPEND_FIELD_DATE]);
 
       if (!wm_parse_date (date_text, &date, &why))
         {
@@ -360,16 +338,16 @@ store_row (SpendImport *imp, const WmRow *row, GError **error)
     }
   for (int f = WM_SPEND_FIELD_CATEGORY; f <= WM_SPEND_FIELD_REFERENCE; f++)
     {
-      g_autofree char *v = g_strstrip (g_strdup (cell (row, imp->columns[f])));
+      g_autofree char *v = g_strstrip (g_strdup (wm_row_cell (row, imp->columns[f])));
       _wm_bind_text_or_null (st, 10 + (f - WM_SPEND_FIELD_CATEGORY), v);
     }
-  postcode = wm_normalize_postcode (cell (row, imp->columns[WM_SPEND_FIELD_POSTCODE]));
+  postcode = wm_normalize_postcode (wm_row_cell (row, imp->columns[WM_SPEND_FIELD_POSTCODE]));
   _wm_bind_text_or_null (st, 14, postcode);
   {
     g_autofree char *number
-        = g_strstrip (g_strdup (cell (row, imp->columns[WM_SPEND_FIELD_COMPANY_NUMBER])));
+        = g_strstrip (g_strdup (wm_row_cell (row, imp->columns[WM_SPEND_FIELD_COMPANY_NUMBER])));
     g_autofree char *klass
-        = g_strstrip (g_strdup (cell (row, imp->columns[WM_SPEND_FIELD_CLASSIFICATION])));
+        = g_strstrip (g_strdup (wm_row_cell (row, imp->columns[WM_SPEND_FIELD_CLASSIFICATION])));
     _wm_bind_text_or_null (st, 15, number);
     _wm_bind_text_or_null (st, 16, klass);
   }
@@ -455,7 +433,7 @@ finish_sheet_without_header (SpendImport *imp, GError **error)
       SavedRow *r = g_ptr_array_index (imp->pending, i);
       WmRow     row = { r->n_fields, r->fields, r->line, r->sheet };
 
-      if (!row_is_blank (&row))
+      if (!wm_row_is_blank (&row))
         {
           nonblank++;
           if (first == NULL)

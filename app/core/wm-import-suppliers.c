@@ -47,12 +47,6 @@ static const char *const col_names[N_COLS][6] = {
   { "kind", "supplier kind", NULL },
 };
 
-static const char *
-get (const WmRow *row, const int *cols, int c)
-{
-  return cols[c] >= 0 && (guint) cols[c] < row->n_fields ? row->fields[cols[c]] : "";
-}
-
 /* Kind from the directory's company category (CH bulk text or CH API codes). */
 static WmSupplierKind
 kind_from_category (const char *category, gboolean *known)
@@ -119,12 +113,12 @@ add_key (SupplierImport *imp, const char *key, gint64 id, const char *how, GErro
 static gboolean
 store_row (SupplierImport *imp, const WmRow *row, GError **error)
 {
-  g_autofree char *name = g_strstrip (g_strdup (get (row, imp->cols, COL_NAME)));
+  g_autofree char *name = g_strstrip (g_strdup (wm_row_cell (row, imp->cols[COL_NAME])));
   g_autofree char *postcode = NULL;
-  g_autofree char *number = g_strstrip (g_strdup (get (row, imp->cols, COL_NUMBER)));
+  g_autofree char *number = g_strstrip (g_strdup (wm_row_cell (row, imp->cols[COL_NUMBER])));
   g_autoptr (GString) sic = g_string_new (NULL);
-  const char    *category = get (row, imp->cols, COL_CATEGORY);
-  const char    *kind_text = get (row, imp->cols, COL_KIND);
+  const char    *category = wm_row_cell (row, imp->cols[COL_CATEGORY]);
+  const char    *kind_text = wm_row_cell (row, imp->cols[COL_KIND]);
   WmSupplierKind kind;
   gboolean       known = FALSE;
   double         lat = 0, lon = 0;
@@ -139,17 +133,17 @@ store_row (SupplierImport *imp, const WmRow *row, GError **error)
       wm_import_report_add_message (imp->report, "%s: no supplier name; skipped", loc);
       return TRUE;
     }
-  postcode = wm_normalize_postcode (get (row, imp->cols, COL_POSTCODE));
-  if (postcode == NULL && *get (row, imp->cols, COL_POSTCODE))
+  postcode = wm_normalize_postcode (wm_row_cell (row, imp->cols[COL_POSTCODE]));
+  if (postcode == NULL && *wm_row_cell (row, imp->cols[COL_POSTCODE]))
     imp->report->unknown++;
   for (int c = COL_SIC1; c <= COL_SIC4; c++)
-    append_sic (sic, get (row, imp->cols, c));
-  has_coords = imp->cols[COL_LAT] >= 0 && imp->cols[COL_LON] >= 0 && *get (row, imp->cols, COL_LAT)
-               && *get (row, imp->cols, COL_LON);
+    append_sic (sic, wm_row_cell (row, imp->cols[c]));
+  has_coords = imp->cols[COL_LAT] >= 0 && imp->cols[COL_LON] >= 0
+               && *wm_row_cell (row, imp->cols[COL_LAT]) && *wm_row_cell (row, imp->cols[COL_LON]);
   if (has_coords)
     {
-      lat = g_ascii_strtod (get (row, imp->cols, COL_LAT), NULL);
-      lon = g_ascii_strtod (get (row, imp->cols, COL_LON), NULL);
+      lat = g_ascii_strtod (wm_row_cell (row, imp->cols[COL_LAT]), NULL);
+      lon = g_ascii_strtod (wm_row_cell (row, imp->cols[COL_LON]), NULL);
     }
   /* A public body is public whatever its category says; then the directory's own kind, then
    * its company category; else a guess from the name, marked as inferred. */
@@ -183,7 +177,7 @@ store_row (SupplierImport *imp, const WmRow *row, GError **error)
     }
   _wm_bind_text_or_null (imp->insert, 6, sic->str);
   _wm_bind_text_or_null (imp->insert, 7, category);
-  _wm_bind_text_or_null (imp->insert, 8, get (row, imp->cols, COL_STATUS));
+  _wm_bind_text_or_null (imp->insert, 8, wm_row_cell (row, imp->cols[COL_STATUS]));
   sqlite3_bind_text (imp->insert, 9, wm_kind_to_string (kind), -1, SQLITE_STATIC);
   sqlite3_bind_int (imp->insert, 10, !known);
   sqlite3_bind_text (imp->insert, 11, imp->source, -1, SQLITE_STATIC);
@@ -194,7 +188,7 @@ store_row (SupplierImport *imp, const WmRow *row, GError **error)
   {
     g_autofree char *key = wm_normalize_name (name);
     g_autofree char *bare = wm_normalize_name_nosuffix (name);
-    g_auto (GStrv) aliases = g_strsplit (get (row, imp->cols, COL_ALIASES), "|", -1);
+    g_auto (GStrv) aliases = g_strsplit (wm_row_cell (row, imp->cols[COL_ALIASES]), "|", -1);
 
     if (!add_key (imp, key, id, "name", error) || !add_key (imp, bare, id, "nosuffix", error))
       return FALSE;

@@ -519,6 +519,29 @@ wm_table_reader_display_name (WmTableReader *self)
   return self->display_name;
 }
 
+const char *
+wm_row_cell (const WmRow *row, int column)
+{
+  if (column < 0 || (guint) column >= row->n_fields)
+    return "";
+  return row->fields[column];
+}
+
+gboolean
+wm_row_is_blank (const WmRow *row)
+{
+  for (guint i = 0; i < row->n_fields; i++)
+    {
+      const char *p = row->fields[i];
+
+      while (*p == ' ' || *p == '\t')
+        p++;
+      if (*p)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 char *
 wm_row_location (WmTableReader *self, const WmRow *row)
 {

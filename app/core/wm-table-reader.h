@@ -34,6 +34,11 @@ double      wm_table_reader_fraction (WmTableReader *reader);
 gboolean    wm_table_reader_is_spreadsheet (WmTableReader *reader);
 const char *wm_table_reader_display_name (WmTableReader *reader);
 
+/* The text of @column, or "" when the row is shorter or @column is -1 (not mapped). */
+const char *wm_row_cell (const WmRow *row, int column);
+/* TRUE when every field is empty or blanks (a line of commas, a spacer row). */
+gboolean wm_row_is_blank (const WmRow *row);
+
 /* "file:line" or "file:sheet:row", for messages. */
 char *wm_row_location (WmTableReader *reader, const WmRow *row);
 
