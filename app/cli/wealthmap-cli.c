@@ -59,6 +59,16 @@ print_report (WmImportReport *report)
     g_printerr ("wealthmap-cli: warning: ... and %u more\n", report->n_messages_dropped);
 }
 
+/* The end of every import verb: the error, or the one-line report and its warnings. */
+static int
+import_result (gboolean ok, WmImportReport *report, GError *error)
+{
+  if (!ok)
+    return fail (error);
+  print_report (report);
+  return 0;
+}
+
 static gboolean
 parse (GOptionContext *context, int *argc, char ***argv, int n_positional, const char *usage)
 {
@@ -152,11 +162,9 @@ import_spend (int argc, char **argv)
   options.summary = summary;
   options.period_from = period_parts ? period_parts[0] : NULL;
   options.period_to = period_parts ? period_parts[1] : NULL;
-  if (!wm_project_import_spend (project, argv[2], &options, progress_cb, NULL, NULL, &report,
-                                &error))
-    return fail (error);
-  print_report (report);
-  return 0;
+  gboolean ok = wm_project_import_spend (project, argv[2], &options, progress_cb, NULL, NULL,
+                                         &report, &error);
+  return import_result (ok, report, error);
 }
 
 static int
@@ -191,11 +199,9 @@ import_areas (int argc, char **argv)
   options.code_field = code_field;
   options.name_field = name_field;
   options.crs = crs;
-  if (!wm_project_import_areas (project, argv[2], &options, progress_cb, NULL, NULL, &report,
-                                &error))
-    return fail (error);
-  print_report (report);
-  return 0;
+  gboolean ok = wm_project_import_areas (project, argv[2], &options, progress_cb, NULL, NULL,
+                                         &report, &error);
+  return import_result (ok, report, error);
 }
 
 static int
@@ -218,11 +224,9 @@ import_postcodes (int argc, char **argv)
   project = open_project (argv[1]);
   if (project == NULL)
     return 1;
-  if (!wm_project_import_postcodes (project, argv[2], layout, progress_cb, NULL, NULL, &report,
-                                    &error))
-    return fail (error);
-  print_report (report);
-  return 0;
+  gboolean ok = wm_project_import_postcodes (project, argv[2], layout, progress_cb, NULL, NULL,
+                                             &report, &error);
+  return import_result (ok, report, error);
 }
 
 static int
@@ -238,10 +242,9 @@ import_suppliers (int argc, char **argv)
   project = open_project (argv[1]);
   if (project == NULL)
     return 1;
-  if (!wm_project_import_suppliers (project, argv[2], progress_cb, NULL, NULL, &report, &error))
-    return fail (error);
-  print_report (report);
-  return 0;
+  gboolean ok
+      = wm_project_import_suppliers (project, argv[2], progress_cb, NULL, NULL, &report, &error);
+  return import_result (ok, report, error);
 }
 
 static int
@@ -264,11 +267,9 @@ import_deprivation (int argc, char **argv)
   project = open_project (argv[1]);
   if (project == NULL)
     return 1;
-  if (!wm_project_import_deprivation (project, argv[2], population, progress_cb, NULL, NULL,
-                                      &report, &error))
-    return fail (error);
-  print_report (report);
-  return 0;
+  gboolean ok = wm_project_import_deprivation (project, argv[2], population, progress_cb, NULL,
+                                               NULL, &report, &error);
+  return import_result (ok, report, error);
 }
 
 static int
@@ -284,10 +285,9 @@ import_lookup (int argc, char **argv)
   project = open_project (argv[1]);
   if (project == NULL)
     return 1;
-  if (!wm_project_import_lookup (project, argv[2], progress_cb, NULL, NULL, &report, &error))
-    return fail (error);
-  print_report (report);
-  return 0;
+  gboolean ok
+      = wm_project_import_lookup (project, argv[2], progress_cb, NULL, NULL, &report, &error);
+  return import_result (ok, report, error);
 }
 
 typedef struct
