@@ -359,22 +359,6 @@ verb_place (int argc, char **argv)
 }
 
 static char *
-pounds (gint64 pence)
-{
-  g_autofree char *raw = g_strdup_printf ("%.0f", ABS (pence) / 100.0);
-  GString         *s = g_string_new (pence < 0 ? "-£" : "£");
-  int              len = (int) strlen (raw);
-
-  for (int i = 0; i < len; i++)
-    {
-      g_string_append_c (s, raw[i]);
-      if ((len - i - 1) % 3 == 0 && i < len - 1)
-        g_string_append_c (s, ',');
-    }
-  return g_string_free (s, FALSE);
-}
-
-static char *
 percent (gint64 part, gint64 whole)
 {
   if (whole == 0)
@@ -386,8 +370,8 @@ static void
 print_share_row (const WmShareRow *r)
 {
   gint64           located = r->local + r->regional + r->leaked;
-  g_autofree char *total = pounds (r->total);
-  g_autofree char *unlocated = pounds (r->unlocated);
+  g_autofree char *total = wm_format_pounds (r->total);
+  g_autofree char *unlocated = wm_format_pounds (r->unlocated);
   g_autofree char *lp = percent (r->local, located);
   g_autofree char *rp = percent (r->regional, located);
   g_autofree char *xp = percent (r->leaked, located);
@@ -443,9 +427,9 @@ verb_summary (int argc, char **argv)
     print_share_row (g_ptr_array_index (summary->rows, i));
   print_share_row (&summary->overall);
   {
-    g_autofree char *unlocated = pounds (summary->overall.unlocated);
+    g_autofree char *unlocated = wm_format_pounds (summary->overall.unlocated);
     g_autofree char *up = percent (summary->overall.unlocated, summary->overall.total);
-    g_autofree char *pub = pounds (summary->overall.public_bodies);
+    g_autofree char *pub = wm_format_pounds (summary->overall.public_bodies);
     g_autofree char *pp = percent (summary->overall.public_bodies, summary->overall.total);
 
     g_print ("\nUnlocated: %s (%s of all spend) has no location: shares above are of the "
@@ -487,7 +471,7 @@ verb_unmatched (int argc, char **argv)
   for (guint i = 0; i < rows->len; i++)
     {
       WmUnmatchedRow  *r = g_ptr_array_index (rows, i);
-      g_autofree char *amount = pounds (r->amount);
+      g_autofree char *amount = wm_format_pounds (r->amount);
 
       g_print ("%14s %6" G_GINT64_FORMAT "  %-44.44s %-8s %s\n", amount, r->lines, r->name,
                r->kind ? r->kind : "", r->why);
@@ -498,36 +482,66 @@ verb_unmatched (int argc, char **argv)
 static int
 verb_render (int argc, char **argv)
 {
-  g_autofree char *png = NULL, *svg = NULL, *pdf = NULL;
-  int              width = 1600, height = 1000;
+  g_autofree char *png = NULL, *svg = NULL, *pdf = NULL, *layers = NULL, *style = NULL;
+  g_autofree char *bbox = NULL, *anchor = NULL, *category = NULL, *kind = NULL;
+  int              width = 1600, height = 1000, year = 0;
+  double           min_flow = 0;
   GOptionEntry     entries[] = {
         { "png", 0, 0, G_OPTION_ARG_FILENAME, &png, "Write a PNG", "OUT" },
         { "svg", 0, 0, G_OPTION_ARG_FILENAME, &svg, "Write an SVG", "OUT" },
         { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, "Write a PDF", "OUT" },
         { "width", 0, 0, G_OPTION_ARG_INT, &width, "Width in pixels (points for PDF)", "W" },
         { "height", 0, 0, G_OPTION_ARG_INT, &height, "Height", "H" },
+        { "layer", 0, 0, G_OPTION_ARG_STRING, &layers,
+          "Layers (base,areas,outlines,flows,suppliers,anchors,legend; default all)", "L,..." },
+        { "style", 0, 0, G_OPTION_ARG_STRING, &style, "Ward colours: imd (default) or received", "S" },
+        { "bbox", 0, 0, G_OPTION_ARG_STRING, &bbox, "Show this box instead of the place", "W,S,E,N" },
+        { "anchor", 0, 0, G_OPTION_ARG_STRING, &anchor, "Only this anchor's spend", "NAME" },
+        { "category", 0, 0, G_OPTION_ARG_STRING, &category, "Only this spend category", "C" },
+        { "year", 0, 0, G_OPTION_ARG_INT, &year, "Only the financial year starting then", "Y" },
+        { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, "Only suppliers of this kind", "K" },
+        { "min-flow", 0, 0, G_OPTION_ARG_DOUBLE, &min_flow, "Leave out flows under £N", "N" },
         { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("PROJECT");
   g_autoptr (WmProject) project = NULL;
-  g_autoptr (WmMapData) data = NULL;
-  GError     *error = NULL;
-  const char *out = png ? png : svg ? svg : pdf;
+  g_autoptr (WmScene) scene = NULL;
+  GError         *error = NULL;
+  const char     *out;
+  WmRenderOptions options;
+  WmMapFilter     filter = { anchor, category, year, kind };
 
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!parse (context, &argc, &argv, 1,
-              "render PROJECT (--png|--svg|--pdf) OUT [--width W --height H]"))
+  if (!parse (context, &argc, &argv, 1, "render PROJECT (--png|--svg|--pdf) OUT [options]"))
     return 2;
   out = png ? png : svg ? svg : pdf;
   if (out == NULL || (!!png + !!svg + !!pdf) != 1)
     return usage_error ("render needs exactly one of --png, --svg or --pdf");
+  wm_render_options_init (&options);
+  if (layers != NULL && !wm_layers_parse (layers, &options.layers, &error))
+    return fail (error);
+  if (style != NULL && g_strcmp0 (style, "received") == 0)
+    options.style = WM_AREA_STYLE_RECEIVED;
+  else if (style != NULL && g_strcmp0 (style, "imd") != 0)
+    return usage_error ("--style is imd or received");
+  options.min_flow = (gint64) (min_flow * 100);
+  if (bbox != NULL)
+    {
+      double w, s, e, n;
+
+      if (sscanf (bbox, "%lf,%lf,%lf,%lf", &w, &s, &e, &n) != 4 || w >= e || s >= n)
+        return usage_error ("--bbox is WEST,SOUTH,EAST,NORTH in degrees");
+      wm_mercator (w, n, &options.extent[0], &options.extent[1]);
+      wm_mercator (e, s, &options.extent[2], &options.extent[3]);
+      options.has_extent = TRUE;
+    }
   project = open_project (argv[1]);
   if (project == NULL)
     return 1;
-  data = wm_project_load_map_data (project, &error);
-  if (data == NULL)
+  scene = wm_scene_load (project, &filter, &error);
+  if (scene == NULL)
     return fail (error);
-  if (!wm_render_to_file (data, out,
+  if (!wm_render_to_file (scene, &options, out,
                           png   ? WM_RENDER_PNG
                           : svg ? WM_RENDER_SVG
                                 : WM_RENDER_PDF,
@@ -543,7 +557,9 @@ static const Verb verbs[] = {
   { "place", verb_place, "PROJECT --local CODES (--region CODES | --region-km N)" },
   { "summary", verb_summary, "PROJECT [--json] [--by anchor|sector|kind|year|ward]" },
   { "unmatched", verb_unmatched, "PROJECT [--json]" },
-  { "render", verb_render, "PROJECT (--png|--svg|--pdf) OUT [--width W --height H]" },
+  { "render", verb_render,
+    "PROJECT (--png|--svg|--pdf) OUT [--width W --height H] [--layer L,...] [--style imd|received]"
+    " [--bbox W,S,E,N] [--anchor A] [--category C] [--year Y] [--kind K] [--min-flow GBP]" },
 };
 
 static int

@@ -108,6 +108,13 @@ read_shares (sqlite3_stmt *stmt, int first, WmShareRow *row)
     *fields[i] = sqlite3_column_int64 (stmt, first + (int) i);
 }
 
+/* National deciles of the mean rank: decile 1 = the most deprived tenth. */
+static int
+ward_decile (double mean_rank, gint64 n_lsoas)
+{
+  return CLAMP ((int) ((mean_rank - 1) * 10 / n_lsoas) + 1, 1, 10);
+}
+
 static gboolean
 load_wards (sqlite3 *db, WmSummary *summary, GError **error)
 {
@@ -115,15 +122,7 @@ load_wards (sqlite3 *db, WmSummary *summary, GError **error)
   gint64 n_lsoas
       = _wm_db_query_int (db, "SELECT max(rank) FROM deprivation WHERE domain = 'imd'", 0);
   const char *sql
-      = "WITH dep AS (SELECT l.ward_code AS code,"
-        "   sum(d.rank * coalesce(pop.total, 1)) * 1.0 / sum(coalesce(pop.total, 1)) AS mean_rank,"
-        "   sum(CASE WHEN d.decile = 1 THEN coalesce(pop.total, 1) ELSE 0 END) * 1.0"
-        "     / sum(coalesce(pop.total, 1)) AS d1,"
-        "   sum(CASE WHEN d.decile <= 2 THEN coalesce(pop.total, 1) ELSE 0 END) * 1.0"
-        "     / sum(coalesce(pop.total, 1)) AS d12,"
-        "   sum(pop.total) AS population"
-        "  FROM lookup l JOIN deprivation d ON d.lsoa_code = l.lsoa_code AND d.domain = 'imd'"
-        "  LEFT JOIN population pop ON pop.lsoa_code = l.lsoa_code GROUP BY l.ward_code),"
+      = "WITH dep AS (" WM_WARD_DEPRIVATION_SQL "),"
         " recv AS (SELECT p.ward_code AS code, sum(s.amount_pence) AS received,"
         "   count(DISTINCT p.fid) AS suppliers FROM spend s JOIN names n ON n.id = s.name_id"
         "   AND NOT s.redacted JOIN suppliers p ON p.fid = n.supplier_id"
@@ -151,8 +150,7 @@ load_wards (sqlite3 *db, WmSummary *summary, GError **error)
       if (sqlite3_column_type (stmt, 5) != SQLITE_NULL && n_lsoas > 0)
         {
           w->imd_mean_rank = sqlite3_column_double (stmt, 5);
-          /* National deciles of the mean rank: decile 1 = the most deprived tenth. */
-          w->imd_decile = CLAMP ((int) ((w->imd_mean_rank - 1) * 10 / n_lsoas) + 1, 1, 10);
+          w->imd_decile = ward_decile (w->imd_mean_rank, n_lsoas);
           w->share_decile_1 = sqlite3_column_double (stmt, 6);
           w->share_decile_12 = sqlite3_column_double (stmt, 7);
           w->population = sqlite3_column_int64 (stmt, 8);
@@ -160,6 +158,24 @@ load_wards (sqlite3 *db, WmSummary *summary, GError **error)
       g_ptr_array_add (summary->wards, w);
     }
   return TRUE;
+}
+
+/* National decile of each ward's population-weighted mean IMD rank: what the map colours. */
+GHashTable *
+_wm_project_ward_deciles (sqlite3 *db, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (GHashTable) deciles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gint64 n_lsoas
+      = _wm_db_query_int (db, "SELECT max(rank) FROM deprivation WHERE domain = 'imd'", 0);
+
+  stmt = _wm_db_prepare (db, "SELECT code, mean_rank FROM (" WM_WARD_DEPRIVATION_SQL ")", error);
+  if (stmt == NULL)
+    return NULL;
+  while (n_lsoas > 0 && sqlite3_step (stmt) == SQLITE_ROW)
+    g_hash_table_insert (deciles, g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
+                         GINT_TO_POINTER (ward_decile (sqlite3_column_double (stmt, 1), n_lsoas)));
+  return g_steal_pointer (&deciles);
 }
 
 WmSummary *

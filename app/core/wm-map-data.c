@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reads the project into plain map data: wards (rings, decile, role, £ received), located
- * suppliers with their £ and place, and anchors. */
+ * suppliers with their £ and place, anchors, and the anchor -> supplier flows, all under one
+ * filter (anchor, category, year, supplier kind). */
 #include "wm-map-data.h"
 
-#include "wm-analysis.h"
+#include <gdal.h>
+#include <ogr_srs_api.h>
+
+#include "wm-error.h"
 #include "wm-gpkg.h"
 #include "wm-project-private.h"
 
@@ -23,6 +27,8 @@ map_point_free (WmMapPoint *p)
 {
   g_free (p->name);
   g_free (p->place);
+  g_free (p->kind);
+  g_free (p->ward);
   g_free (p);
 }
 
@@ -33,6 +39,7 @@ wm_map_data_free (WmMapData *data)
     return;
   g_ptr_array_unref (data->areas);
   g_ptr_array_unref (data->points);
+  g_array_unref (data->flows);
   g_free (data->title);
   g_free (data);
 }
@@ -58,67 +65,199 @@ add_rings (WmMapArea *area, OGRGeometryH g)
       add_rings (area, OGR_G_GetGeometryRef (g, i));
 }
 
+/* The filter as SQL over spend s, anchors a and suppliers p; parameters ?1..?4. */
+#define FILTER_SQL                                                                                 \
+  " (?1 IS NULL OR a.name = ?1) AND (?2 IS NULL OR s.category = ?2)"                               \
+  " AND (?3 = 0 OR s.fyear = ?3) AND (?4 IS NULL OR p.kind = ?4)"
+
+static sqlite3_stmt *
+prepare_filtered (sqlite3 *db, const char *sql, const WmMapFilter *filter, GError **error)
+{
+  sqlite3_stmt *stmt = _wm_db_prepare (db, sql, error);
+
+  if (stmt == NULL)
+    return NULL;
+  _wm_bind_text_or_null (stmt, 1, filter->anchor);
+  _wm_bind_text_or_null (stmt, 2, filter->category);
+  sqlite3_bind_int (stmt, 3, filter->fyear);
+  _wm_bind_text_or_null (stmt, 4, filter->kind);
+  return stmt;
+}
+
+static WmMapPoint *
+read_point (sqlite3_stmt *stmt)
+{
+  OGRGeometryH g = wm_gpkg_geometry_from_blob (sqlite3_column_blob (stmt, 2),
+                                               (gsize) sqlite3_column_bytes (stmt, 2));
+  WmMapPoint  *p;
+
+  if (g == NULL)
+    return NULL;
+  p = g_new0 (WmMapPoint, 1);
+  p->id = sqlite3_column_int64 (stmt, 0);
+  p->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  p->lon = OGR_G_GetX (g, 0);
+  p->lat = OGR_G_GetY (g, 0);
+  p->place = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  p->kind = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+  p->ward = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+  p->amount = sqlite3_column_int64 (stmt, 6);
+  OGR_G_DestroyGeometry (g);
+  return p;
+}
+
+/* Suppliers that received £ under the filter, then every located anchor; fills @suppliers and
+ * @anchors (fid -> index + 1) for the flows. */
 static gboolean
-load_points (sqlite3 *db, WmMapData *data, GError **error)
+load_points (sqlite3           *db,
+             WmMapData         *data,
+             const WmMapFilter *filter,
+             GHashTable        *suppliers,
+             GHashTable        *anchors,
+             GError           **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (sqlite3_stmt) anchor_stmt = NULL;
 
-  stmt = _wm_db_prepare (db,
-                         "SELECT p.name, p.geom, p.place, sum(s.amount_pence), 0 FROM suppliers p"
-                         " JOIN names n ON n.supplier_id = p.fid JOIN spend s ON s.name_id = n.id"
-                         " WHERE p.geom IS NOT NULL GROUP BY p.fid"
-                         " UNION ALL SELECT name, geom, place, 0, 1 FROM anchors WHERE geom IS NOT"
-                         " NULL ORDER BY 5, 4 DESC",
-                         error);
+  stmt = prepare_filtered (
+      db,
+      "SELECT p.fid, p.name, p.geom, p.place, p.kind, p.ward_code, sum(s.amount_pence)"
+      " FROM spend s JOIN anchors a ON a.fid = s.anchor_id"
+      " JOIN names n ON n.id = s.name_id AND NOT s.redacted"
+      " JOIN suppliers p ON p.fid = n.supplier_id"
+      " WHERE p.geom IS NOT NULL AND" FILTER_SQL " GROUP BY p.fid ORDER BY 7 DESC, p.fid",
+      filter, error);
   if (stmt == NULL)
     return FALSE;
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      OGRGeometryH g = wm_gpkg_geometry_from_blob (sqlite3_column_blob (stmt, 1),
-                                                   (gsize) sqlite3_column_bytes (stmt, 1));
-      WmMapPoint  *p;
+      WmMapPoint *p = read_point (stmt);
 
-      if (g == NULL)
+      if (p == NULL)
         continue;
-      p = g_new0 (WmMapPoint, 1);
-      p->name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      p->lon = OGR_G_GetX (g, 0);
-      p->lat = OGR_G_GetY (g, 0);
-      p->place = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      p->amount = sqlite3_column_int64 (stmt, 3);
-      p->anchor = sqlite3_column_int (stmt, 4);
-      OGR_G_DestroyGeometry (g);
       g_ptr_array_add (data->points, p);
+      g_hash_table_insert (suppliers, GSIZE_TO_POINTER ((gsize) p->id),
+                           GUINT_TO_POINTER (data->points->len));
+    }
+  anchor_stmt = _wm_db_prepare (db,
+                                "SELECT fid, name, geom, place, kind, ward_code, 0 FROM anchors"
+                                " WHERE geom IS NOT NULL ORDER BY name",
+                                error);
+  if (anchor_stmt == NULL)
+    return FALSE;
+  while (sqlite3_step (anchor_stmt) == SQLITE_ROW)
+    {
+      WmMapPoint *p = read_point (anchor_stmt);
+
+      if (p == NULL)
+        continue;
+      p->anchor = TRUE;
+      g_ptr_array_add (data->points, p);
+      g_hash_table_insert (anchors, GSIZE_TO_POINTER ((gsize) p->id),
+                           GUINT_TO_POINTER (data->points->len));
+    }
+  return TRUE;
+}
+
+static gboolean
+load_flows (sqlite3           *db,
+            WmMapData         *data,
+            const WmMapFilter *filter,
+            GHashTable        *suppliers,
+            GHashTable        *anchors,
+            GError           **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  stmt = prepare_filtered (db,
+                           "SELECT s.anchor_id, p.fid, sum(s.amount_pence)"
+                           " FROM spend s JOIN anchors a ON a.fid = s.anchor_id"
+                           " JOIN names n ON n.id = s.name_id AND NOT s.redacted"
+                           " JOIN suppliers p ON p.fid = n.supplier_id"
+                           " WHERE p.geom IS NOT NULL AND a.geom IS NOT NULL AND" FILTER_SQL
+                           " GROUP BY 1, 2 HAVING sum(s.amount_pence) > 0 ORDER BY 3 DESC, 1, 2",
+                           filter, error);
+  if (stmt == NULL)
+    return FALSE;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      guint from = GPOINTER_TO_UINT (
+          g_hash_table_lookup (anchors, GSIZE_TO_POINTER ((gsize) sqlite3_column_int64 (stmt, 0))));
+      guint     to = GPOINTER_TO_UINT (g_hash_table_lookup (
+              suppliers, GSIZE_TO_POINTER ((gsize) sqlite3_column_int64 (stmt, 1))));
+      WmMapFlow flow = { from - 1, to - 1, sqlite3_column_int64 (stmt, 2) };
+
+      if (from > 0 && to > 0)
+        g_array_append_val (data->flows, flow);
     }
   return TRUE;
 }
 
 WmMapData *
-wm_project_load_map_data (WmProject *self, GError **error)
+wm_project_load_map_data (WmProject *self, const WmMapFilter *filter, GError **error)
 {
-  sqlite3 *db;
+  static const WmMapFilter all = { 0 };
+  sqlite3                 *db;
   g_autoptr (WmMapData) data = NULL;
-  g_autoptr (WmSummary) summary = NULL;
-  g_autoptr (GHashTable) wards = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) deciles = NULL;
+  g_autoptr (GHashTable) roles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (GHashTable) received = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) suppliers = g_hash_table_new (NULL, NULL);
+  g_autoptr (GHashTable) anchors = g_hash_table_new (NULL, NULL);
   g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (sqlite3_stmt) unlocated = NULL;
   g_autofree char *local = NULL;
 
   g_return_val_if_fail (WM_IS_PROJECT (self), NULL);
+  if (filter == NULL)
+    filter = &all;
   db = _wm_project_get_db (self);
-  summary = wm_project_summary (self, WM_SUMMARY_BY_ANCHOR, error);
-  if (summary == NULL)
+  deciles = _wm_project_ward_deciles (db, error);
+  if (deciles == NULL)
     return NULL;
-  for (guint i = 0; i < summary->wards->len; i++)
-    {
-      WmWardRow *w = g_ptr_array_index (summary->wards, i);
-      g_hash_table_insert (wards, w->code, w);
-    }
   data = g_new0 (WmMapData, 1);
   data->areas = g_ptr_array_new_with_free_func ((GDestroyNotify) map_area_free);
   data->points = g_ptr_array_new_with_free_func ((GDestroyNotify) map_point_free);
+  data->flows = g_array_new (FALSE, FALSE, sizeof (WmMapFlow));
   local = wm_project_get_setting (self, "place_local");
   data->title = g_strdup_printf ("Where the money goes%s%s", local ? ": local area " : "",
                                  local ? local : "");
+
+  if (!load_points (db, data, filter, suppliers, anchors, error)
+      || !load_flows (db, data, filter, suppliers, anchors, error))
+    return NULL;
+  for (guint i = 0; i < data->points->len; i++)
+    {
+      WmMapPoint *p = g_ptr_array_index (data->points, i);
+
+      if (!p->anchor && p->ward != NULL)
+        g_hash_table_insert (
+            received, p->ward,
+            GSIZE_TO_POINTER (GPOINTER_TO_SIZE (g_hash_table_lookup (received, p->ward))
+                              + (gsize) p->amount));
+    }
+
+  unlocated = prepare_filtered (db,
+                                "SELECT coalesce(sum(s.amount_pence), 0)"
+                                " FROM spend s JOIN anchors a ON a.fid = s.anchor_id"
+                                " LEFT JOIN names n ON n.id = s.name_id AND NOT s.redacted"
+                                " LEFT JOIN suppliers p ON p.fid = n.supplier_id"
+                                " WHERE p.geom IS NULL AND" FILTER_SQL,
+                                filter, error);
+  if (unlocated == NULL)
+    return NULL;
+  if (sqlite3_step (unlocated) == SQLITE_ROW)
+    data->unlocated = sqlite3_column_int64 (unlocated, 0);
+
+  stmt = _wm_db_prepare (db, "SELECT level, code, role FROM place_areas WHERE level = 'ward'",
+                         error);
+  if (stmt == NULL)
+    return NULL;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_hash_table_insert (roles, g_strdup ((const char *) sqlite3_column_text (stmt, 1)),
+                         g_strdup ((const char *) sqlite3_column_text (stmt, 2)));
+  data->place_set = g_hash_table_size (roles) > 0;
+  g_clear_pointer (&stmt, sqlite3_finalize);
 
   stmt = _wm_db_prepare (db, "SELECT code, name, geom FROM areas WHERE level = 'ward'", error);
   if (stmt == NULL)
@@ -126,24 +265,19 @@ wm_project_load_map_data (WmProject *self, GError **error)
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
       const char  *code = (const char *) sqlite3_column_text (stmt, 0);
-      WmWardRow   *w = g_hash_table_lookup (wards, code);
-      OGRGeometryH g;
+      OGRGeometryH g = wm_gpkg_geometry_from_blob (sqlite3_column_blob (stmt, 2),
+                                                   (gsize) sqlite3_column_bytes (stmt, 2));
       WmMapArea   *a;
       guint        end;
 
-      /* With a place set, the map shows the local area and the region. */
-      if (summary->place_set && (w == NULL || w->role == NULL))
-        continue;
-      g = wm_gpkg_geometry_from_blob (sqlite3_column_blob (stmt, 2),
-                                      (gsize) sqlite3_column_bytes (stmt, 2));
       if (g == NULL)
         continue;
       a = g_new0 (WmMapArea, 1);
       a->code = g_strdup (code);
       a->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      a->role = g_strdup (w ? w->role : NULL);
-      a->imd_decile = w ? w->imd_decile : 0;
-      a->received = w ? w->received : 0;
+      a->role = g_strdup (g_hash_table_lookup (roles, code));
+      a->imd_decile = GPOINTER_TO_INT (g_hash_table_lookup (deciles, code));
+      a->received = (gint64) GPOINTER_TO_SIZE (g_hash_table_lookup (received, code));
       a->ring_starts = g_array_new (FALSE, FALSE, sizeof (guint));
       a->xy = g_array_new (FALSE, FALSE, sizeof (double));
       add_rings (a, g);
@@ -152,7 +286,54 @@ wm_project_load_map_data (WmProject *self, GError **error)
       OGR_G_DestroyGeometry (g);
       g_ptr_array_add (data->areas, a);
     }
-  if (!load_points (db, data, error))
-    return NULL;
   return g_steal_pointer (&data);
+}
+
+GPtrArray *
+wm_load_land (const char *path, GError **error)
+{
+  g_autoptr (GPtrArray) land = g_ptr_array_new_with_free_func ((GDestroyNotify) map_area_free);
+  GDALDatasetH                 ds;
+  OGRLayerH                    layer;
+  OGRFeatureH                  feature;
+  OGRSpatialReferenceH         wgs84;
+  OGRCoordinateTransformationH ct = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  ds = GDALOpenEx (path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+  if (ds == NULL || (layer = GDALDatasetGetLayer (ds, 0)) == NULL)
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_IO, "%s: not a vector file GDAL can read", path);
+      if (ds != NULL)
+        GDALClose (ds);
+      return NULL;
+    }
+  wgs84 = OSRNewSpatialReference (SRS_WKT_WGS84_LAT_LONG);
+  OSRSetAxisMappingStrategy (wgs84, OAMS_TRADITIONAL_GIS_ORDER);
+  if (OGR_L_GetSpatialRef (layer) != NULL && !OSRIsSame (OGR_L_GetSpatialRef (layer), wgs84))
+    ct = OCTNewCoordinateTransformation (OGR_L_GetSpatialRef (layer), wgs84);
+  OGR_L_ResetReading (layer);
+  while ((feature = OGR_L_GetNextFeature (layer)) != NULL)
+    {
+      OGRGeometryH g = OGR_F_GetGeometryRef (feature);
+
+      if (g != NULL && (ct == NULL || OGR_G_Transform (g, ct) == OGRERR_NONE))
+        {
+          WmMapArea *a = g_new0 (WmMapArea, 1);
+          guint      end;
+
+          a->ring_starts = g_array_new (FALSE, FALSE, sizeof (guint));
+          a->xy = g_array_new (FALSE, FALSE, sizeof (double));
+          add_rings (a, g);
+          end = a->xy->len / 2;
+          g_array_append_val (a->ring_starts, end);
+          g_ptr_array_add (land, a);
+        }
+      OGR_F_Destroy (feature);
+    }
+  if (ct != NULL)
+    OCTDestroyCoordinateTransformation (ct);
+  OSRDestroySpatialReference (wgs84);
+  GDALClose (ds);
+  return g_steal_pointer (&land);
 }

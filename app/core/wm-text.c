@@ -728,3 +728,36 @@ wm_kind_from_string (const char *text)
     return WM_KIND_PUBLIC;
   return WM_KIND_UNKNOWN;
 }
+
+char *
+wm_format_pounds (gint64 pence)
+{
+  g_autofree char *raw = g_strdup_printf ("%.0f", ABS ((double) pence) / 100.0);
+  GString         *s = g_string_new (pence <= -50 ? "-£" : "£");
+  int              len = (int) strlen (raw);
+
+  for (int i = 0; i < len; i++)
+    {
+      g_string_append_c (s, raw[i]);
+      if ((len - i - 1) % 3 == 0 && i < len - 1)
+        g_string_append_c (s, ',');
+    }
+  return g_string_free (s, FALSE);
+}
+
+char *
+wm_format_pounds_short (gint64 pence)
+{
+  double      pounds = ABS ((double) pence) / 100.0;
+  const char *sign = pence < 0 ? "-" : "";
+
+  if (pounds >= 999500000.0)
+    return g_strdup_printf ("%s£%.1fbn", sign, pounds / 1e9);
+  if (pounds >= 9995000.0)
+    return g_strdup_printf ("%s£%.0fm", sign, pounds / 1e6);
+  if (pounds >= 999500.0)
+    return g_strdup_printf ("%s£%.1fm", sign, pounds / 1e6);
+  if (pounds >= 999.5)
+    return g_strdup_printf ("%s£%.0fk", sign, pounds / 1e3);
+  return g_strdup_printf ("%s£%.0f", sign, pounds);
+}

@@ -55,4 +55,10 @@ int wm_financial_year (const GDate *date);
  * Excel on Windows writes: a bare 0xA3 is '£'). */
 char *wm_to_utf8 (const char *text, gssize len);
 
+/* "£1,234,567" (rounded to the pound), for tables and reports. */
+char *wm_format_pounds (gint64 pence);
+
+/* "£1.2m", "£350k", "£900": for map labels and legends. */
+char *wm_format_pounds_short (gint64 pence);
+
 G_END_DECLS

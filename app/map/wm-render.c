@@ -1,23 +1,47 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Pure cairo drawing of a project's map: Web Mercator, fitted to the local area and region;
- * wards filled by IMD decile with viridis (colour-blind safe, decile 1 = most deprived =
- * darkest), suppliers as circles whose area is proportional to £, a legend and attribution. */
+/* Pure cairo drawing of a project's map in Web Mercator. The scene projects the data once;
+ * every drawing call then takes a view (scale + origin), so one code path draws 256-pixel
+ * tiles in worker threads, the app's per-frame overlay and whole-map PNG/SVG/PDF exports.
+ * Wards are filled by IMD decile with viridis (colour-blind safe, decile 1 = most deprived =
+ * darkest); suppliers and flows use Okabe-Ito colours for local / regional / leaked. */
 #include "wm-render.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <math.h>
 #include <pango/pangocairo.h>
+#include <string.h>
 
 #include "app/core/wm-error.h"
+#include "app/core/wm-text.h"
 
 #define LEGEND_WIDTH 300.0
 #define MARGIN 24.0
+#define CELL 44.0 /* pixels: suppliers closer than this at the current zoom are one cluster */
+#define DEFAULT_MAX_FLOWS 150
 
 static const double viridis[10][3] = {
   { 0x44, 0x01, 0x54 }, { 0x48, 0x28, 0x78 }, { 0x3e, 0x49, 0x89 }, { 0x31, 0x68, 0x8e },
   { 0x26, 0x82, 0x8e }, { 0x1f, 0x9e, 0x89 }, { 0x35, 0xb7, 0x79 }, { 0x6e, 0xce, 0x58 },
   { 0xb5, 0xde, 0x2b }, { 0xfd, 0xe7, 0x25 },
+};
+
+/* £ received: ColorBrewer YlOrRd (sequential, colour-blind safe), one class per power of ten
+ * from £1k; no spend is pale grey. */
+static const double received_colours[6][3] = {
+  { 0xff, 0xff, 0xb2 }, { 0xfe, 0xd9, 0x76 }, { 0xfe, 0xb2, 0x4c },
+  { 0xfd, 0x8d, 0x3c }, { 0xf0, 0x3b, 0x20 }, { 0xbd, 0x00, 0x26 },
+};
+static const char *const received_labels[6]
+    = { "under £1k", "£1k–£10k", "£10k–£100k", "£100k–£1m", "£1m–£10m", "£10m and over" };
+
+enum
+{
+  PLACE_LOCAL,
+  PLACE_REGIONAL,
+  PLACE_LEAKED,
+  PLACE_UNSET,
+  N_PLACES
 };
 
 typedef struct
@@ -28,98 +52,532 @@ typedef struct
 } PlaceStyle;
 
 /* Okabe-Ito colours: distinct for the common colour-vision deficiencies. */
-static const PlaceStyle place_styles[] = {
-  { "local", "Local supplier", { 0.0, 0.62, 0.45 } },
-  { "regional", "Regional supplier", { 0.90, 0.62, 0.0 } },
-  { "leaked", "Outside the region", { 0.80, 0.47, 0.65 } },
-  { "unset", "Located (no place set)", { 0.5, 0.5, 0.5 } },
+static const PlaceStyle place_styles[N_PLACES] = {
+  { "local", "Local", { 0.0, 0.62, 0.45 } },
+  { "regional", "Rest of the region", { 0.90, 0.62, 0.0 } },
+  { "leaked", "Outside the region (leaked)", { 0.80, 0.47, 0.65 } },
+  { "unset", "Located, no place set", { 0.45, 0.45, 0.45 } },
 };
 
 typedef struct
 {
-  double min_x, min_y, max_x, max_y;
-  double scale, off_x, off_y;
-} Fit;
+  double       *mxy; /* projected x, y pairs */
+  const GArray *ring_starts;
+  double        bbox[4];
+} Shape;
 
-static double
-merc_y (double lat)
+struct _WmScene
 {
-  return log (tan (G_PI / 4 + lat * G_PI / 360));
+  WmMapData *data;
+  GPtrArray *land_src;
+  Shape     *areas;
+  Shape     *land;
+  guint      n_land;
+  double    *points;       /* projected x, y per point */
+  int       *point_place;  /* PLACE_* per point */
+  GArray    *local_edges;  /* x1, y1, x2, y2: the local area's outer boundary */
+  GArray    *region_edges; /* and the region's (local area included) */
+  double     extent[4];
+  gint64     max_supplier; /* pence: the largest supplier, for circle sizes */
+};
+
+void
+wm_mercator (double lon, double lat, double *mx, double *my)
+{
+  double phi = CLAMP (lat, -85.05112878, 85.05112878) * G_PI / 180;
+
+  *mx = (lon + 180) / 360;
+  *my = 0.5 - log (tan (G_PI / 4 + phi / 2)) / (2 * G_PI);
+}
+
+void
+wm_mercator_inverse (double mx, double my, double *lon, double *lat)
+{
+  *lon = mx * 360 - 180;
+  *lat = (2 * atan (exp ((0.5 - my) * 2 * G_PI)) - G_PI / 2) * 180 / G_PI;
+}
+
+static int
+place_index (const char *place)
+{
+  for (int i = 0; i < N_PLACES; i++)
+    if (g_strcmp0 (place, place_styles[i].place) == 0)
+      return i;
+  return PLACE_UNSET;
 }
 
 static void
-project (const Fit *fit, double lon, double lat, double *x, double *y)
-{
-  *x = fit->off_x + (lon * G_PI / 180 - fit->min_x) * fit->scale;
-  *y = fit->off_y + (fit->max_y - merc_y (lat)) * fit->scale;
-}
-
-static void
-fit_to (const WmMapData *data, double width, double height, Fit *fit)
-{
-  double w, h;
-
-  fit->min_x = fit->min_y = INFINITY;
-  fit->max_x = fit->max_y = -INFINITY;
-  for (guint i = 0; i < data->areas->len; i++)
-    {
-      const WmMapArea *a = g_ptr_array_index (data->areas, i);
-      const double    *xy = (const double *) a->xy->data;
-
-      for (guint k = 0; k < a->xy->len / 2; k++)
-        {
-          fit->min_x = MIN (fit->min_x, xy[2 * k] * G_PI / 180);
-          fit->max_x = MAX (fit->max_x, xy[2 * k] * G_PI / 180);
-          fit->min_y = MIN (fit->min_y, merc_y (xy[2 * k + 1]));
-          fit->max_y = MAX (fit->max_y, merc_y (xy[2 * k + 1]));
-        }
-    }
-  if (!isfinite (fit->min_x))
-    for (guint i = 0; i < data->points->len; i++)
-      {
-        const WmMapPoint *p = g_ptr_array_index (data->points, i);
-        fit->min_x = MIN (fit->min_x, p->lon * G_PI / 180);
-        fit->max_x = MAX (fit->max_x, p->lon * G_PI / 180);
-        fit->min_y = MIN (fit->min_y, merc_y (p->lat));
-        fit->max_y = MAX (fit->max_y, merc_y (p->lat));
-      }
-  if (!isfinite (fit->min_x))
-    {
-      fit->min_x = fit->min_y = 0;
-      fit->max_x = fit->max_y = 1;
-    }
-  w = MAX (width - LEGEND_WIDTH - 2 * MARGIN, 10);
-  h = MAX (height - 2 * MARGIN - 40, 10);
-  fit->scale
-      = MIN (w / MAX (fit->max_x - fit->min_x, 1e-9), h / MAX (fit->max_y - fit->min_y, 1e-9));
-  fit->off_x = MARGIN + (w - (fit->max_x - fit->min_x) * fit->scale) / 2;
-  fit->off_y = MARGIN + 40 + (h - (fit->max_y - fit->min_y) * fit->scale) / 2;
-}
-
-static void
-area_path (cairo_t *cr, const Fit *fit, const WmMapArea *a)
+shape_init (Shape *shape, const WmMapArea *a)
 {
   const double *xy = (const double *) a->xy->data;
-  const guint  *starts = (const guint *) a->ring_starts->data;
+  guint         n = a->xy->len / 2;
 
-  for (guint r = 0; r + 1 < a->ring_starts->len; r++)
+  shape->mxy = g_new (double, 2 * MAX (n, 1));
+  shape->ring_starts = a->ring_starts;
+  shape->bbox[0] = shape->bbox[1] = INFINITY;
+  shape->bbox[2] = shape->bbox[3] = -INFINITY;
+  for (guint k = 0; k < n; k++)
     {
+      wm_mercator (xy[2 * k], xy[2 * k + 1], &shape->mxy[2 * k], &shape->mxy[2 * k + 1]);
+      shape->bbox[0] = MIN (shape->bbox[0], shape->mxy[2 * k]);
+      shape->bbox[1] = MIN (shape->bbox[1], shape->mxy[2 * k + 1]);
+      shape->bbox[2] = MAX (shape->bbox[2], shape->mxy[2 * k]);
+      shape->bbox[3] = MAX (shape->bbox[3], shape->mxy[2 * k + 1]);
+    }
+}
+
+/* An edge as its two end points in a canonical order, exact to ~1 cm, so that the same edge
+ * of two neighbouring wards (the boundaries share their vertices) compares equal. */
+typedef struct
+{
+  gint64 v[4];
+} EdgeKey;
+
+static guint
+edge_hash (gconstpointer p)
+{
+  const EdgeKey *k = p;
+  guint64        h = 1469598103934665603ull;
+
+  for (int i = 0; i < 4; i++)
+    h = (h ^ (guint64) k->v[i]) * 1099511628211ull;
+  return (guint) (h ^ (h >> 32));
+}
+
+static gboolean
+edge_equal (gconstpointer a, gconstpointer b)
+{
+  return memcmp (a, b, sizeof (EdgeKey)) == 0;
+}
+
+/* The outer boundary of a set of areas: the edges that belong to exactly one of them. */
+static GArray *
+outer_edges (WmScene *scene, gboolean (*member) (const WmMapArea *))
+{
+  g_autoptr (GHashTable) count = g_hash_table_new_full (edge_hash, edge_equal, g_free, NULL);
+  GArray        *edges = g_array_new (FALSE, FALSE, sizeof (double));
+  GHashTableIter iter;
+  gpointer       key, value;
+
+  for (guint i = 0; i < scene->data->areas->len; i++)
+    {
+      const WmMapArea *a = g_ptr_array_index (scene->data->areas, i);
+      const double    *xy = scene->areas[i].mxy;
+      const guint     *starts = (const guint *) a->ring_starts->data;
+
+      if (!member (a))
+        continue;
+      for (guint r = 0; r + 1 < a->ring_starts->len; r++)
+        for (guint k = starts[r]; k + 1 < starts[r + 1]; k++)
+          {
+            gint64   p[4] = { llround (xy[2 * k] * 4e9), llround (xy[2 * k + 1] * 4e9),
+                              llround (xy[2 * k + 2] * 4e9), llround (xy[2 * k + 3] * 4e9) };
+            EdgeKey *e = g_new (EdgeKey, 1);
+
+            if (p[0] > p[2] || (p[0] == p[2] && p[1] > p[3]))
+              {
+                e->v[0] = p[2], e->v[1] = p[3], e->v[2] = p[0], e->v[3] = p[1];
+              }
+            else
+              memcpy (e->v, p, sizeof p);
+            if (e->v[0] == e->v[2] && e->v[1] == e->v[3])
+              {
+                g_free (e);
+                continue;
+              }
+            value = g_hash_table_lookup (count, e);
+            g_hash_table_replace (count, e, GINT_TO_POINTER (GPOINTER_TO_INT (value) + 1));
+          }
+    }
+  g_hash_table_iter_init (&iter, count);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (GPOINTER_TO_INT (value) == 1)
+      {
+        const EdgeKey *e = key;
+        double         d[4] = { e->v[0] / 4e9, e->v[1] / 4e9, e->v[2] / 4e9, e->v[3] / 4e9 };
+
+        g_array_append_vals (edges, d, 4);
+      }
+  return edges;
+}
+
+static gboolean
+is_local (const WmMapArea *a)
+{
+  return g_strcmp0 (a->role, "local") == 0;
+}
+
+static gboolean
+in_region (const WmMapArea *a)
+{
+  return a->role != NULL;
+}
+
+static void
+extend (double *box, double x0, double y0, double x1, double y1)
+{
+  box[0] = MIN (box[0], x0);
+  box[1] = MIN (box[1], y0);
+  box[2] = MAX (box[2], x1);
+  box[3] = MAX (box[3], y1);
+}
+
+WmScene *
+wm_scene_new (WmMapData *data, GPtrArray *land)
+{
+  WmScene *scene = g_atomic_rc_box_new0 (WmScene);
+  guint    n_points = data->points->len;
+
+  scene->data = data;
+  scene->land_src = land;
+  scene->areas = g_new0 (Shape, MAX (data->areas->len, 1));
+  for (guint i = 0; i < data->areas->len; i++)
+    shape_init (&scene->areas[i], g_ptr_array_index (data->areas, i));
+  scene->n_land = land ? land->len : 0;
+  scene->land = g_new0 (Shape, MAX (scene->n_land, 1));
+  for (guint i = 0; i < scene->n_land; i++)
+    shape_init (&scene->land[i], g_ptr_array_index (land, i));
+  scene->points = g_new (double, 2 * MAX (n_points, 1));
+  scene->point_place = g_new (int, MAX (n_points, 1));
+  for (guint i = 0; i < n_points; i++)
+    {
+      const WmMapPoint *p = g_ptr_array_index (data->points, i);
+
+      wm_mercator (p->lon, p->lat, &scene->points[2 * i], &scene->points[2 * i + 1]);
+      scene->point_place[i] = place_index (p->place);
+      if (!p->anchor)
+        scene->max_supplier = MAX (scene->max_supplier, p->amount);
+    }
+  scene->local_edges = outer_edges (scene, is_local);
+  scene->region_edges = outer_edges (scene, in_region);
+
+  /* The first view: the local area and region (with the anchors) when a place is set. */
+  scene->extent[0] = scene->extent[1] = INFINITY;
+  scene->extent[2] = scene->extent[3] = -INFINITY;
+  for (guint i = 0; i < data->areas->len; i++)
+    if (!data->place_set || in_region (g_ptr_array_index (data->areas, i)))
+      extend (scene->extent, scene->areas[i].bbox[0], scene->areas[i].bbox[1],
+              scene->areas[i].bbox[2], scene->areas[i].bbox[3]);
+  for (guint i = 0; i < n_points; i++)
+    if (((WmMapPoint *) g_ptr_array_index (data->points, i))->anchor
+        || !isfinite (scene->extent[0]))
+      extend (scene->extent, scene->points[2 * i], scene->points[2 * i + 1], scene->points[2 * i],
+              scene->points[2 * i + 1]);
+  if (!isfinite (scene->extent[0]))
+    {
+      /* Nothing imported yet: Great Britain. */
+      wm_mercator (-8.0, 59.0, &scene->extent[0], &scene->extent[1]);
+      wm_mercator (2.0, 49.8, &scene->extent[2], &scene->extent[3]);
+    }
+  return scene;
+}
+
+static void
+scene_clear (WmScene *scene)
+{
+  for (guint i = 0; i < scene->data->areas->len; i++)
+    g_free (scene->areas[i].mxy);
+  for (guint i = 0; i < scene->n_land; i++)
+    g_free (scene->land[i].mxy);
+  g_free (scene->areas);
+  g_free (scene->land);
+  g_free (scene->points);
+  g_free (scene->point_place);
+  g_array_unref (scene->local_edges);
+  g_array_unref (scene->region_edges);
+  wm_map_data_free (scene->data);
+  g_clear_pointer (&scene->land_src, g_ptr_array_unref);
+}
+
+WmScene *
+wm_scene_ref (WmScene *scene)
+{
+  return g_atomic_rc_box_acquire (scene);
+}
+
+void
+wm_scene_unref (WmScene *scene)
+{
+  g_atomic_rc_box_release_full (scene, (GDestroyNotify) scene_clear);
+}
+
+/* Natural Earth's land, read once per process: WM_LAND_PATH is set at build time (Debian ships
+ * the file with python3-geopandas) and WM_LAND overrides it. Without it the sea-coloured
+ * background and the imported boundaries are the basemap. */
+static GPtrArray *
+shared_land (void)
+{
+  static GPtrArray *land;
+  static gsize      once;
+
+  if (g_once_init_enter (&once))
+    {
+      const char *path = g_getenv ("WM_LAND") ? g_getenv ("WM_LAND") : WM_LAND_PATH;
+      g_autoptr (GError) error = NULL;
+
+      if (path[0] != '\0' && g_file_test (path, G_FILE_TEST_EXISTS))
+        land = wm_load_land (path, &error);
+      if (error != NULL)
+        g_warning ("basemap: %s", error->message);
+      g_once_init_leave (&once, 1);
+    }
+  return land;
+}
+
+WmScene *
+wm_scene_load (WmProject *project, const WmMapFilter *filter, GError **error)
+{
+  WmMapData *data = wm_project_load_map_data (project, filter, error);
+  GPtrArray *land;
+
+  if (data == NULL)
+    return NULL;
+  land = shared_land ();
+  return wm_scene_new (data, land ? g_ptr_array_ref (land) : NULL);
+}
+
+const WmMapData *
+wm_scene_get_data (const WmScene *scene)
+{
+  return scene->data;
+}
+
+void
+wm_scene_get_extent (const WmScene *scene, double *x0, double *y0, double *x1, double *y1)
+{
+  *x0 = scene->extent[0];
+  *y0 = scene->extent[1];
+  *x1 = scene->extent[2];
+  *y1 = scene->extent[3];
+}
+
+void
+wm_map_view_init_tile (WmMapView *view, guint x, guint y, guint zoom, guint tile_size)
+{
+  double n = ldexp (1.0, (int) zoom);
+
+  view->scale = tile_size * n;
+  view->x0 = x / n;
+  view->y0 = y / n;
+  view->width = view->height = tile_size;
+}
+
+void
+wm_map_view_init_fit (WmMapView *view,
+                      double     x0,
+                      double     y0,
+                      double     x1,
+                      double     y1,
+                      double     width,
+                      double     height,
+                      double     margin)
+{
+  double w = MAX (width - 2 * margin, 10), h = MAX (height - 2 * margin, 10);
+
+  view->width = width;
+  view->height = height;
+  view->scale = MIN (w / MAX (x1 - x0, 1e-12), h / MAX (y1 - y0, 1e-12));
+  view->x0 = (x0 + x1) / 2 - width / 2 / view->scale;
+  view->y0 = (y0 + y1) / 2 - height / 2 / view->scale;
+}
+
+void
+wm_render_options_init (WmRenderOptions *options)
+{
+  memset (options, 0, sizeof *options);
+  options->layers = WM_LAYER_ALL;
+  options->style = WM_AREA_STYLE_IMD;
+  options->max_flows = DEFAULT_MAX_FLOWS;
+  options->hover_area = -1;
+  options->hover_point = -1;
+}
+
+static const char *const layer_names[]
+    = { "base", "areas", "outlines", "flows", "suppliers", "anchors", "legend" };
+
+gboolean
+wm_layers_parse (const char *text, WmLayers *layers, GError **error)
+{
+  g_auto (GStrv) names = g_strsplit (text, ",", -1);
+
+  *layers = 0;
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      guint k;
+
+      for (k = 0; k < G_N_ELEMENTS (layer_names); k++)
+        if (g_strcmp0 (g_strstrip (names[i]), layer_names[k]) == 0)
+          break;
+      if (k == G_N_ELEMENTS (layer_names))
+        {
+          g_set_error (error, WM_ERROR, WM_ERROR_BAD_VALUE,
+                       "unknown layer '%s' (known: base, areas, outlines, flows, suppliers, "
+                       "anchors, legend)",
+                       names[i]);
+          return FALSE;
+        }
+      *layers |= 1 << k;
+    }
+  return TRUE;
+}
+
+static gboolean
+visible (const WmMapView *view, const double *bbox, double pad)
+{
+  double p = pad / view->scale;
+
+  return bbox[2] >= view->x0 - p && bbox[0] <= view->x0 + view->width / view->scale + p
+         && bbox[3] >= view->y0 - p && bbox[1] <= view->y0 + view->height / view->scale + p;
+}
+
+static inline void
+to_px (const WmMapView *view, double mx, double my, double *px, double *py)
+{
+  *px = (mx - view->x0) * view->scale;
+  *py = (my - view->y0) * view->scale;
+}
+
+/* Rings with their vertices snapped to a quarter pixel and repeats dropped: the per-zoom
+ * simplification. Neighbours snap the same shared vertices, so borders stay shared. */
+static void
+shape_path (cairo_t *cr, const Shape *shape, const WmMapView *view)
+{
+  const guint *starts = (const guint *) shape->ring_starts->data;
+
+  for (guint r = 0; r + 1 < shape->ring_starts->len; r++)
+    {
+      double last_x = NAN, last_y = NAN;
+      guint  n = 0;
+
       for (guint k = starts[r]; k < starts[r + 1]; k++)
         {
           double x, y;
 
-          project (fit, xy[2 * k], xy[2 * k + 1], &x, &y);
-          if (k == starts[r])
+          to_px (view, shape->mxy[2 * k], shape->mxy[2 * k + 1], &x, &y);
+          x = round (x * 4) / 4;
+          y = round (y * 4) / 4;
+          if (x == last_x && y == last_y)
+            continue;
+          if (n++ == 0)
             cairo_move_to (cr, x, y);
           else
             cairo_line_to (cr, x, y);
+          last_x = x, last_y = y;
         }
-      cairo_close_path (cr);
+      if (n > 0)
+        cairo_close_path (cr);
     }
 }
 
 static void
-text (cairo_t *cr, double x, double y, const char *markup, double size, double max_width)
+set_rgb255 (cairo_t *cr, const double rgb[3], double alpha)
+{
+  cairo_set_source_rgba (cr, rgb[0] / 255, rgb[1] / 255, rgb[2] / 255, alpha);
+}
+
+static int
+received_class (gint64 pence)
+{
+  if (pence <= 0)
+    return -1;
+  return CLAMP ((int) floor (log10 ((double) pence / 100.0)) - 2, 0, 5);
+}
+
+static void
+set_area_fill (cairo_t *cr, const WmMapArea *a, WmAreaStyle style)
+{
+  if (style == WM_AREA_STYLE_RECEIVED)
+    {
+      int c = received_class (a->received);
+
+      if (c < 0)
+        cairo_set_source_rgb (cr, 0.90, 0.90, 0.89);
+      else
+        set_rgb255 (cr, received_colours[c], 1);
+    }
+  else if (a->imd_decile >= 1 && a->imd_decile <= 10)
+    set_rgb255 (cr, viridis[a->imd_decile - 1], 1);
+  else
+    cairo_set_source_rgb (cr, 0.86, 0.86, 0.85);
+}
+
+static void
+stroke_edges (cairo_t *cr, const GArray *edges, const WmMapView *view)
+{
+  const double *e = (const double *) edges->data;
+  double        w = view->width / view->scale, h = view->height / view->scale;
+
+  for (guint i = 0; i + 3 < edges->len; i += 4)
+    {
+      double x1, y1, x2, y2;
+
+      if (MAX (e[i], e[i + 2]) < view->x0 || MIN (e[i], e[i + 2]) > view->x0 + w
+          || MAX (e[i + 1], e[i + 3]) < view->y0 || MIN (e[i + 1], e[i + 3]) > view->y0 + h)
+        continue;
+      to_px (view, e[i], e[i + 1], &x1, &y1);
+      to_px (view, e[i + 2], e[i + 3], &x2, &y2);
+      cairo_move_to (cr, x1, y1);
+      cairo_line_to (cr, x2, y2);
+    }
+  cairo_stroke (cr);
+}
+
+void
+wm_render_tile_layers (cairo_t               *cr,
+                       const WmScene         *scene,
+                       const WmMapView       *view,
+                       const WmRenderOptions *options)
+{
+  const WmMapData *data = scene->data;
+  double           border = CLAMP (view->scale / 2e5, 0.25, 1.0);
+
+  cairo_save (cr);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  if (options->layers & WM_LAYER_BASE)
+    {
+      cairo_set_source_rgb (cr, 0.80, 0.87, 0.91);
+      cairo_paint (cr);
+      cairo_set_source_rgb (cr, 0.95, 0.94, 0.91);
+      for (guint i = 0; i < scene->n_land; i++)
+        if (visible (view, scene->land[i].bbox, 2))
+          shape_path (cr, &scene->land[i], view);
+      cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
+      cairo_fill (cr);
+    }
+  cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
+  for (guint i = 0; i < data->areas->len; i++)
+    {
+      const WmMapArea *a = g_ptr_array_index (data->areas, i);
+
+      if (!visible (view, scene->areas[i].bbox, 2))
+        continue;
+      shape_path (cr, &scene->areas[i], view);
+      if (options->layers & WM_LAYER_AREAS)
+        {
+          set_area_fill (cr, a, options->style);
+          cairo_fill_preserve (cr);
+          cairo_set_source_rgba (cr, 1, 1, 1, 0.75);
+        }
+      else
+        cairo_set_source_rgba (cr, 0.35, 0.35, 0.35, 0.6);
+      cairo_set_line_width (cr, border);
+      cairo_stroke (cr);
+    }
+  if (options->layers & WM_LAYER_OUTLINES)
+    {
+      cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+      cairo_set_source_rgba (cr, 0.25, 0.25, 0.25, 0.9);
+      cairo_set_line_width (cr, 1.6);
+      stroke_edges (cr, scene->region_edges, view);
+      cairo_set_source_rgb (cr, 0.05, 0.05, 0.05);
+      cairo_set_line_width (cr, 2.8);
+      stroke_edges (cr, scene->local_edges, view);
+    }
+  cairo_restore (cr);
+}
+
+static PangoLayout *
+make_layout (cairo_t *cr, const char *markup, double size, double max_width)
 {
   PangoLayout          *layout = pango_cairo_create_layout (cr);
   PangoFontDescription *font = pango_font_description_from_string ("Sans");
@@ -132,206 +590,774 @@ text (cairo_t *cr, double x, double y, const char *markup, double size, double m
       pango_layout_set_width (layout, (int) (max_width * PANGO_SCALE));
       pango_layout_set_wrap (layout, PANGO_WRAP_WORD);
     }
+  pango_font_description_free (font);
+  return layout;
+}
+
+/* Draws text at x, y (top left) and returns its height. */
+static double
+text (cairo_t *cr, double x, double y, const char *markup, double size, double max_width)
+{
+  g_autoptr (PangoLayout) layout = make_layout (cr, markup, size, max_width);
+  int w, h;
+
   cairo_move_to (cr, x, y);
   pango_cairo_show_layout (cr, layout);
-  pango_font_description_free (font);
-  g_object_unref (layout);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  return h;
 }
 
 /* A label with a white halo, readable over any fill. */
 static void
-halo_text (cairo_t *cr, double x, double y, const char *markup, double size)
+halo_layout (cairo_t *cr, double x, double y, PangoLayout *layout)
 {
-  PangoLayout          *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *font = pango_font_description_from_string ("Sans");
-
-  pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
-  pango_layout_set_font_description (layout, font);
-  pango_layout_set_markup (layout, markup, -1);
   cairo_move_to (cr, x, y);
   pango_cairo_layout_path (cr, layout);
-  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.92);
   cairo_set_line_width (cr, 3.5);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   cairo_stroke (cr);
   cairo_set_source_rgb (cr, 0.05, 0.05, 0.05);
   cairo_move_to (cr, x, y);
   pango_cairo_show_layout (cr, layout);
-  pango_font_description_free (font);
-  g_object_unref (layout);
+}
+
+typedef struct
+{
+  double sx, sy; /* £-weighted sums of pixel positions */
+  double weight; /* and the weight (at least 1 per member) */
+  double x, y;   /* centroid */
+  gint64 amount; /* pence */
+  gint64 by_place[N_PLACES];
+  guint  count;
+  int    first; /* a member point, for a single supplier's name */
+} Cluster;
+
+static gint64
+cell_key (const WmMapView *view, double mx, double my)
+{
+  gint64 cx = (gint64) floor (mx * view->scale / CELL);
+  gint64 cy = (gint64) floor (my * view->scale / CELL);
+
+  return (cx << 32) ^ (cy & 0xffffffff);
+}
+
+/* Suppliers grouped by a grid fixed to the world (so clusters stay put while panning). */
+static GHashTable *
+cluster_suppliers (const WmScene *scene, const WmMapView *view)
+{
+  GHashTable *cells = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  double      pad = 2 * CELL / view->scale;
+
+  for (guint i = 0; i < scene->data->points->len; i++)
+    {
+      const WmMapPoint *p = g_ptr_array_index (scene->data->points, i);
+      double            mx = scene->points[2 * i], my = scene->points[2 * i + 1];
+      gint64            key;
+      Cluster          *c;
+      double            x, y, w;
+
+      if (p->anchor)
+        continue;
+      if (mx < view->x0 - pad || mx > view->x0 + view->width / view->scale + pad
+          || my < view->y0 - pad || my > view->y0 + view->height / view->scale + pad)
+        continue;
+      key = cell_key (view, mx, my);
+      c = g_hash_table_lookup (cells, &key);
+      if (c == NULL)
+        {
+          c = g_new0 (Cluster, 1);
+          c->first = (int) i;
+          g_hash_table_insert (cells, g_memdup2 (&key, sizeof key), c);
+        }
+      to_px (view, mx, my, &x, &y);
+      w = 1 + MAX ((double) p->amount, 0) / 100.0;
+      c->sx += x * w;
+      c->sy += y * w;
+      c->weight += w;
+      c->amount += p->amount;
+      c->by_place[scene->point_place[i]] += p->amount;
+      c->count++;
+    }
+  {
+    GHashTableIter iter;
+    Cluster       *c;
+
+    g_hash_table_iter_init (&iter, cells);
+    while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &c))
+      {
+        c->x = c->sx / c->weight;
+        c->y = c->sy / c->weight;
+      }
+  }
+  return cells;
+}
+
+static int
+dominant_place (const gint64 *by_place)
+{
+  int best = PLACE_UNSET;
+
+  for (int i = 0; i < N_PLACES; i++)
+    if (by_place[i] > by_place[best])
+      best = i;
+  return best;
+}
+
+static double
+supplier_radius (const WmScene *scene, gint64 amount)
+{
+  return MIN (2.5 + 15 * sqrt ((double) MAX (amount, 0) / MAX (scene->max_supplier, 1)), 30);
+}
+
+typedef struct
+{
+  guint  from;
+  int    place;
+  int    edge; /* -1, or the octant for flows that leave the view */
+  double sx, sy, weight;
+  double x, y; /* where the line ends */
+  gint64 amount;
+} FlowGroup;
+
+static int
+compare_groups (gconstpointer a, gconstpointer b)
+{
+  const FlowGroup *x = *(FlowGroup *const *) a, *y = *(FlowGroup *const *) b;
+
+  return x->amount < y->amount ? 1 : x->amount > y->amount ? -1 : 0;
+}
+
+/* Where the ray from (ax, ay) towards (bx, by) leaves the rectangle inset by @inset. */
+static void
+exit_point (const WmMapView *view,
+            double           inset,
+            double           ax,
+            double           ay,
+            double           bx,
+            double           by,
+            double          *x,
+            double          *y)
+{
+  double dx = bx - ax, dy = by - ay, t = INFINITY;
+
+  if (dx > 0)
+    t = MIN (t, (view->width - inset - ax) / dx);
+  if (dx < 0)
+    t = MIN (t, (inset - ax) / dx);
+  if (dy > 0)
+    t = MIN (t, (view->height - inset - ay) / dy);
+  if (dy < 0)
+    t = MIN (t, (inset - ay) / dy);
+  if (!isfinite (t) || t < 0)
+    t = 0;
+  *x = ax + dx * t;
+  *y = ay + dy * t;
 }
 
 static void
-draw_legend (cairo_t *cr, const WmMapData *data, double width, double height, gint64 max_amount)
+arrow_head (cairo_t *cr, double ax, double ay, double x, double y, double size)
 {
-  double x = width - LEGEND_WIDTH + 8, y = MARGIN + 40;
+  double len = hypot (x - ax, y - ay), ux, uy;
 
-  cairo_set_source_rgb (cr, 0.12, 0.12, 0.12);
-  text (cr, x, y, "<b>Deprivation (IMD 2019)</b>", 15, LEGEND_WIDTH - 24);
-  y += 22;
-  text (cr, x, y, "Ward decile, 1 = the most deprived 10% of England", 12, LEGEND_WIDTH - 24);
-  y += 36;
-  for (int d = 0; d < 10; d++)
+  if (len < 1)
+    return;
+  ux = (x - ax) / len;
+  uy = (y - ay) / len;
+  cairo_move_to (cr, x + ux * size, y + uy * size);
+  cairo_line_to (cr, x - uy * size * 0.6, y + ux * size * 0.6);
+  cairo_line_to (cr, x + uy * size * 0.6, y - ux * size * 0.6);
+  cairo_close_path (cr);
+  cairo_fill (cr);
+}
+
+static void
+draw_flows (cairo_t               *cr,
+            const WmScene         *scene,
+            const WmMapView       *view,
+            const WmRenderOptions *options,
+            GHashTable            *clusters,
+            WmFlowStats           *stats)
+{
+  const WmMapData *data = scene->data;
+  g_autoptr (GHashTable) groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (GPtrArray) sorted = g_ptr_array_new ();
+  const double   inset = 26;
+  guint          max_flows = options->max_flows ? options->max_flows : DEFAULT_MAX_FLOWS;
+  GHashTableIter iter;
+  FlowGroup     *g;
+
+  for (guint i = 0; i < data->flows->len; i++)
     {
-      char label[8];
+      const WmMapFlow *f = &g_array_index (data->flows, WmMapFlow, i);
+      double           ax, ay, bx, by;
+      gboolean         inside;
+      int              edge = -1;
+      Cluster         *c = NULL;
+      char             key[64];
+      gint64           cell;
 
-      cairo_set_source_rgb (cr, viridis[d][0] / 255, viridis[d][1] / 255, viridis[d][2] / 255);
-      cairo_new_path (cr);
-      cairo_rectangle (cr, x + d * 26, y, 24, 16);
-      cairo_fill (cr);
-      cairo_set_source_rgb (cr, 0.12, 0.12, 0.12);
-      g_snprintf (label, sizeof label, "%d", d + 1);
-      text (cr, x + d * 26 + 6, y + 18, label, 11, 0);
+      if (f->amount < options->min_flow)
+        {
+          stats->below_min += f->amount;
+          continue;
+        }
+      to_px (view, scene->points[2 * f->from], scene->points[2 * f->from + 1], &ax, &ay);
+      to_px (view, scene->points[2 * f->to], scene->points[2 * f->to + 1], &bx, &by);
+      inside
+          = bx >= inset && bx <= view->width - inset && by >= inset && by <= view->height - inset;
+      if (!inside)
+        {
+          /* Off the view: summed by direction and drawn to the view's edge with an arrow;
+           * nothing to draw when the anchor is off the view too. */
+          if (ax < 0 || ax > view->width || ay < 0 || ay > view->height)
+            continue;
+          edge = ((int) floor ((atan2 (by - ay, bx - ax) + G_PI) / (G_PI / 4) + 0.5)) % 8;
+          g_snprintf (key, sizeof key, "%u/%d/e%d", f->from, scene->point_place[f->to], edge);
+        }
+      else
+        {
+          cell = cell_key (view, scene->points[2 * f->to], scene->points[2 * f->to + 1]);
+          c = g_hash_table_lookup (clusters, &cell);
+          g_snprintf (key, sizeof key, "%u/%d/c%" G_GINT64_FORMAT, f->from,
+                      scene->point_place[f->to], cell);
+        }
+      g = g_hash_table_lookup (groups, key);
+      if (g == NULL)
+        {
+          g = g_new0 (FlowGroup, 1);
+          g->from = f->from;
+          g->place = scene->point_place[f->to];
+          g->edge = edge;
+          if (c != NULL)
+            g->x = c->x, g->y = c->y;
+          else
+            g->x = bx, g->y = by;
+          g_hash_table_insert (groups, g_strdup (key), g);
+        }
+      g->sx += bx * (double) f->amount;
+      g->sy += by * (double) f->amount;
+      g->weight += (double) f->amount;
+      g->amount += f->amount;
     }
-  y += 44;
-  cairo_set_source_rgb (cr, 0.12, 0.12, 0.12);
-  text (cr, x, y, "<b>Suppliers</b>", 15, LEGEND_WIDTH - 24);
-  y += 22;
-  for (guint i = 0; i < G_N_ELEMENTS (place_styles) - 1; i++)
+  g_hash_table_iter_init (&iter, groups);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &g))
+    g_ptr_array_add (sorted, g);
+  g_ptr_array_sort (sorted, compare_groups);
+  stats->max_amount = sorted->len > 0 ? ((FlowGroup *) sorted->pdata[0])->amount : 0;
+
+  cairo_save (cr);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  /* Widest first, so the thin lines stay visible on top. */
+  for (guint i = 0; i < sorted->len; i++)
     {
+      double ax, ay, ex, ey, mx, my, nx, ny, len, width;
+
+      g = sorted->pdata[i];
+      if (i >= max_flows)
+        {
+          stats->rest++;
+          stats->rest_amount += g->amount;
+          continue;
+        }
+      stats->drawn++;
+      to_px (view, scene->points[2 * g->from], scene->points[2 * g->from + 1], &ax, &ay);
+      if (g->edge >= 0)
+        exit_point (view, inset, ax, ay, g->sx / g->weight, g->sy / g->weight, &ex, &ey);
+      else
+        ex = g->x, ey = g->y;
+      len = hypot (ex - ax, ey - ay);
+      if (len < 2)
+        continue;
+      width = 1.0 + 13.0 * (double) g->amount / (double) MAX (stats->max_amount, 1);
+      /* A gentle clockwise curve, so that A -> B and B -> A do not overlap. */
+      mx = (ax + ex) / 2, my = (ay + ey) / 2;
+      nx = -(ey - ay) / len * 0.18 * len, ny = (ex - ax) / len * 0.18 * len;
+      cairo_set_source_rgba (cr, place_styles[g->place].rgb[0], place_styles[g->place].rgb[1],
+                             place_styles[g->place].rgb[2], 0.72);
+      cairo_set_line_width (cr, width);
+      if (g->edge >= 0)
+        {
+          g_autofree char *amount = wm_format_pounds_short (g->amount);
+          g_autoptr (PangoLayout) layout = make_layout (cr, amount, 11, 0);
+          int lw, lh;
+
+          cairo_move_to (cr, ax, ay);
+          cairo_line_to (cr, ex, ey);
+          cairo_stroke (cr);
+          arrow_head (cr, ax, ay, ex, ey, 6 + width);
+          pango_layout_get_pixel_size (layout, &lw, &lh);
+          halo_layout (cr, CLAMP (ex - lw / 2.0 - (ex - ax) / len * 14, 2, view->width - lw - 2),
+                       CLAMP (ey - lh / 2.0 - (ey - ay) / len * 14, 2, view->height - lh - 2),
+                       layout);
+          continue;
+        }
+      cairo_move_to (cr, ax, ay);
+      cairo_curve_to (cr, ax + 2.0 / 3 * (mx + nx - ax), ay + 2.0 / 3 * (my + ny - ay),
+                      ex + 2.0 / 3 * (mx + nx - ex), ey + 2.0 / 3 * (my + ny - ey), ex, ey);
+      cairo_stroke (cr);
+    }
+  cairo_restore (cr);
+}
+
+static void
+draw_suppliers (cairo_t *cr, const WmScene *scene, GHashTable *clusters)
+{
+  g_autoptr (GPtrArray) order = g_ptr_array_new ();
+  GHashTableIter iter;
+  Cluster       *c;
+
+  g_hash_table_iter_init (&iter, clusters);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &c))
+    g_ptr_array_add (order, c);
+  /* Largest first, so small circles are not hidden. */
+  for (guint i = 0; i < order->len; i++)
+    for (guint j = i + 1; j < order->len; j++)
+      if (((Cluster *) order->pdata[j])->amount > ((Cluster *) order->pdata[i])->amount)
+        {
+          gpointer t = order->pdata[i];
+          order->pdata[i] = order->pdata[j];
+          order->pdata[j] = t;
+        }
+  for (guint i = 0; i < order->len; i++)
+    {
+      int    place;
+      double r;
+
+      c = order->pdata[i];
+      place = dominant_place (c->by_place);
+      r = supplier_radius (scene, c->amount);
       cairo_new_path (cr);
-      cairo_arc (cr, x + 8, y + 9, 7, 0, 2 * G_PI);
-      cairo_set_source_rgb (cr, place_styles[i].rgb[0], place_styles[i].rgb[1],
-                            place_styles[i].rgb[2]);
+      cairo_arc (cr, c->x, c->y, r, 0, 2 * G_PI);
+      cairo_set_source_rgba (cr, place_styles[place].rgb[0], place_styles[place].rgb[1],
+                             place_styles[place].rgb[2], 0.9);
       cairo_fill_preserve (cr);
       cairo_set_source_rgb (cr, 1, 1, 1);
-      cairo_set_line_width (cr, 1.2);
+      cairo_set_line_width (cr, c->count > 1 ? 2 : 1);
       cairo_stroke (cr);
-      cairo_set_source_rgb (cr, 0.12, 0.12, 0.12);
-      text (cr, x + 22, y, place_styles[i].label, 12, 0);
-      y += 22;
-    }
-  {
-    g_autofree char *size = g_strdup_printf ("Circle area is proportional to £ received; the "
-                                             "largest is £%.0fk",
-                                             max_amount / 100000.0);
-    text (cr, x, y, size, 12, LEGEND_WIDTH - 24);
-    y += 40;
-  }
-  cairo_set_source_rgb (cr, 0.12, 0.12, 0.12);
-  cairo_set_line_width (cr, 3);
-  cairo_new_path (cr);
-  cairo_move_to (cr, x, y + 8);
-  cairo_line_to (cr, x + 24, y + 8);
-  cairo_stroke (cr);
-  text (cr, x + 32, y, "Wards of the local area", 12, 0);
-  y += 22;
-  cairo_new_path (cr);
-  cairo_rectangle (cr, x + 4, y + 2, 14, 14);
-  cairo_set_source_rgb (cr, 0.12, 0.12, 0.12);
-  cairo_fill (cr);
-  text (cr, x + 32, y, "Anchor institution", 12, 0);
+      if (c->count > 1)
+        {
+          g_autofree char *label = g_strdup_printf ("%u", c->count);
+          g_autoptr (PangoLayout) layout = make_layout (cr, label, 10, 0);
+          int lw, lh;
 
-  cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
-  text (cr, x, height - 78,
-        "Contains OS data © Crown copyright and database right; ONS and MHCLG data (English "
-        "Indices of Deprivation 2019), Open Government Licence v3.0.",
-        10, LEGEND_WIDTH - 24);
+          pango_layout_get_pixel_size (layout, &lw, &lh);
+          halo_layout (cr, c->x - lw / 2.0, c->y - lh / 2.0, layout);
+        }
+    }
+}
+
+static gboolean
+overlaps (const GArray *boxes, const double *box)
+{
+  for (guint i = 0; i < boxes->len; i += 4)
+    {
+      const double *b = &g_array_index (boxes, double, i);
+
+      if (box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1])
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+draw_anchors (cairo_t *cr, const WmScene *scene, const WmMapView *view)
+{
+  g_autoptr (GArray) placed = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (guint i = 0; i < scene->data->points->len; i++)
+    {
+      const WmMapPoint *p = g_ptr_array_index (scene->data->points, i);
+      double            x, y;
+
+      if (!p->anchor)
+        continue;
+      to_px (view, scene->points[2 * i], scene->points[2 * i + 1], &x, &y);
+      cairo_new_path (cr);
+      cairo_rectangle (cr, x - 7, y - 7, 14, 14);
+      cairo_set_source_rgb (cr, 0.05, 0.05, 0.05);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_set_line_width (cr, 2);
+      cairo_stroke (cr);
+      {
+        double box[4] = { x - 7, y - 7, x + 7, y + 7 };
+        g_array_append_vals (placed, box, 4);
+      }
+    }
+  /* Labels: the first of four places around the symbol that overlaps no other label. */
+  for (guint i = 0; i < scene->data->points->len; i++)
+    {
+      const WmMapPoint *p = g_ptr_array_index (scene->data->points, i);
+      g_autofree char  *markup = NULL;
+      g_autoptr (PangoLayout) layout = NULL;
+      double x, y;
+      int    lw, lh;
+
+      if (!p->anchor)
+        continue;
+      to_px (view, scene->points[2 * i], scene->points[2 * i + 1], &x, &y);
+      markup = g_markup_printf_escaped ("<b>%s</b>", p->name);
+      layout = make_layout (cr, markup, 13, 0);
+      pango_layout_get_pixel_size (layout, &lw, &lh);
+      {
+        double offsets[4][2] = {
+          { 11, -lh / 2.0 }, { -11 - lw, -lh / 2.0 }, { -lw / 2.0, -10 - lh }, { -lw / 2.0, 10 }
+        };
+        for (guint k = 0; k < 4; k++)
+          {
+            double box[4] = { x + offsets[k][0], y + offsets[k][1], x + offsets[k][0] + lw,
+                              y + offsets[k][1] + lh };
+
+            if (k < 3 && overlaps (placed, box))
+              continue;
+            halo_layout (cr, box[0], box[1], layout);
+            g_array_append_vals (placed, box, 4);
+            break;
+          }
+      }
+    }
 }
 
 void
-wm_render_map (cairo_t *cr, const WmMapData *data, double width, double height)
+wm_render_overlay (cairo_t               *cr,
+                   const WmScene         *scene,
+                   const WmMapView       *view,
+                   const WmRenderOptions *options,
+                   WmFlowStats           *stats)
 {
-  Fit    fit;
-  gint64 max_amount = 1;
+  g_autoptr (GHashTable) clusters = cluster_suppliers (scene, view);
+  WmFlowStats dummy;
 
-  fit_to (data, width, height, &fit);
+  if (stats == NULL)
+    stats = &dummy;
+  memset (stats, 0, sizeof *stats);
   cairo_save (cr);
-  cairo_set_source_rgb (cr, 0.97, 0.97, 0.96);
-  cairo_paint (cr);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-
-  for (guint i = 0; i < data->areas->len; i++)
+  if (options->hover_area >= 0 && (guint) options->hover_area < scene->data->areas->len)
     {
-      const WmMapArea *a = g_ptr_array_index (data->areas, i);
-
-      area_path (cr, &fit, a);
-      if (a->imd_decile >= 1 && a->imd_decile <= 10)
-        cairo_set_source_rgb (cr, viridis[a->imd_decile - 1][0] / 255,
-                              viridis[a->imd_decile - 1][1] / 255,
-                              viridis[a->imd_decile - 1][2] / 255);
-      else
-        cairo_set_source_rgb (cr, 0.85, 0.85, 0.85);
-      cairo_fill_preserve (cr);
-      cairo_set_source_rgba (cr, 1, 1, 1, 0.7);
-      cairo_set_line_width (cr, 0.6);
+      cairo_new_path (cr);
+      shape_path (cr, &scene->areas[options->hover_area], view);
+      cairo_set_source_rgba (cr, 1, 1, 1, 0.95);
+      cairo_set_line_width (cr, 5);
+      cairo_stroke_preserve (cr);
+      cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+      cairo_set_line_width (cr, 2);
       cairo_stroke (cr);
     }
-  /* The local area's wards outlined on top. */
-  for (guint i = 0; i < data->areas->len; i++)
+  if (options->layers & WM_LAYER_FLOWS)
+    draw_flows (cr, scene, view, options, clusters, stats);
+  if (options->layers & WM_LAYER_SUPPLIERS)
+    draw_suppliers (cr, scene, clusters);
+  if (options->hover_point >= 0 && (guint) options->hover_point < scene->data->points->len)
     {
-      const WmMapArea *a = g_ptr_array_index (data->areas, i);
+      double x, y;
 
-      if (g_strcmp0 (a->role, "local") != 0)
-        continue;
-      area_path (cr, &fit, a);
-      cairo_set_source_rgb (cr, 0.05, 0.05, 0.05);
-      cairo_set_line_width (cr, 2.2);
+      to_px (view, scene->points[2 * options->hover_point],
+             scene->points[2 * options->hover_point + 1], &x, &y);
+      cairo_new_path (cr);
+      cairo_arc (cr, x, y, 11, 0, 2 * G_PI);
+      cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+      cairo_set_line_width (cr, 2.5);
       cairo_stroke (cr);
     }
+  if (options->layers & WM_LAYER_ANCHORS)
+    draw_anchors (cr, scene, view);
+  cairo_restore (cr);
+}
 
-  for (guint i = 0; i < data->points->len; i++)
-    max_amount = MAX (max_amount, ((WmMapPoint *) g_ptr_array_index (data->points, i))->amount);
-  for (guint i = 0; i < data->points->len; i++)
+void
+wm_render_scale_bar (cairo_t *cr, const WmMapView *view, double x, double y)
+{
+  double           lon, lat, metres_per_px, metres, nice, px;
+  g_autofree char *label = NULL;
+
+  wm_mercator_inverse (view->x0 + view->width / 2 / view->scale,
+                       view->y0 + view->height / 2 / view->scale, &lon, &lat);
+  metres_per_px = 2 * G_PI * 6378137.0 * cos (lat * G_PI / 180) / view->scale;
+  metres = metres_per_px * 120;
+  nice = pow (10, floor (log10 (metres)));
+  if (metres / nice >= 5)
+    nice *= 5;
+  else if (metres / nice >= 2)
+    nice *= 2;
+  px = nice / metres_per_px;
+  label = nice >= 1000 ? g_strdup_printf ("%g km", nice / 1000) : g_strdup_printf ("%g m", nice);
+
+  cairo_save (cr);
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
+  cairo_rectangle (cr, x - 6, y - 20, px + 12, 30);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+  cairo_set_line_width (cr, 2);
+  cairo_move_to (cr, x, y - 4);
+  cairo_line_to (cr, x, y + 2);
+  cairo_line_to (cr, x + px, y + 2);
+  cairo_line_to (cr, x + px, y - 4);
+  cairo_stroke (cr);
+  text (cr, x, y - 19, label, 11, 0);
+  cairo_restore (cr);
+}
+
+static double
+legend_line (cairo_t *cr, double x, double y, const double rgb[3], double width, const char *label)
+{
+  cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+  cairo_set_line_width (cr, width);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+  cairo_move_to (cr, x, y + 9);
+  cairo_line_to (cr, x + 34, y + 9);
+  cairo_stroke (cr);
+  cairo_set_source_rgb (cr, 0.12, 0.12, 0.12);
+  return MAX (text (cr, x + 44, y, label, 12, LEGEND_WIDTH - 70), width) + 6;
+}
+
+double
+wm_render_legend (cairo_t               *cr,
+                  const WmScene         *scene,
+                  const WmRenderOptions *options,
+                  const WmFlowStats     *stats,
+                  double                 x,
+                  double                 y,
+                  double                 width)
+{
+  double       y0 = y, tw = width - 8;
+  const double dark[3] = { 0.12, 0.12, 0.12 };
+
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, 0.12, 0.12, 0.12);
+  if ((options->layers & WM_LAYER_AREAS) && options->style == WM_AREA_STYLE_IMD)
     {
-      const WmMapPoint *p = g_ptr_array_index (data->points, i);
-      double            x, y;
+      double sw = MIN (26, (width - 8) / 10);
 
-      project (&fit, p->lon, p->lat, &x, &y);
-      if (p->anchor)
+      y += text (cr, x, y, "<b>Deprivation (IMD 2019)</b>", 14, tw) + 2;
+      y += text (cr, x, y, "Ward decile of England: 1 = the most deprived tenth", 11, tw) + 6;
+      for (int d = 0; d < 10; d++)
+        {
+          char label[4];
+
+          set_rgb255 (cr, viridis[d], 1);
+          cairo_rectangle (cr, x + d * sw, y, sw - 2, 16);
+          cairo_fill (cr);
+          cairo_set_source_rgb (cr, 0.12, 0.12, 0.12);
+          g_snprintf (label, sizeof label, "%d", d + 1);
+          text (cr, x + d * sw + sw / 2 - (d == 9 ? 7 : 4), y + 17, label, 10, 0);
+        }
+      y += 34;
+      text (cr, x, y, "most deprived", 10, 0);
+      text (cr, x + 10 * sw - 80, y, "least deprived", 10, 0);
+      y += 22;
+    }
+  else if (options->layers & WM_LAYER_AREAS)
+    {
+      y += text (cr, x, y, "<b>Spend received by ward</b>", 14, tw) + 2;
+      y += text (cr, x, y, "£ paid to suppliers located in the ward", 11, tw) + 6;
+      for (int c = -1; c < 6; c++)
+        {
+          if (c < 0)
+            cairo_set_source_rgb (cr, 0.90, 0.90, 0.89);
+          else
+            set_rgb255 (cr, received_colours[c], 1);
+          cairo_rectangle (cr, x, y, 22, 14);
+          cairo_fill (cr);
+          cairo_set_source_rgb (cr, 0.12, 0.12, 0.12);
+          text (cr, x + 30, y, c < 0 ? "none" : received_labels[c], 11, 0);
+          y += 18;
+        }
+      y += 8;
+    }
+  if (options->layers & WM_LAYER_OUTLINES)
+    {
+      const double grey[3] = { 0.25, 0.25, 0.25 };
+
+      y += legend_line (cr, x, y, dark, 2.8, "Local area");
+      y += legend_line (cr, x, y, grey, 1.6, "Region") + 8;
+    }
+  if ((options->layers & WM_LAYER_FLOWS) && stats != NULL && stats->max_amount > 0)
+    {
+      g_autofree char *max = wm_format_pounds_short (stats->max_amount);
+      g_autofree char *half = wm_format_pounds_short (stats->max_amount / 2);
+      g_autofree char *tenth = wm_format_pounds_short (stats->max_amount / 10);
+      g_autofree char *l1 = g_strdup_printf ("%s from one anchor", max);
+      g_autofree char *l2 = g_strdup_printf ("%s", half);
+      g_autofree char *l3 = g_strdup_printf ("%s", tenth);
+
+      y += text (cr, x, y, "<b>Spend flows</b>", 14, tw) + 2;
+      y += text (cr, x, y,
+                 "Anchor to supplier; line width is proportional to £ (nearby suppliers "
+                 "are summed)",
+                 11, tw)
+           + 6;
+      y += legend_line (cr, x, y, dark, 14, l1);
+      y += legend_line (cr, x, y, dark, 1 + 6.5, l2);
+      y += legend_line (cr, x, y, dark, 1 + 1.3, l3);
+      for (int p = PLACE_LOCAL; p <= PLACE_LEAKED; p++)
+        y += legend_line (cr, x, y, place_styles[p].rgb, 4, place_styles[p].label);
+      if (stats->rest > 0)
+        {
+          g_autofree char *amount = wm_format_pounds_short (stats->rest_amount);
+          g_autofree char *rest
+              = g_strdup_printf ("%u smaller flows (%s) not drawn", stats->rest, amount);
+          y += text (cr, x, y, rest, 11, tw) + 2;
+        }
+      y += text (cr, x, y, "An arrow at the edge: £ going out of the view", 11, tw) + 10;
+    }
+  if (options->layers & WM_LAYER_SUPPLIERS)
+    {
+      g_autofree char *max = wm_format_pounds_short (scene->max_supplier);
+      g_autofree char *size = g_strdup_printf (
+          "Circle area grows with £ received (largest %s); a number is a cluster of "
+          "suppliers",
+          max);
+
+      y += text (cr, x, y, "<b>Suppliers</b>", 14, tw) + 4;
+      for (int p = PLACE_LOCAL; p <= PLACE_LEAKED; p++)
         {
           cairo_new_path (cr);
-          cairo_rectangle (cr, x - 7, y - 7, 14, 14);
-          cairo_set_source_rgb (cr, 0.05, 0.05, 0.05);
-          cairo_fill_preserve (cr);
-          cairo_set_source_rgb (cr, 1, 1, 1);
-          cairo_set_line_width (cr, 2);
-          cairo_stroke (cr);
-          cairo_set_source_rgb (cr, 0.05, 0.05, 0.05);
-          {
-            g_autofree char *label = g_markup_printf_escaped ("<b>%s</b>", p->name);
-            halo_text (cr, x + 10, y - 8, label, 13);
-          }
-          continue;
+          cairo_arc (cr, x + 8, y + 9, 7, 0, 2 * G_PI);
+          cairo_set_source_rgb (cr, place_styles[p].rgb[0], place_styles[p].rgb[1],
+                                place_styles[p].rgb[2]);
+          cairo_fill (cr);
+          cairo_set_source_rgb (cr, 0.12, 0.12, 0.12);
+          y += text (cr, x + 22, y, place_styles[p].label, 12, tw - 22) + 5;
         }
-      for (guint s = 0; s < G_N_ELEMENTS (place_styles); s++)
-        if (g_strcmp0 (p->place, place_styles[s].place) == 0)
-          cairo_set_source_rgba (cr, place_styles[s].rgb[0], place_styles[s].rgb[1],
-                                 place_styles[s].rgb[2], 0.9);
-      cairo_new_path (cr);
-      cairo_arc (cr, x, y, 2.5 + 16 * sqrt ((double) MAX (p->amount, 0) / max_amount), 0, 2 * G_PI);
-      cairo_fill_preserve (cr);
-      cairo_set_source_rgb (cr, 1, 1, 1);
-      cairo_set_line_width (cr, 1);
-      cairo_stroke (cr);
+      y += text (cr, x, y, size, 11, tw) + 10;
     }
+  if (options->layers & WM_LAYER_ANCHORS)
+    {
+      cairo_rectangle (cr, x + 2, y + 2, 13, 13);
+      cairo_set_source_rgb (cr, 0.05, 0.05, 0.05);
+      cairo_fill (cr);
+      y += text (cr, x + 22, y, "Anchor institution", 12, 0) + 8;
+    }
+  if (scene->data->unlocated != 0)
+    {
+      g_autofree char *amount = wm_format_pounds_short (scene->data->unlocated);
+      g_autofree char *note
+          = g_strdup_printf ("Not on the map: %s paid to unlocated or redacted payees", amount);
 
-  /* Panel and title over the map's edges. */
-  cairo_rectangle (cr, width - LEGEND_WIDTH, 0, LEGEND_WIDTH, height);
+      cairo_set_source_rgb (cr, 0.12, 0.12, 0.12);
+      y += text (cr, x, y, note, 11, tw) + 8;
+    }
+  cairo_restore (cr);
+  return y - y0;
+}
+
+static gboolean
+ring_contains (const Shape *shape, double mx, double my)
+{
+  const guint *starts = (const guint *) shape->ring_starts->data;
+  gboolean     inside = FALSE;
+
+  for (guint r = 0; r + 1 < shape->ring_starts->len; r++)
+    for (guint i = starts[r], j = starts[r + 1] - 1; i < starts[r + 1]; j = i++)
+      {
+        double xi = shape->mxy[2 * i], yi = shape->mxy[2 * i + 1];
+        double xj = shape->mxy[2 * j], yj = shape->mxy[2 * j + 1];
+
+        if ((yi > my) != (yj > my) && mx < (xj - xi) * (my - yi) / (yj - yi) + xi)
+          inside = !inside;
+      }
+  return inside;
+}
+
+int
+wm_scene_pick_area (const WmScene *scene, const WmMapView *view, double px, double py)
+{
+  double mx = view->x0 + px / view->scale, my = view->y0 + py / view->scale;
+
+  for (guint i = 0; i < scene->data->areas->len; i++)
+    {
+      const double *b = scene->areas[i].bbox;
+
+      if (mx >= b[0] && mx <= b[2] && my >= b[1] && my <= b[3]
+          && ring_contains (&scene->areas[i], mx, my))
+        return (int) i;
+    }
+  return -1;
+}
+
+int
+wm_scene_pick_point (const WmScene *scene, const WmMapView *view, double px, double py)
+{
+  int    best = -1;
+  double best_d = INFINITY;
+
+  for (guint i = 0; i < scene->data->points->len; i++)
+    {
+      const WmMapPoint *p = g_ptr_array_index (scene->data->points, i);
+      double            x, y, d, r;
+
+      to_px (view, scene->points[2 * i], scene->points[2 * i + 1], &x, &y);
+      d = hypot (x - px, y - py);
+      r = p->anchor ? 9 : MAX (supplier_radius (scene, p->amount), 6);
+      /* Anchors first: they sit on top. */
+      if (d <= r && (d - (p->anchor ? 100 : 0)) < best_d)
+        {
+          best = (int) i;
+          best_d = d - (p->anchor ? 100 : 0);
+        }
+    }
+  return best;
+}
+
+void
+wm_render_map (
+    cairo_t *cr, const WmScene *scene, const WmRenderOptions *options, double width, double height)
+{
+  WmMapView   view;
+  WmFlowStats stats;
+  double      map_width = (options->layers & WM_LAYER_LEGEND) ? width - LEGEND_WIDTH : width;
+  double      x0, y0, x1, y1;
+
+  if (options->has_extent)
+    x0 = options->extent[0], y0 = options->extent[1], x1 = options->extent[2],
+    y1 = options->extent[3];
+  else
+    wm_scene_get_extent (scene, &x0, &y0, &x1, &y1);
+  wm_map_view_init_fit (&view, x0, y0, x1, y1, map_width, height, MARGIN + 30);
+  cairo_save (cr);
+  cairo_rectangle (cr, 0, 0, map_width, height);
+  cairo_clip (cr);
+  wm_render_tile_layers (cr, scene, &view, options);
+  wm_render_overlay (cr, scene, &view, options, &stats);
+  cairo_restore (cr);
+  if (!(options->layers & WM_LAYER_LEGEND))
+    return;
+
+  cairo_save (cr);
+  wm_render_scale_bar (cr, &view, MARGIN, height - MARGIN);
+  {
+    g_autofree char *title = g_markup_printf_escaped ("<b>%s</b>", scene->data->title);
+    g_autoptr (PangoLayout) layout = make_layout (cr, title, 22, map_width - 2 * MARGIN);
+    halo_layout (cr, MARGIN, MARGIN - 10, layout);
+  }
+  cairo_rectangle (cr, map_width, 0, LEGEND_WIDTH, height);
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_fill (cr);
-  cairo_set_source_rgb (cr, 0.12, 0.12, 0.12);
-  {
-    g_autofree char *title = g_markup_printf_escaped ("<b>%s</b>", data->title);
-    text (cr, MARGIN, MARGIN - 8, title, 22, width - LEGEND_WIDTH - 2 * MARGIN);
-  }
-  draw_legend (cr, data, width, height, max_amount);
+  wm_render_legend (cr, scene, options, &stats, map_width + 16, MARGIN, LEGEND_WIDTH - 28);
+  cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
+  text (cr, map_width + 16, height - 86,
+        "Contains OS data © Crown copyright and database right; ONS and MHCLG data (English "
+        "Indices of Deprivation 2019), Open Government Licence v3.0. Land: Natural Earth.",
+        10, LEGEND_WIDTH - 32);
   cairo_restore (cr);
 }
 
 gboolean
-wm_render_to_file (const WmMapData *data,
-                   const char      *path,
-                   WmRenderFormat   format,
-                   int              width,
-                   int              height,
-                   GError         **error)
+wm_render_to_file (const WmScene         *scene,
+                   const WmRenderOptions *options,
+                   const char            *path,
+                   WmRenderFormat         format,
+                   int                    width,
+                   int                    height,
+                   GError               **error)
 {
   cairo_surface_t *surface;
   cairo_t         *cr;
   cairo_status_t   status;
 
-  g_return_val_if_fail (data != NULL && path != NULL, FALSE);
+  g_return_val_if_fail (scene != NULL && options != NULL && path != NULL, FALSE);
   if (width < 400 || height < 300 || width > 20000 || height > 20000)
     {
       g_set_error (error, WM_ERROR, WM_ERROR_BAD_VALUE,
@@ -346,7 +1372,7 @@ wm_render_to_file (const WmMapData *data,
   else
     surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
   cr = cairo_create (surface);
-  wm_render_map (cr, data, width, height);
+  wm_render_map (cr, scene, options, width, height);
   cairo_destroy (cr);
   if (format == WM_RENDER_PNG)
     status = cairo_surface_write_to_png (surface, path);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The map, drawn with cairo and Pango only: the same code for the CLI's PNG/SVG/PDF exports
- * and, later, the app's tiles. */
+/* The map, drawn with cairo and Pango only: the same code draws the app's tiles, its per-frame
+ * overlay (flows, suppliers, anchors, hover) and the CLI's PNG/SVG/PDF exports. */
 #pragma once
 
 #include <cairo.h>
@@ -16,15 +16,122 @@ typedef enum
   WM_RENDER_PDF,
 } WmRenderFormat;
 
-/* Draws the wards (IMD decile), the local area and region outlines, suppliers sized by £ and
- * coloured by place, the anchors, a legend and the attribution into @width x @height. */
-void wm_render_map (cairo_t *cr, const WmMapData *data, double width, double height);
+typedef enum
+{
+  WM_LAYER_BASE = 1 << 0,      /* sea, land and the imported boundaries */
+  WM_LAYER_AREAS = 1 << 1,     /* the ward choropleth */
+  WM_LAYER_OUTLINES = 1 << 2,  /* the local area and the region */
+  WM_LAYER_FLOWS = 1 << 3,     /* anchor -> supplier £ */
+  WM_LAYER_SUPPLIERS = 1 << 4, /* circles sized by £, clustered */
+  WM_LAYER_ANCHORS = 1 << 5,   /* squares with labels */
+  WM_LAYER_LEGEND = 1 << 6,    /* legend, title, scale bar (exports) */
+  WM_LAYER_ALL = 0x7f,
+} WmLayers;
 
-gboolean wm_render_to_file (const WmMapData *data,
-                            const char      *path,
-                            WmRenderFormat   format,
-                            int              width,
-                            int              height,
-                            GError         **error);
+typedef enum
+{
+  WM_AREA_STYLE_IMD,      /* national IMD decile of the ward */
+  WM_AREA_STYLE_RECEIVED, /* £ received by the ward's suppliers, log classes */
+} WmAreaStyle;
+
+/* What part of the (normalised, 0..1) Web Mercator plane a surface shows:
+ * pixel = (mercator - origin) * scale. */
+typedef struct
+{
+  double scale;
+  double x0, y0;
+  double width, height;
+} WmMapView;
+
+typedef struct
+{
+  WmLayers    layers;
+  WmAreaStyle style;
+  gint64      min_flow;    /* pence; smaller anchor -> supplier flows are left out */
+  guint       max_flows;   /* flows drawn after aggregation, the rest summed (0 = 150) */
+  int         hover_area;  /* index into data->areas or -1 */
+  int         hover_point; /* index into data->points or -1 */
+  gboolean    has_extent;  /* show extent (Mercator x0, y0, x1, y1) instead of the scene's */
+  double      extent[4];
+} WmRenderOptions;
+
+/* What the flows layer drew, for its legend. */
+typedef struct
+{
+  gint64 max_amount;  /* the widest line's £ */
+  guint  drawn;       /* lines drawn */
+  guint  rest;        /* aggregated flows left out (beyond max_flows) */
+  gint64 rest_amount; /* and their £ */
+  gint64 below_min;   /* £ in flows under min_flow */
+} WmFlowStats;
+
+typedef struct _WmScene WmScene;
+
+/* Projects @data once (takes ownership); immutable afterwards, so tile threads share it. */
+WmScene *wm_scene_new (WmMapData *data, GPtrArray *land);
+WmScene *wm_scene_ref (WmScene *scene);
+void     wm_scene_unref (WmScene *scene);
+/* Loads the project's map data under @filter, with the offline land basemap. */
+WmScene         *wm_scene_load (WmProject *project, const WmMapFilter *filter, GError **error);
+const WmMapData *wm_scene_get_data (const WmScene *scene);
+/* The bounding box to show first: the local area and region when set, else everything. */
+void wm_scene_get_extent (const WmScene *scene, double *x0, double *y0, double *x1, double *y1);
+
+/* Normalised Web Mercator of lon/lat and back. */
+void wm_mercator (double lon, double lat, double *mx, double *my);
+void wm_mercator_inverse (double mx, double my, double *lon, double *lat);
+
+void wm_map_view_init_tile (WmMapView *view, guint x, guint y, guint zoom, guint tile_size);
+/* Fits the box into width x height with @margin pixels around it. */
+void wm_map_view_init_fit (WmMapView *view,
+                           double     x0,
+                           double     y0,
+                           double     x1,
+                           double     y1,
+                           double     width,
+                           double     height,
+                           double     margin);
+
+void wm_render_options_init (WmRenderOptions *options);
+/* "areas,flows,anchors" -> layers; an unknown name is an error that lists the known ones. */
+gboolean wm_layers_parse (const char *text, WmLayers *layers, GError **error);
+
+/* The layers that do not change with the view's position: what the app's tiles draw. */
+void wm_render_tile_layers (cairo_t               *cr,
+                            const WmScene         *scene,
+                            const WmMapView       *view,
+                            const WmRenderOptions *options);
+/* The per-frame layers (flows, suppliers, anchors, hover), clustered for the view. */
+void wm_render_overlay (cairo_t               *cr,
+                        const WmScene         *scene,
+                        const WmMapView       *view,
+                        const WmRenderOptions *options,
+                        WmFlowStats           *stats);
+void wm_render_scale_bar (cairo_t *cr, const WmMapView *view, double x, double y);
+/* The legend for the layers and style in @options, in a box @width wide; returns its height. */
+double wm_render_legend (cairo_t               *cr,
+                         const WmScene         *scene,
+                         const WmRenderOptions *options,
+                         const WmFlowStats     *stats,
+                         double                 x,
+                         double                 y,
+                         double                 width);
+
+/* The area or point under a pixel of @view (-1 when none); points win over areas. */
+int wm_scene_pick_area (const WmScene *scene, const WmMapView *view, double px, double py);
+int wm_scene_pick_point (const WmScene *scene, const WmMapView *view, double px, double py);
+
+/* A whole map, fitted to the scene's extent, with legend, title and scale bar. */
+void wm_render_map (
+    cairo_t *cr, const WmScene *scene, const WmRenderOptions *options, double width, double height);
+gboolean wm_render_to_file (const WmScene         *scene,
+                            const WmRenderOptions *options,
+                            const char            *path,
+                            WmRenderFormat         format,
+                            int                    width,
+                            int                    height,
+                            GError               **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WmScene, wm_scene_unref)
 
 G_END_DECLS
