@@ -753,6 +753,76 @@ wm_project_import_spend (WmProject            *self,
   return _wm_project_end_import (self, ok, &rep, progress, progress_data, report, error);
 }
 
+void
+wm_spend_preview_free (WmSpendPreview *preview)
+{
+  if (preview == NULL)
+    return;
+  g_strfreev (preview->headers);
+  g_ptr_array_unref (preview->rows);
+  g_free (preview->sheet);
+  g_free (preview);
+}
+
+WmSpendPreview *
+wm_spend_preview (const char *file, const char *const *mapping, guint max_rows, GError **error)
+{
+  g_autoptr (WmTableReader) reader = wm_table_reader_open (file, error);
+  g_autoptr (WmSpendPreview) preview = NULL;
+  WmRow   row;
+  guint   n = 0;
+  GError *read_error = NULL;
+
+  if (reader == NULL)
+    return NULL;
+  preview = g_new0 (WmSpendPreview, 1);
+  preview->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  while (preview->headers == NULL && n++ < HEADER_SEARCH_ROWS
+         && wm_table_reader_next (reader, &row, &read_error))
+    {
+      int found = map_header (&row, mapping, preview->columns, error);
+
+      if (found < 0)
+        return NULL;
+      if (found >= 2 && preview->columns[WM_SPEND_FIELD_SUPPLIER] >= 0
+          && preview->columns[WM_SPEND_FIELD_AMOUNT] >= 0)
+        {
+          preview->header_line = row.line;
+          preview->sheet = g_strdup (row.sheet);
+          preview->headers = g_new0 (char *, row.n_fields + 1);
+          for (guint k = 0; k < row.n_fields; k++)
+            preview->headers[k] = g_strdup (row.fields[k]);
+        }
+    }
+  while (preview->headers != NULL && read_error == NULL && preview->rows->len < max_rows
+         && wm_table_reader_next (reader, &row, &read_error))
+    {
+      char **fields = g_new0 (char *, WM_SPEND_N_FIELDS + 1);
+
+      if (wm_row_is_blank (&row))
+        {
+          g_free (fields);
+          continue;
+        }
+      for (int f = 0; f < WM_SPEND_N_FIELDS; f++)
+        fields[f] = g_strdup (wm_row_cell (&row, preview->columns[f]));
+      g_ptr_array_add (preview->rows, fields);
+    }
+  if (read_error)
+    {
+      g_propagate_error (error, read_error);
+      return NULL;
+    }
+  if (preview->headers == NULL)
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_NO_HEADER,
+                   "%s: no header row with a supplier and an amount column in the first %d lines",
+                   wm_table_reader_display_name (reader), HEADER_SEARCH_ROWS);
+      return NULL;
+    }
+  return g_steal_pointer (&preview);
+}
+
 gboolean
 wm_spend_detect_columns (const char        *file,
                          const char *const *mapping,
@@ -760,34 +830,12 @@ wm_spend_detect_columns (const char        *file,
                          guint64           *header_line,
                          GError           **error)
 {
-  g_autoptr (WmTableReader) reader = wm_table_reader_open (file, error);
-  WmRow   row;
-  guint   n = 0;
-  GError *read_error = NULL;
+  g_autoptr (WmSpendPreview) preview = wm_spend_preview (file, mapping, 0, error);
 
-  if (reader == NULL)
+  if (preview == NULL)
     return FALSE;
-  while (n++ < HEADER_SEARCH_ROWS && wm_table_reader_next (reader, &row, &read_error))
-    {
-      int found = map_header (&row, mapping, columns, error);
-
-      if (found < 0)
-        return FALSE;
-      if (found >= 2 && columns[WM_SPEND_FIELD_SUPPLIER] >= 0
-          && columns[WM_SPEND_FIELD_AMOUNT] >= 0)
-        {
-          if (header_line)
-            *header_line = row.line;
-          return TRUE;
-        }
-    }
-  if (read_error)
-    {
-      g_propagate_error (error, read_error);
-      return FALSE;
-    }
-  g_set_error (error, WM_ERROR, WM_ERROR_NO_HEADER,
-               "%s: no header row with a supplier and an amount column in the first %d lines",
-               wm_table_reader_display_name (reader), HEADER_SEARCH_ROWS);
-  return FALSE;
+  memcpy (columns, preview->columns, sizeof preview->columns);
+  if (header_line)
+    *header_line = preview->header_line;
+  return TRUE;
 }

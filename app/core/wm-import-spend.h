@@ -52,4 +52,21 @@ gboolean wm_spend_detect_columns (const char        *file,
                                   guint64           *header_line,
                                   GError           **error);
 
+/* What the import dialog previews: the detected mapping, the header row and the first data
+ * rows' cells for each field (rows of WM_SPEND_N_FIELDS strings, "" where unmapped). */
+typedef struct
+{
+  int        columns[WM_SPEND_N_FIELDS];
+  guint64    header_line;
+  char      *sheet;
+  char     **headers;
+  GPtrArray *rows; /* char ** */
+} WmSpendPreview;
+
+WmSpendPreview *
+wm_spend_preview (const char *file, const char *const *mapping, guint max_rows, GError **error);
+void wm_spend_preview_free (WmSpendPreview *preview);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WmSpendPreview, wm_spend_preview_free)
+
 G_END_DECLS

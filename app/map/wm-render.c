@@ -106,6 +106,12 @@ place_index (const char *place)
   return PLACE_UNSET;
 }
 
+void
+wm_render_place_rgb (const char *place, double rgb[3])
+{
+  memcpy (rgb, place_styles[place_index (place)].rgb, 3 * sizeof (double));
+}
+
 static void
 shape_init (Shape *shape, const WmMapArea *a)
 {
@@ -1100,7 +1106,13 @@ wm_render_scale_bar (cairo_t *cr, const WmMapView *view, double x, double y)
 }
 
 static double
-legend_line (cairo_t *cr, double x, double y, const double rgb[3], double width, const char *label)
+legend_line (cairo_t     *cr,
+             double       x,
+             double       y,
+             const double rgb[3],
+             double       width,
+             const char  *label,
+             double       text_width)
 {
   cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
   cairo_set_line_width (cr, width);
@@ -1109,7 +1121,7 @@ legend_line (cairo_t *cr, double x, double y, const double rgb[3], double width,
   cairo_line_to (cr, x + 34, y + 9);
   cairo_stroke (cr);
   cairo_set_source_rgb (cr, 0.12, 0.12, 0.12);
-  return MAX (text (cr, x + 44, y, label, 12, LEGEND_WIDTH - 70), width) + 6;
+  return MAX (text (cr, x + 44, y, label, 12, text_width - 44), width) + 6;
 }
 
 double
@@ -1170,8 +1182,8 @@ wm_render_legend (cairo_t               *cr,
     {
       const double grey[3] = { 0.25, 0.25, 0.25 };
 
-      y += legend_line (cr, x, y, dark, 2.8, "Local area");
-      y += legend_line (cr, x, y, grey, 1.6, "Region") + 8;
+      y += legend_line (cr, x, y, dark, 2.8, "Local area", tw);
+      y += legend_line (cr, x, y, grey, 1.6, "Region", tw) + 8;
     }
   if ((options->layers & WM_LAYER_FLOWS) && stats != NULL && stats->max_amount > 0)
     {
@@ -1188,11 +1200,11 @@ wm_render_legend (cairo_t               *cr,
                  "are summed)",
                  11, tw)
            + 6;
-      y += legend_line (cr, x, y, dark, 14, l1);
-      y += legend_line (cr, x, y, dark, 1 + 6.5, l2);
-      y += legend_line (cr, x, y, dark, 1 + 1.3, l3);
+      y += legend_line (cr, x, y, dark, 14, l1, tw);
+      y += legend_line (cr, x, y, dark, 1 + 6.5, l2, tw);
+      y += legend_line (cr, x, y, dark, 1 + 1.3, l3, tw);
       for (int p = PLACE_LOCAL; p <= PLACE_LEAKED; p++)
-        y += legend_line (cr, x, y, place_styles[p].rgb, 4, place_styles[p].label);
+        y += legend_line (cr, x, y, place_styles[p].rgb, 4, place_styles[p].label, tw);
       if (stats->rest > 0)
         {
           g_autofree char *amount = wm_format_pounds_short (stats->rest_amount);

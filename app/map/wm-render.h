@@ -93,6 +93,8 @@ void wm_map_view_init_fit (WmMapView *view,
                            double     margin);
 
 void wm_render_options_init (WmRenderOptions *options);
+/* The colour of local, regional, leaked and other suppliers, shared with the app's charts. */
+void wm_render_place_rgb (const char *place, double rgb[3]);
 /* "areas,flows,anchors" -> layers; an unknown name is an error that lists the known ones. */
 gboolean wm_layers_parse (const char *text, WmLayers *layers, GError **error);
 

@@ -1,0 +1,514 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Filters, shares, wards and unlocated suppliers. The panel only shows what the core computed
+ * (WmSummary, WmUnmatchedRow); it never reads the project itself. */
+#include "wm-side-panel.h"
+
+#include "app/map/wm-render.h"
+
+/* One ward of the ward table, as a GObject so GtkColumnView can sort and show it. */
+#define WM_TYPE_WARD_ITEM (wm_ward_item_get_type ())
+G_DECLARE_FINAL_TYPE (WmWardItem, wm_ward_item, WM, WARD_ITEM, GObject)
+
+struct _WmWardItem
+{
+  GObject parent_instance;
+  char   *code;
+  char   *name;
+  char   *role;
+  gint64  received;
+  gint64  suppliers;
+  int     decile;
+};
+
+G_DEFINE_FINAL_TYPE (WmWardItem, wm_ward_item, G_TYPE_OBJECT)
+
+enum
+{
+  WARD_PROP_0,
+  WARD_PROP_NAME,
+  WARD_PROP_RECEIVED,
+  WARD_PROP_SUPPLIERS,
+  WARD_PROP_DECILE,
+  N_WARD_PROPS
+};
+static GParamSpec *ward_props[N_WARD_PROPS];
+
+static void
+wm_ward_item_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
+{
+  WmWardItem *self = WM_WARD_ITEM (object);
+
+  switch (id)
+    {
+    case WARD_PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    case WARD_PROP_RECEIVED:
+      g_value_set_int64 (value, self->received);
+      break;
+    case WARD_PROP_SUPPLIERS:
+      g_value_set_int64 (value, self->suppliers);
+      break;
+    case WARD_PROP_DECILE:
+      /* Unknown deciles sort last. */
+      g_value_set_int (value, self->decile > 0 ? self->decile : 11);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+    }
+}
+
+static void
+wm_ward_item_finalize (GObject *object)
+{
+  WmWardItem *self = WM_WARD_ITEM (object);
+
+  g_free (self->code);
+  g_free (self->name);
+  g_free (self->role);
+  G_OBJECT_CLASS (wm_ward_item_parent_class)->finalize (object);
+}
+
+static void
+wm_ward_item_class_init (WmWardItemClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = wm_ward_item_get_property;
+  object_class->finalize = wm_ward_item_finalize;
+  ward_props[WARD_PROP_NAME]
+      = g_param_spec_string ("name", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  ward_props[WARD_PROP_RECEIVED] = g_param_spec_int64 (
+      "received", NULL, NULL, G_MININT64, G_MAXINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  ward_props[WARD_PROP_SUPPLIERS] = g_param_spec_int64 ("suppliers", NULL, NULL, 0, G_MAXINT64, 0,
+                                                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  ward_props[WARD_PROP_DECILE] = g_param_spec_int ("decile", NULL, NULL, 0, 11, 0,
+                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_WARD_PROPS, ward_props);
+}
+
+static void
+wm_ward_item_init (WmWardItem *self)
+{
+}
+
+struct _WmSidePanel
+{
+  GtkWidget parent_instance;
+
+  AdwComboRow         *anchor_row;
+  AdwComboRow         *year_row;
+  AdwComboRow         *kind_row;
+  GtkSpinButton       *min_flow_spin;
+  GtkListBox          *anchors_list;
+  GtkColumnView       *ward_view;
+  GtkListBox          *unlocated_list;
+  AdwPreferencesGroup *unlocated_group;
+
+  GListStore    *wards;
+  GtkStringList *anchors;
+  GtkStringList *years;
+  GtkStringList *kinds;
+  gboolean       updating;
+  char          *anchor;
+  char          *kind;
+};
+
+G_DEFINE_FINAL_TYPE (WmSidePanel, wm_side_panel, GTK_TYPE_WIDGET)
+
+enum
+{
+  FILTER_CHANGED,
+  WARD_ACTIVATED,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+static const char *const kinds[][2] = {
+  { NULL, "All kinds" },
+  { "sme", "Small and medium firms" },
+  { "vcse", "Voluntary, community and social enterprises" },
+  { "large", "Large firms" },
+  { "public", "Public bodies" },
+  { "unknown", "Not known" },
+};
+
+static void
+on_filter_changed (WmSidePanel *self)
+{
+  if (!self->updating)
+    g_signal_emit (self, signals[FILTER_CHANGED], 0);
+}
+
+static void
+on_ward_activate (WmSidePanel *self, guint position)
+{
+  GtkSelectionModel *model = gtk_column_view_get_model (self->ward_view);
+  g_autoptr (WmWardItem) item = g_list_model_get_item (G_LIST_MODEL (model), position);
+
+  if (item != NULL)
+    g_signal_emit (self, signals[WARD_ACTIVATED], 0, item->code);
+}
+
+typedef struct
+{
+  double local, regional, leaked;
+} Shares;
+
+static void
+draw_share_bar (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
+{
+  const Shares *s = data;
+  double        total = s->local + s->regional + s->leaked, x = 0;
+  const char   *places[] = { "local", "regional", "leaked" };
+  double        parts[] = { s->local, s->regional, s->leaked };
+
+  cairo_set_source_rgb (cr, 0.88, 0.88, 0.88);
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_fill (cr);
+  if (total <= 0)
+    return;
+  for (guint i = 0; i < 3; i++)
+    {
+      double rgb[3], w = width * MAX (parts[i], 0) / total;
+
+      wm_render_place_rgb (places[i], rgb);
+      cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+      cairo_rectangle (cr, x, 0, w, height);
+      cairo_fill (cr);
+      x += w;
+    }
+}
+
+static char *
+percent (gint64 part, gint64 whole)
+{
+  return whole > 0 ? g_strdup_printf ("%.1f%%", 100.0 * (double) part / (double) whole)
+                   : g_strdup ("–");
+}
+
+static GtkWidget *
+share_row_new (const WmShareRow *row, gboolean overall)
+{
+  GtkWidget       *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget       *title = gtk_label_new (NULL), *bar = gtk_drawing_area_new ();
+  GtkWidget       *figures = gtk_label_new (NULL);
+  gint64           located = row->local + row->regional + row->leaked;
+  g_autofree char *total = wm_format_pounds (row->total);
+  g_autofree char *unlocated = wm_format_pounds (row->unlocated);
+  g_autofree char *local = percent (row->local, located);
+  g_autofree char *regional = percent (row->regional, located);
+  g_autofree char *leaked = percent (row->leaked, located);
+  g_autofree char *markup = NULL, *text = NULL;
+  Shares          *shares = g_new (Shares, 1);
+
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 10);
+  gtk_widget_set_margin_bottom (box, 10);
+  markup = g_markup_printf_escaped ("<b>%s</b>  %s", overall ? "All anchors" : row->label, total);
+  gtk_label_set_markup (GTK_LABEL (title), markup);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  *shares = (Shares){ row->local, row->regional, row->leaked };
+  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (bar), 14);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (bar), draw_share_bar, shares, g_free);
+  if (row->unclassified > 0 && located == 0)
+    text = g_strdup_printf ("No local area chosen yet · unlocated %s", unlocated);
+  else
+    text = g_strdup_printf ("Local %s · regional %s · leaked %s\nUnlocated %s", local, regional,
+                            leaked, unlocated);
+  gtk_label_set_text (GTK_LABEL (figures), text);
+  gtk_label_set_xalign (GTK_LABEL (figures), 0);
+  gtk_widget_add_css_class (figures, "caption");
+  gtk_widget_add_css_class (figures, "share-figures");
+  {
+    g_autofree char *tip = g_strdup_printf (
+        "%" G_GINT64_FORMAT " lines, %" G_GINT64_FORMAT " suppliers", row->lines, row->suppliers);
+    gtk_widget_set_tooltip_text (box, tip);
+  }
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), bar);
+  gtk_box_append (GTK_BOX (box), figures);
+  return box;
+}
+
+static void
+clear_list (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+}
+
+/* Replaces a dropdown's strings, keeping the selected one when it is still there. */
+static void
+set_choices (AdwComboRow *row, GtkStringList *list, const char *first, GPtrArray *items)
+{
+  guint            selected = adw_combo_row_get_selected (row);
+  g_autofree char *keep = NULL;
+  guint            n = g_list_model_get_n_items (G_LIST_MODEL (list));
+
+  if (selected != GTK_INVALID_LIST_POSITION && selected < n)
+    keep = g_strdup (gtk_string_list_get_string (list, selected));
+  gtk_string_list_splice (list, 0, n, NULL);
+  gtk_string_list_append (list, first);
+  selected = 0;
+  for (guint i = 0; i < items->len; i++)
+    {
+      gtk_string_list_append (list, items->pdata[i]);
+      if (g_strcmp0 (keep, items->pdata[i]) == 0)
+        selected = i + 1;
+    }
+  adw_combo_row_set_selected (row, selected);
+}
+
+void
+wm_side_panel_set_data (WmSidePanel     *self,
+                        const WmSummary *by_anchor,
+                        const WmSummary *by_year,
+                        GPtrArray       *unmatched)
+{
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  g_autoptr (GPtrArray) years = g_ptr_array_new ();
+
+  g_return_if_fail (WM_IS_SIDE_PANEL (self));
+  self->updating = TRUE;
+  for (guint i = 0; by_anchor && i < by_anchor->rows->len; i++)
+    g_ptr_array_add (names, ((WmShareRow *) by_anchor->rows->pdata[i])->key);
+  set_choices (self->anchor_row, self->anchors, "All anchors", names);
+  for (guint i = 0; by_year && i < by_year->rows->len; i++)
+    {
+      const char *key = ((WmShareRow *) by_year->rows->pdata[i])->key;
+      if (g_ascii_isdigit (key[0]))
+        g_ptr_array_add (years, (gpointer) key);
+    }
+  set_choices (self->year_row, self->years, "All years", years);
+  self->updating = FALSE;
+
+  clear_list (self->anchors_list);
+  if (by_anchor != NULL)
+    {
+      gtk_list_box_append (self->anchors_list, share_row_new (&by_anchor->overall, TRUE));
+      for (guint i = 0; i < by_anchor->rows->len; i++)
+        gtk_list_box_append (self->anchors_list, share_row_new (by_anchor->rows->pdata[i], FALSE));
+    }
+
+  g_list_store_remove_all (self->wards);
+  for (guint i = 0; by_anchor && i < by_anchor->wards->len; i++)
+    {
+      const WmWardRow *w = by_anchor->wards->pdata[i];
+      WmWardItem      *item = g_object_new (WM_TYPE_WARD_ITEM, NULL);
+
+      item->code = g_strdup (w->code);
+      item->name = g_strdup (w->name ? w->name : w->code);
+      item->role = g_strdup (w->role);
+      item->received = w->received;
+      item->suppliers = w->suppliers;
+      item->decile = w->imd_decile;
+      g_list_store_append (self->wards, item);
+      g_object_unref (item);
+    }
+
+  clear_list (self->unlocated_list);
+  for (guint i = 0; unmatched && i < MIN (unmatched->len, 40); i++)
+    {
+      const WmUnmatchedRow *r = unmatched->pdata[i];
+      GtkWidget            *row = adw_action_row_new ();
+      GtkWidget            *amount = gtk_label_new (NULL);
+      g_autofree char      *pounds = wm_format_pounds (r->amount);
+      g_autofree char      *subtitle = NULL;
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), r->name);
+      subtitle = g_strdup_printf ("%s · %" G_GINT64_FORMAT " lines", r->why, r->lines);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_label_set_text (GTK_LABEL (amount), pounds);
+      gtk_widget_add_css_class (amount, "share-figures");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), amount);
+      gtk_list_box_append (self->unlocated_list, row);
+    }
+  if (unmatched != NULL)
+    {
+      g_autofree char *title
+          = g_strdup_printf ("Unlocated suppliers (%u, largest first)", unmatched->len);
+      adw_preferences_group_set_title (self->unlocated_group, title);
+    }
+}
+
+void
+wm_side_panel_get_filter (WmSidePanel *self, WmMapFilter *filter)
+{
+  guint anchor = adw_combo_row_get_selected (self->anchor_row);
+  guint year = adw_combo_row_get_selected (self->year_row);
+  guint kind = adw_combo_row_get_selected (self->kind_row);
+
+  memset (filter, 0, sizeof *filter);
+  g_clear_pointer (&self->anchor, g_free);
+  if (anchor != GTK_INVALID_LIST_POSITION && anchor > 0)
+    self->anchor = g_strdup (gtk_string_list_get_string (self->anchors, anchor));
+  filter->anchor = self->anchor;
+  if (year != GTK_INVALID_LIST_POSITION && year > 0)
+    filter->fyear = atoi (gtk_string_list_get_string (self->years, year));
+  if (kind != GTK_INVALID_LIST_POSITION && kind > 0 && kind < G_N_ELEMENTS (kinds))
+    filter->kind = kinds[kind][0];
+}
+
+gint64
+wm_side_panel_get_min_flow (WmSidePanel *self)
+{
+  return (gint64) (gtk_spin_button_get_value (self->min_flow_spin) * 100);
+}
+
+static void
+setup_label (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer numeric)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), numeric ? 1 : 0);
+  if (numeric)
+    gtk_widget_add_css_class (label, "share-figures");
+  else
+    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer column)
+{
+  WmWardItem      *item = gtk_list_item_get_item (list_item);
+  GtkLabel        *label = GTK_LABEL (gtk_list_item_get_child (list_item));
+  g_autofree char *text = NULL;
+
+  switch (GPOINTER_TO_INT (column))
+    {
+    case WARD_PROP_NAME:
+      text = g_strdup_printf ("%s%s", item->name, g_strcmp0 (item->role, "local") == 0 ? " ●" : "");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (label), item->code);
+      break;
+    case WARD_PROP_RECEIVED:
+      text = wm_format_pounds_short (item->received);
+      break;
+    case WARD_PROP_DECILE:
+      text = item->decile > 0 ? g_strdup_printf ("%d", item->decile) : g_strdup ("–");
+      break;
+    default:
+      text = g_strdup_printf ("%" G_GINT64_FORMAT, item->suppliers);
+    }
+  gtk_label_set_text (label, text);
+}
+
+static void
+add_column (WmSidePanel *self, const char *title, int prop, gboolean expand)
+{
+  GtkListItemFactory  *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *column;
+  GtkSorter           *sorter;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_label),
+                    GINT_TO_POINTER (prop != WARD_PROP_NAME));
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GINT_TO_POINTER (prop));
+  column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_expand (column, expand);
+  if (!expand)
+    gtk_column_view_column_set_fixed_width (column, prop == WARD_PROP_DECILE ? 56 : 84);
+  if (prop == WARD_PROP_NAME)
+    sorter = GTK_SORTER (
+        gtk_string_sorter_new (gtk_property_expression_new (WM_TYPE_WARD_ITEM, NULL, "name")));
+  else
+    sorter = GTK_SORTER (gtk_numeric_sorter_new (gtk_property_expression_new (
+        WM_TYPE_WARD_ITEM, NULL, g_param_spec_get_name (ward_props[prop]))));
+  gtk_column_view_column_set_sorter (column, sorter);
+  g_object_unref (sorter);
+  gtk_column_view_append_column (self->ward_view, column);
+  g_object_unref (column);
+}
+
+static void
+wm_side_panel_dispose (GObject *object)
+{
+  WmSidePanel *self = WM_SIDE_PANEL (object);
+  GtkWidget   *child;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), WM_TYPE_SIDE_PANEL);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->anchors);
+  g_clear_object (&self->years);
+  g_clear_object (&self->kinds);
+  g_clear_object (&self->wards);
+  G_OBJECT_CLASS (wm_side_panel_parent_class)->dispose (object);
+}
+
+static void
+wm_side_panel_finalize (GObject *object)
+{
+  WmSidePanel *self = WM_SIDE_PANEL (object);
+
+  g_free (self->anchor);
+  g_free (self->kind);
+  G_OBJECT_CLASS (wm_side_panel_parent_class)->finalize (object);
+}
+
+static void
+wm_side_panel_class_init (WmSidePanelClass *klass)
+{
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = wm_side_panel_dispose;
+  object_class->finalize = wm_side_panel_finalize;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/wealthmap/Wealthmap/ui/wm-side-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, WmSidePanel, anchor_row);
+  gtk_widget_class_bind_template_child (widget_class, WmSidePanel, year_row);
+  gtk_widget_class_bind_template_child (widget_class, WmSidePanel, kind_row);
+  gtk_widget_class_bind_template_child (widget_class, WmSidePanel, min_flow_spin);
+  gtk_widget_class_bind_template_child (widget_class, WmSidePanel, anchors_list);
+  gtk_widget_class_bind_template_child (widget_class, WmSidePanel, ward_view);
+  gtk_widget_class_bind_template_child (widget_class, WmSidePanel, unlocated_list);
+  gtk_widget_class_bind_template_child (widget_class, WmSidePanel, unlocated_group);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_ward_activate);
+  signals[FILTER_CHANGED] = g_signal_new ("filter-changed", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[WARD_ACTIVATED]
+      = g_signal_new ("ward-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+wm_side_panel_init (WmSidePanel *self)
+{
+  GtkSortListModel *sorted;
+  GtkSorter        *sorter;
+  g_autoptr (GtkSelectionModel) selection = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->wards = g_list_store_new (WM_TYPE_WARD_ITEM);
+  self->anchors = gtk_string_list_new (NULL);
+  self->years = gtk_string_list_new (NULL);
+  self->kinds = gtk_string_list_new (NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    gtk_string_list_append (self->kinds, kinds[i][1]);
+  adw_combo_row_set_model (self->anchor_row, G_LIST_MODEL (self->anchors));
+  adw_combo_row_set_model (self->year_row, G_LIST_MODEL (self->years));
+  adw_combo_row_set_model (self->kind_row, G_LIST_MODEL (self->kinds));
+  g_signal_connect_swapped (self->anchor_row, "notify::selected", G_CALLBACK (on_filter_changed),
+                            self);
+  g_signal_connect_swapped (self->year_row, "notify::selected", G_CALLBACK (on_filter_changed),
+                            self);
+  g_signal_connect_swapped (self->kind_row, "notify::selected", G_CALLBACK (on_filter_changed),
+                            self);
+
+  add_column (self, "Ward", WARD_PROP_NAME, TRUE);
+  add_column (self, "Received", WARD_PROP_RECEIVED, FALSE);
+  add_column (self, "IMD", WARD_PROP_DECILE, FALSE);
+  add_column (self, "Suppliers", WARD_PROP_SUPPLIERS, FALSE);
+  sorter = gtk_column_view_get_sorter (self->ward_view);
+  sorted
+      = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->wards)), g_object_ref (sorter));
+  selection = GTK_SELECTION_MODEL (gtk_single_selection_new (G_LIST_MODEL (sorted)));
+  gtk_column_view_set_model (self->ward_view, selection);
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The side panel: filters, per-anchor shares, the ward table and the unlocated suppliers. It
+ * shows the core's summaries and says when the user changes the filter or picks a ward. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "app/core/wealthmap-core.h"
+
+G_BEGIN_DECLS
+
+#define WM_TYPE_SIDE_PANEL (wm_side_panel_get_type ())
+G_DECLARE_FINAL_TYPE (WmSidePanel, wm_side_panel, WM, SIDE_PANEL, GtkWidget)
+
+/* @by_anchor and @by_year are summaries under the panel's filter; @unmatched the unlocated
+ * suppliers (WmUnmatchedRow*). */
+void wm_side_panel_set_data (WmSidePanel     *self,
+                             const WmSummary *by_anchor,
+                             const WmSummary *by_year,
+                             GPtrArray       *unmatched);
+/* The filter as chosen; the strings belong to the panel. */
+void   wm_side_panel_get_filter (WmSidePanel *self, WmMapFilter *filter);
+gint64 wm_side_panel_get_min_flow (WmSidePanel *self);
+
+G_END_DECLS

@@ -1,0 +1,899 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The main window. Loading a project, reloading the map under a new filter and every import
+ * run in GTask threads against the core; this file only moves their results into widgets on
+ * the main thread. */
+#include "wm-window.h"
+
+#include <math.h>
+#include <shumate/shumate.h>
+
+#include "app/map/wm-overlay-layer.h"
+#include "app/map/wm-tile-source.h"
+#include "wm-import-dialog.h"
+#include "wm-side-panel.h"
+
+struct _WmWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  AdwToastOverlay  *toast_overlay;
+  AdwWindowTitle   *window_title;
+  AdwFlap          *flap;
+  WmSidePanel      *side_panel;
+  ShumateSimpleMap *map;
+  GtkOverlay       *map_overlay;
+  GtkDrawingArea   *legend;
+  GtkRevealer      *job_revealer;
+  GtkLabel         *job_label;
+  GtkProgressBar   *job_progress;
+
+  GSettings      *settings;
+  WmProject      *project;
+  WmScene        *scene;
+  WmOverlayLayer *overlay;
+  GCancellable   *job_cancellable;
+  GCancellable   *reload_cancellable;
+  guint           busy;
+  char           *last_message;
+  GtkPopover     *popover;
+};
+
+G_DEFINE_FINAL_TYPE (WmWindow, wm_window, ADW_TYPE_APPLICATION_WINDOW)
+
+typedef struct
+{
+  char       *path;    /* to open, or NULL to reload */
+  WmProject  *project; /* to reload */
+  char       *anchor, *kind;
+  WmMapFilter filter;
+  gboolean    full; /* summaries and unlocated suppliers too, not only the map */
+  gboolean    fit;  /* move the map to the project's extent afterwards */
+  /* results */
+  WmScene   *scene;
+  WmSummary *by_anchor;
+  WmSummary *by_year;
+  GPtrArray *unmatched;
+} LoadJob;
+
+static void
+load_job_free (LoadJob *job)
+{
+  g_free (job->path);
+  g_clear_object (&job->project);
+  g_free (job->anchor);
+  g_free (job->kind);
+  g_clear_pointer (&job->scene, wm_scene_unref);
+  g_clear_pointer (&job->by_anchor, wm_summary_free);
+  g_clear_pointer (&job->by_year, wm_summary_free);
+  g_clear_pointer (&job->unmatched, g_ptr_array_unref);
+  g_free (job);
+}
+
+static void
+show_toast (WmWindow *self, const char *message, int timeout)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  g_free (self->last_message);
+  self->last_message = g_strdup (message);
+  adw_toast_set_timeout (toast, (guint) timeout);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* Errors stay until dismissed: they name a file and line the user has to go and fix. */
+static void
+show_error (WmWindow *self, const GError *error)
+{
+  show_toast (self, error->message, 0);
+}
+
+static void
+job_started (WmWindow *self, const char *what)
+{
+  self->busy++;
+  gtk_label_set_text (self->job_label, what);
+  gtk_progress_bar_set_fraction (self->job_progress, 0);
+  gtk_revealer_set_reveal_child (self->job_revealer, TRUE);
+}
+
+static void
+job_ended (WmWindow *self)
+{
+  g_assert (self->busy > 0);
+  if (--self->busy == 0)
+    gtk_revealer_set_reveal_child (self->job_revealer, FALSE);
+}
+
+static void
+on_job_cancel_clicked (WmWindow *self)
+{
+  wm_window_cancel_job (self);
+}
+
+void
+wm_window_cancel_job (WmWindow *self)
+{
+  g_return_if_fail (WM_IS_WINDOW (self));
+  if (self->job_cancellable != NULL)
+    g_cancellable_cancel (self->job_cancellable);
+  if (self->reload_cancellable != NULL)
+    g_cancellable_cancel (self->reload_cancellable);
+}
+
+static void
+render_options (WmWindow *self, WmRenderOptions *options)
+{
+  wm_render_options_init (options);
+  if (g_settings_get_enum (self->settings, "area-style") == 1)
+    options->style = WM_AREA_STYLE_RECEIVED;
+  if (!g_settings_get_boolean (self->settings, "show-flows"))
+    options->layers &= ~WM_LAYER_FLOWS;
+  options->layers &= ~WM_LAYER_LEGEND;
+  options->min_flow = wm_side_panel_get_min_flow (self->side_panel);
+}
+
+/* A centre that puts the tiles on whole pixels at a whole zoom level: the cairo renderer then
+ * draws them 1:1, crisp and without seams between tiles. */
+static void
+center_snapped (WmWindow *self, double mx, double my, double zoom, double *lon, double *lat)
+{
+  double scale = 256 * exp2 (zoom);
+  double half_w = gtk_widget_get_width (GTK_WIDGET (self->map)) / 2.0;
+  double half_h = gtk_widget_get_height (GTK_WIDGET (self->map)) / 2.0;
+
+  mx = (round (mx * scale - half_w) + half_w) / scale;
+  my = (round (my * scale - half_h) + half_h) / scale;
+  wm_mercator_inverse (mx, my, lon, lat);
+}
+
+static void
+fit_map (WmWindow *self)
+{
+  ShumateMap *map = shumate_simple_map_get_map (self->map);
+  double      x0, y0, x1, y1, lon, lat, w, h, zoom;
+
+  if (self->scene == NULL)
+    return;
+  wm_scene_get_extent (self->scene, &x0, &y0, &x1, &y1);
+  w = MAX (gtk_widget_get_width (GTK_WIDGET (self->map)), 400);
+  h = MAX (gtk_widget_get_height (GTK_WIDGET (self->map)), 300);
+  zoom = log2 (MIN ((w - 60) / ((x1 - x0) * 256), (h - 60) / ((y1 - y0) * 256)));
+  zoom = CLAMP (floor (zoom), 1, 17);
+  center_snapped (self, (x0 + x1) / 2, (y0 + y1) / 2, zoom, &lon, &lat);
+  shumate_viewport_set_zoom_level (shumate_map_get_viewport (map), zoom);
+  shumate_map_center_on (map, lat, lon);
+}
+
+/* Shows @scene: a new tile source (libshumate cannot invalidate tiles) and the overlay. */
+static void
+apply_scene (WmWindow *self, WmScene *scene)
+{
+  WmRenderOptions options;
+  g_autoptr (WmTileSource) source = NULL;
+
+  if (scene != NULL)
+    {
+      g_clear_pointer (&self->scene, wm_scene_unref);
+      self->scene = wm_scene_ref (scene);
+    }
+  if (self->scene == NULL)
+    return;
+  render_options (self, &options);
+  source = wm_tile_source_new (self->scene, &options);
+  shumate_simple_map_set_map_source (self->map, SHUMATE_MAP_SOURCE (source));
+  /* The overlay goes on once the first base layer exists: ShumateSimpleMap puts its first base
+   * layer on top of everything already there. */
+  if (gtk_widget_get_parent (GTK_WIDGET (self->overlay)) == NULL)
+    shumate_simple_map_add_overlay_layer (self->map, SHUMATE_LAYER (self->overlay));
+  wm_overlay_layer_set_scene (self->overlay, self->scene, &options);
+  gtk_widget_queue_draw (GTK_WIDGET (self->legend));
+}
+
+static void
+load_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  LoadJob *job = data;
+  GError  *error = NULL;
+
+  if (job->project == NULL)
+    {
+      job->project = wm_project_open (job->path, &error);
+      if (job->project == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+  job->scene = wm_scene_load (job->project, &job->filter, &error);
+  if (job->scene != NULL && job->full && !g_cancellable_is_cancelled (cancellable))
+    {
+      job->by_anchor = wm_project_summary (job->project, WM_SUMMARY_BY_ANCHOR, &error);
+      if (job->by_anchor != NULL)
+        job->by_year = wm_project_summary (job->project, WM_SUMMARY_BY_YEAR, &error);
+      if (job->by_year != NULL)
+        job->unmatched = wm_project_unmatched (job->project, &error);
+    }
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else if (!g_task_return_error_if_cancelled (task))
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+remember_recent (WmWindow *self, const char *path)
+{
+  g_auto (GStrv) old = g_settings_get_strv (self->settings, "recent-projects");
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) recent = NULL;
+  guint n = 1;
+
+  g_strv_builder_add (builder, path);
+  for (guint i = 0; old[i] != NULL && n < 10; i++)
+    if (g_strcmp0 (old[i], path) != 0)
+      {
+        g_strv_builder_add (builder, old[i]);
+        n++;
+      }
+  recent = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "recent-projects", (const char *const *) recent);
+}
+
+static void
+load_done (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  WmWindow *self = WM_WINDOW (object);
+  LoadJob  *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+
+  job_ended (self);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error);
+      return;
+    }
+  if (job->project != self->project)
+    {
+      g_autofree char *name = g_path_get_basename (wm_project_get_path (job->project));
+
+      g_set_object (&self->project, job->project);
+      adw_window_title_set_subtitle (self->window_title, name);
+      remember_recent (self, wm_project_get_path (job->project));
+    }
+  if (job->full)
+    wm_side_panel_set_data (self->side_panel, job->by_anchor, job->by_year, job->unmatched);
+  apply_scene (self, job->scene);
+  if (job->fit)
+    fit_map (self);
+}
+
+static void
+start_load (WmWindow *self, const char *path, gboolean full, gboolean fit)
+{
+  g_autoptr (GTask) task = NULL;
+  LoadJob *job = g_new0 (LoadJob, 1);
+
+  if (self->reload_cancellable != NULL)
+    g_cancellable_cancel (self->reload_cancellable);
+  g_set_object (&self->reload_cancellable, g_cancellable_new ());
+  g_object_unref (self->reload_cancellable); /* g_set_object took a reference */
+  job->path = g_strdup (path);
+  if (path == NULL)
+    job->project = g_object_ref (self->project);
+  wm_side_panel_get_filter (self->side_panel, &job->filter);
+  job->anchor = g_strdup (job->filter.anchor);
+  job->kind = g_strdup (job->filter.kind);
+  job->filter.anchor = job->anchor;
+  job->filter.kind = job->kind;
+  job->full = full;
+  job->fit = fit;
+  task = g_task_new (self, self->reload_cancellable, load_done, NULL);
+  g_task_set_source_tag (task, start_load);
+  g_task_set_task_data (task, job, (GDestroyNotify) load_job_free);
+  job_started (self, path ? "Opening the project…" : "Drawing the map…");
+  g_task_run_in_thread (task, load_thread);
+}
+
+void
+wm_window_open_project (WmWindow *self, const char *path)
+{
+  g_return_if_fail (WM_IS_WINDOW (self) && path != NULL);
+  start_load (self, path, TRUE, TRUE);
+}
+
+typedef struct
+{
+  WmWindow *self;
+  double    fraction;
+  char     *message;
+} Progress;
+
+static gboolean
+progress_in_main (gpointer data)
+{
+  Progress *p = data;
+
+  gtk_progress_bar_set_fraction (p->self->job_progress, CLAMP (p->fraction, 0, 1));
+  if (p->message != NULL)
+    gtk_progress_bar_set_text (p->self->job_progress, p->message);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_free (Progress *p)
+{
+  g_object_unref (p->self);
+  g_free (p->message);
+  g_free (p);
+}
+
+/* Called on the import thread: hands the figure to the main thread. */
+static void
+import_progress (double fraction, const char *message, gpointer data)
+{
+  Progress *p = g_new0 (Progress, 1);
+
+  p->self = g_object_ref (WM_WINDOW (data));
+  p->fraction = fraction;
+  p->message = g_strdup (message);
+  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, progress_in_main, p,
+                              (GDestroyNotify) progress_free);
+}
+
+typedef struct
+{
+  WmImportJob    *job;
+  WmProject      *project;
+  WmImportReport *report;
+  WmWindow       *self;
+} ImportTask;
+
+static void
+import_task_free (ImportTask *t)
+{
+  wm_import_job_free (t->job);
+  g_object_unref (t->project);
+  g_clear_pointer (&t->report, wm_import_report_free);
+  g_free (t);
+}
+
+static void
+import_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  ImportTask *t = data;
+  GError     *error = NULL;
+
+  if (wm_import_job_run (t->job, t->project, import_progress, t->self, cancellable, &t->report,
+                         &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+import_done (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  WmWindow   *self = WM_WINDOW (object);
+  ImportTask *t = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+
+  job_ended (self);
+  g_clear_object (&self->job_cancellable);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      /* The core rolled the transaction back: the project is as it was. */
+      if (g_error_matches (error, WM_ERROR, WM_ERROR_CANCELLED))
+        show_toast (self, "Import cancelled; the project is unchanged", 5);
+      else
+        show_error (self, error);
+      return;
+    }
+  {
+    g_autofree char *text = wm_import_report_to_string (t->report);
+    show_toast (self, text, 8);
+  }
+  start_load (self, NULL, TRUE, FALSE);
+}
+
+void
+wm_window_run_import (WmWindow *self, WmImportJob *job)
+{
+  g_autoptr (GTask) task = NULL;
+  ImportTask      *t;
+  g_autofree char *what = NULL, *name = NULL;
+
+  g_return_if_fail (WM_IS_WINDOW (self) && job != NULL);
+  if (self->project == NULL || self->job_cancellable != NULL)
+    {
+      show_toast (self,
+                  self->project ? "Another import is running; wait for it or cancel it"
+                                : "Open or create a project first",
+                  5);
+      wm_import_job_free (job);
+      return;
+    }
+  t = g_new0 (ImportTask, 1);
+  t->job = job;
+  t->project = g_object_ref (self->project);
+  t->self = self;
+  self->job_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->job_cancellable, import_done, NULL);
+  g_task_set_source_tag (task, wm_window_run_import);
+  g_task_set_task_data (task, t, (GDestroyNotify) import_task_free);
+  name = g_path_get_basename (job->file);
+  what = g_strdup_printf ("Importing %s: %s", wm_import_kind_to_title (job->kind), name);
+  job_started (self, what);
+  g_task_run_in_thread (task, import_thread);
+}
+
+static void
+on_filter_changed (WmWindow *self)
+{
+  if (self->project != NULL)
+    start_load (self, NULL, FALSE, FALSE);
+}
+
+static void
+on_ward_activated (WmWindow *self, const char *code)
+{
+  const WmMapData *data;
+  ShumateMap      *map = shumate_simple_map_get_map (self->map);
+
+  if (self->scene == NULL)
+    return;
+  data = wm_scene_get_data (self->scene);
+  for (guint i = 0; i < data->areas->len; i++)
+    {
+      const WmMapArea *a = g_ptr_array_index (data->areas, i);
+      const double    *xy = (const double *) a->xy->data;
+      double           w = 180, s = 90, e = -180, n = -90;
+
+      if (g_strcmp0 (a->code, code) != 0)
+        continue;
+      for (guint k = 0; k < a->xy->len / 2; k++)
+        {
+          w = MIN (w, xy[2 * k]), e = MAX (e, xy[2 * k]);
+          s = MIN (s, xy[2 * k + 1]), n = MAX (n, xy[2 * k + 1]);
+        }
+      {
+        double x0, y0, x1, y1, zoom;
+        double width = MAX (gtk_widget_get_width (GTK_WIDGET (self->map)), 400);
+        double height = MAX (gtk_widget_get_height (GTK_WIDGET (self->map)), 300);
+
+        wm_mercator (w, n, &x0, &y0);
+        wm_mercator (e, s, &x1, &y1);
+        zoom = log2 (MIN (width / 2 / ((x1 - x0) * 256), height / 2 / ((y1 - y0) * 256)));
+        shumate_map_go_to_full (map, (s + n) / 2, (w + e) / 2, CLAMP (floor (zoom), 8, 16));
+      }
+      wm_overlay_layer_set_hover (self->overlay, (int) i, -1);
+      return;
+    }
+}
+
+static void
+draw_legend (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
+{
+  WmWindow       *self = data;
+  WmRenderOptions options;
+  double          used;
+
+  if (self->scene == NULL)
+    return;
+  render_options (self, &options);
+  used = wm_render_legend (cr, self->scene, &options,
+                           wm_overlay_layer_get_flow_stats (self->overlay), 12, 10, width - 20);
+  if (ABS (used + 20 - height) > 1)
+    gtk_drawing_area_set_content_height (area, (int) used + 20);
+}
+
+static void
+on_stats_changed (WmWindow *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self->legend));
+}
+
+static char *
+point_markup (const WmMapPoint *p)
+{
+  g_autofree char *amount = wm_format_pounds (p->amount);
+
+  if (p->anchor)
+    return g_markup_printf_escaped ("<b>%s</b>\nAnchor institution (%s)\nWard %s", p->name,
+                                    p->kind ? p->kind : "other", p->ward ? p->ward : "unknown");
+  return g_markup_printf_escaped ("<b>%s</b>\n%s received under the current filter\n"
+                                  "Kind: %s · place: %s\nWard: %s",
+                                  p->name, amount, p->kind ? p->kind : "unknown",
+                                  p->place ? p->place : "not set",
+                                  p->ward ? p->ward : "outside the imported wards");
+}
+
+static char *
+area_markup (const WmMapArea *a)
+{
+  g_autofree char *amount = wm_format_pounds (a->received);
+  g_autofree char *decile = a->imd_decile > 0
+                                ? g_strdup_printf ("%d of 10 (1 = most deprived)", a->imd_decile)
+                                : g_strdup ("not known (no deprivation or lookup imported)");
+
+  return g_markup_printf_escaped ("<b>%s</b> (%s)\n%s\nIMD decile: %s\nReceived by suppliers "
+                                  "located here: %s",
+                                  a->name ? a->name : a->code, a->code,
+                                  g_strcmp0 (a->role, "local") == 0    ? "In the local area"
+                                  : g_strcmp0 (a->role, "region") == 0 ? "In the region"
+                                                                       : "Outside the region",
+                                  decile, amount);
+}
+
+static void
+pick (WmWindow *self, double x, double y, int *area, int *point)
+{
+  WmMapView view;
+
+  *area = *point = -1;
+  if (self->scene == NULL)
+    return;
+  wm_overlay_layer_get_view (self->overlay, &view);
+  *point = wm_scene_pick_point (self->scene, &view, x, y);
+  if (*point < 0)
+    *area = wm_scene_pick_area (self->scene, &view, x, y);
+}
+
+static void
+on_motion (GtkEventControllerMotion *motion, double x, double y, WmWindow *self)
+{
+  int area, point;
+
+  pick (self, x, y, &area, &point);
+  wm_overlay_layer_set_hover (self->overlay, area, point);
+}
+
+static void
+on_click (GtkGestureClick *gesture, int n_press, double x, double y, WmWindow *self)
+{
+  const WmMapData *data;
+  g_autofree char *markup = NULL;
+  GtkWidget       *label;
+  int              area, point;
+
+  pick (self, x, y, &area, &point);
+  if (area < 0 && point < 0)
+    return;
+  data = wm_scene_get_data (self->scene);
+  markup = point >= 0 ? point_markup (g_ptr_array_index (data->points, point))
+                      : area_markup (g_ptr_array_index (data->areas, area));
+  if (self->popover != NULL)
+    gtk_widget_unparent (GTK_WIDGET (self->popover));
+  self->popover = GTK_POPOVER (gtk_popover_new ());
+  label = gtk_label_new (NULL);
+  gtk_label_set_markup (GTK_LABEL (label), markup);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_popover_set_child (self->popover, label);
+  gtk_widget_set_parent (GTK_WIDGET (self->popover), GTK_WIDGET (self->overlay));
+  gtk_popover_set_pointing_to (self->popover, &(GdkRectangle){ (int) x, (int) y, 1, 1 });
+  gtk_popover_popup (self->popover);
+}
+
+static void
+on_settings_changed (WmWindow *self, const char *key)
+{
+  if (g_strcmp0 (key, "area-style") == 0 || g_strcmp0 (key, "show-flows") == 0)
+    apply_scene (self, NULL);
+}
+
+static void
+open_response (GtkNativeDialog *chooser, int response, WmWindow *self)
+{
+  g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+  if (response == GTK_RESPONSE_ACCEPT && file != NULL)
+    wm_window_open_project (self, g_file_peek_path (file));
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+}
+
+static void
+wm_window_open_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  GtkFileChooserNative *chooser;
+  GtkFileFilter        *filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new ("Open a Project", GTK_WINDOW (widget),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, "_Open", "_Cancel");
+  gtk_file_filter_set_name (filter, "Wealthmap projects");
+  gtk_file_filter_add_pattern (filter, "*.wealthmap");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_object_unref (filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (open_response), widget);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+new_response (GtkNativeDialog *chooser, int response, WmWindow *self)
+{
+  g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  g_autoptr (GError) error = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT && file != NULL)
+    {
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr (WmProject) project = NULL;
+
+      if (!g_str_has_suffix (path, ".wealthmap"))
+        {
+          char *with = g_strconcat (path, ".wealthmap", NULL);
+          g_free (path);
+          path = with;
+        }
+      project = wm_project_create (path, &error);
+      if (project == NULL)
+        show_error (self, error);
+      else
+        {
+          g_clear_object (&project);
+          wm_window_open_project (self, path);
+        }
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+}
+
+static void
+wm_window_new_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new ("New Project", GTK_WINDOW (widget),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, "_Create", "_Cancel");
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "Place.wealthmap");
+  g_signal_connect (chooser, "response", G_CALLBACK (new_response), widget);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* The bundled demo, copied to the user's data folder first so that imports into it never
+ * touch the installed file. */
+char *
+wm_window_demo_path (GError **error)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "wealthmap", NULL);
+  g_autofree char *copy = g_build_filename (dir, "Demo.wealthmap", NULL);
+  const char      *bundled = g_getenv ("WM_DEMO_PROJECT");
+  g_autoptr (GFile) from = NULL;
+  g_autoptr (GFile) to = NULL;
+
+  if (g_file_test (copy, G_FILE_TEST_EXISTS))
+    return g_steal_pointer (&copy);
+  if (bundled == NULL)
+    bundled
+        = g_file_test (WM_DEMO_INSTALLED, G_FILE_TEST_EXISTS) ? WM_DEMO_INSTALLED : WM_DEMO_BUILT;
+  g_mkdir_with_parents (dir, 0755);
+  from = g_file_new_for_path (bundled);
+  to = g_file_new_for_path (copy);
+  if (!g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, error))
+    return NULL;
+  return g_steal_pointer (&copy);
+}
+
+static void
+wm_window_open_demo_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = wm_window_demo_path (&error);
+
+  if (path == NULL)
+    show_error (WM_WINDOW (widget), error);
+  else
+    wm_window_open_project (WM_WINDOW (widget), path);
+}
+
+static void
+wm_window_import_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  WmWindow       *self = WM_WINDOW (widget);
+  WmImportKind    kind;
+  WmImportDialog *dialog;
+
+  if (!wm_import_kind_from_string (g_variant_get_string (param, NULL), &kind))
+    return;
+  if (self->project == NULL)
+    {
+      show_toast (self, "Open or create a project first", 5);
+      return;
+    }
+  dialog = wm_import_dialog_new (GTK_WINDOW (self), kind);
+  g_signal_connect_object (dialog, "import", G_CALLBACK (wm_window_run_import), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static gboolean
+on_drop (GtkDropTarget *target, const GValue *value, double x, double y, WmWindow *self)
+{
+  GFile           *file = g_value_get_object (value);
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *lower = g_ascii_strdown (path ? path : "", -1);
+  WmImportDialog  *dialog;
+  WmImportKind     kind;
+
+  if (path == NULL)
+    return FALSE;
+  if (g_str_has_suffix (lower, ".wealthmap"))
+    {
+      wm_window_open_project (self, path);
+      return TRUE;
+    }
+  if (self->project == NULL)
+    {
+      show_toast (self, "Open or create a project first", 5);
+      return FALSE;
+    }
+  kind = wm_import_dialog_guess_kind (path);
+  dialog = wm_import_dialog_new (GTK_WINDOW (self), kind);
+  wm_import_dialog_set_file (dialog, path);
+  g_signal_connect_object (dialog, "import", G_CALLBACK (wm_window_run_import), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
+}
+
+static gboolean
+wm_window_close_request (GtkWindow *window)
+{
+  WmWindow *self = WM_WINDOW (window);
+  int       width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  g_settings_set_boolean (self->settings, "panel-visible", adw_flap_get_reveal_flap (self->flap));
+  wm_window_cancel_job (self);
+  return GTK_WINDOW_CLASS (wm_window_parent_class)->close_request (window);
+}
+
+static void
+wm_window_dispose (GObject *object)
+{
+  WmWindow *self = WM_WINDOW (object);
+
+  if (self->popover != NULL)
+    gtk_widget_unparent (GTK_WIDGET (self->popover));
+  self->popover = NULL;
+  wm_window_cancel_job (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), WM_TYPE_WINDOW);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->overlay);
+  g_clear_object (&self->job_cancellable);
+  g_clear_object (&self->reload_cancellable);
+  G_OBJECT_CLASS (wm_window_parent_class)->dispose (object);
+}
+
+static void
+wm_window_finalize (GObject *object)
+{
+  WmWindow *self = WM_WINDOW (object);
+
+  g_clear_object (&self->project);
+  g_clear_pointer (&self->scene, wm_scene_unref);
+  g_free (self->last_message);
+  G_OBJECT_CLASS (wm_window_parent_class)->finalize (object);
+}
+
+static void
+wm_window_class_init (WmWindowClass *klass)
+{
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = wm_window_dispose;
+  object_class->finalize = wm_window_finalize;
+  window_class->close_request = wm_window_close_request;
+  g_type_ensure (SHUMATE_TYPE_SIMPLE_MAP);
+  g_type_ensure (WM_TYPE_SIDE_PANEL);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/wealthmap/Wealthmap/ui/wm-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, WmWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, WmWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, WmWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, WmWindow, side_panel);
+  gtk_widget_class_bind_template_child (widget_class, WmWindow, map);
+  gtk_widget_class_bind_template_child (widget_class, WmWindow, map_overlay);
+  gtk_widget_class_bind_template_child (widget_class, WmWindow, legend);
+  gtk_widget_class_bind_template_child (widget_class, WmWindow, job_revealer);
+  gtk_widget_class_bind_template_child (widget_class, WmWindow, job_label);
+  gtk_widget_class_bind_template_child (widget_class, WmWindow, job_progress);
+  gtk_widget_class_bind_template_callback (widget_class, on_job_cancel_clicked);
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, wm_window_open_action);
+  gtk_widget_class_install_action (widget_class, "win.new", NULL, wm_window_new_action);
+  gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, wm_window_open_demo_action);
+  gtk_widget_class_install_action (widget_class, "win.import", "s", wm_window_import_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.import", "s",
+                                       "spend");
+}
+
+static void
+wm_window_init (WmWindow *self)
+{
+  ShumateMap         *map;
+  GtkEventController *motion;
+  GtkGesture         *click;
+  GtkDropTarget      *drop;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->settings = g_settings_new ("org.wealthmap.Wealthmap");
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  adw_flap_set_reveal_flap (self->flap, g_settings_get_boolean (self->settings, "panel-visible"));
+  {
+    g_autoptr (GSimpleActionGroup) group = g_simple_action_group_new ();
+    g_autoptr (GAction) style = g_settings_create_action (self->settings, "area-style");
+    g_autoptr (GAction) flows = g_settings_create_action (self->settings, "show-flows");
+
+    g_action_map_add_action (G_ACTION_MAP (group), style);
+    g_action_map_add_action (G_ACTION_MAP (group), flows);
+    gtk_widget_insert_action_group (GTK_WIDGET (self), "settings", G_ACTION_GROUP (group));
+  }
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self,
+                           G_CONNECT_SWAPPED);
+
+  map = shumate_simple_map_get_map (self->map);
+  self->overlay = g_object_ref_sink (wm_overlay_layer_new (shumate_map_get_viewport (map)));
+  g_signal_connect_object (self->overlay, "stats-changed", G_CALLBACK (on_stats_changed), self,
+                           G_CONNECT_SWAPPED);
+  gtk_drawing_area_set_draw_func (self->legend, draw_legend, self, NULL);
+  motion = gtk_event_controller_motion_new ();
+  g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->overlay), motion);
+  click = gtk_gesture_click_new ();
+  g_signal_connect (click, "released", G_CALLBACK (on_click), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->overlay), GTK_EVENT_CONTROLLER (click));
+  drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  g_signal_connect_object (self->side_panel, "filter-changed", G_CALLBACK (on_filter_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->side_panel, "ward-activated", G_CALLBACK (on_ward_activated), self,
+                           G_CONNECT_SWAPPED);
+  /* An empty map is still a map: Great Britain over land and sea until a project loads. */
+  apply_scene (self, NULL);
+}
+
+WmWindow *
+wm_window_new (AdwApplication *app)
+{
+  return g_object_new (WM_TYPE_WINDOW, "application", app, NULL);
+}
+
+WmProject *
+wm_window_get_project (WmWindow *self)
+{
+  g_return_val_if_fail (WM_IS_WINDOW (self), NULL);
+  return self->project;
+}
+
+gboolean
+wm_window_is_busy (WmWindow *self)
+{
+  g_return_val_if_fail (WM_IS_WINDOW (self), FALSE);
+  return self->busy > 0;
+}
+
+const char *
+wm_window_get_last_message (WmWindow *self)
+{
+  g_return_val_if_fail (WM_IS_WINDOW (self), NULL);
+  return self->last_message;
+}
+
+GtkWidget *
+wm_window_get_map_widget (WmWindow *self)
+{
+  g_return_val_if_fail (WM_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->map);
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The main window: header bar, side panel, the map and its legend, a progress strip with
+ * Cancel for long work, and toasts for results and errors. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "wm-import-job.h"
+
+G_BEGIN_DECLS
+
+#define WM_TYPE_WINDOW (wm_window_get_type ())
+G_DECLARE_FINAL_TYPE (WmWindow, wm_window, WM, WINDOW, AdwApplicationWindow)
+
+WmWindow *wm_window_new (AdwApplication *app);
+
+/* Opens a project on a worker thread; the map and panel follow when it has loaded. */
+void wm_window_open_project (WmWindow *self, const char *path);
+/* Runs @job (taken) on a worker thread with progress and Cancel, then reloads the map. */
+void wm_window_run_import (WmWindow *self, WmImportJob *job);
+/* Cancels the running job, if any. */
+void wm_window_cancel_job (WmWindow *self);
+
+/* For tests: the project shown (NULL while none), whether work is running, the last error or
+ * result shown in a toast. */
+WmProject  *wm_window_get_project (WmWindow *self);
+gboolean    wm_window_is_busy (WmWindow *self);
+const char *wm_window_get_last_message (WmWindow *self);
+GtkWidget  *wm_window_get_map_widget (WmWindow *self);
+
+/* The demo project to open on first run: a copy in the user's data folder, so imports into it
+ * never touch the bundled file. */
+char *wm_window_demo_path (GError **error);
+
+G_END_DECLS

@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* UI tests under Xvfb: the window opens the demo project and a Lancashire project built from
+ * ../shared/data, the map is drawn (pixel variety and at least 5 of the 10 IMD decile fills on
+ * screen), a screenshot is saved, and an import started through the import dialog's code path
+ * can be cancelled, leaving the project as it was.
+ *
+ * Run as: test-window DEMO.wealthmap LANCASHIRE.wealthmap SPEND_FILE OUT_DIR */
+#include <adwaita.h>
+#include <gdal.h>
+
+#include "app/map/wm-render.h"
+#include "app/widgets/wm-import-dialog.h"
+#include "app/widgets/wm-window.h"
+
+static const char *demo_path, *lancashire_path, *spend_file, *out_dir;
+
+static const guint8 viridis[10][3] = {
+  { 0x44, 0x01, 0x54 }, { 0x48, 0x28, 0x78 }, { 0x3e, 0x49, 0x89 }, { 0x31, 0x68, 0x8e },
+  { 0x26, 0x82, 0x8e }, { 0x1f, 0x9e, 0x89 }, { 0x35, 0xb7, 0x79 }, { 0x6e, 0xce, 0x58 },
+  { 0xb5, 0xde, 0x2b }, { 0xfd, 0xe7, 0x25 },
+};
+
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE), g_usleep (2000);
+}
+
+static gboolean
+wait_until (gboolean (*done) (gpointer), gpointer data, guint timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  return TRUE;
+}
+
+static gboolean
+window_idle (gpointer data)
+{
+  return !wm_window_is_busy (data) && wm_window_get_project (data) != NULL;
+}
+
+static GdkTexture *
+grab (GtkWidget *widget)
+{
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  /* Nothing yet: the window has not been drawn once. */
+  if (node == NULL || w == 0 || h == 0)
+    return NULL;
+  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+}
+
+typedef struct
+{
+  guint distinct;     /* distinct colours (6-bit per channel) */
+  guint deciles_seen; /* IMD decile fills with at least 200 pixels */
+} Pixels;
+
+static Pixels
+measure (GdkTexture *texture)
+{
+  int                w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
+  gsize              stride = (gsize) w * 4;
+  g_autofree guint8 *data = g_malloc (stride * h);
+  g_autoptr (GHashTable) colours = g_hash_table_new (NULL, NULL);
+  guint  decile_count[10] = { 0 };
+  Pixels p = { 0 };
+
+  /* Downloads as cairo's ARGB32: B G R A in memory on little-endian machines. */
+  gdk_texture_download (texture, data, stride);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        const guint8 *px = data + y * stride + x * 4;
+        guint         key = ((px[2] >> 2) << 12) | ((px[1] >> 2) << 6) | (px[0] >> 2);
+
+        g_hash_table_add (colours, GUINT_TO_POINTER (key + 1));
+        for (int d = 0; d < 10; d++)
+          if (ABS (px[2] - viridis[d][0]) <= 2 && ABS (px[1] - viridis[d][1]) <= 2
+              && ABS (px[0] - viridis[d][2]) <= 2)
+            decile_count[d]++;
+      }
+  p.distinct = g_hash_table_size (colours);
+  for (int d = 0; d < 10; d++)
+    p.deciles_seen += decile_count[d] >= 200;
+  return p;
+}
+
+typedef struct
+{
+  GtkWidget *widget;
+  Pixels     pixels;
+  guint      want_deciles;
+} DrawWait;
+
+static gboolean
+map_drawn (gpointer data)
+{
+  DrawWait *w = data;
+  g_autoptr (GdkTexture) texture = grab (w->widget);
+
+  if (texture == NULL)
+    return FALSE;
+  w->pixels = measure (texture);
+  return w->pixels.deciles_seen >= w->want_deciles && w->pixels.distinct >= 200;
+}
+
+static WmWindow *
+open_window (const char *path)
+{
+  WmWindow *window = wm_window_new (NULL);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
+  gtk_window_present (GTK_WINDOW (window));
+  wm_window_open_project (window, path);
+  g_assert_true (wait_until (window_idle, window, 60000));
+  return window;
+}
+
+static void
+check_map (const char *path, const char *shot, guint want_deciles)
+{
+  WmWindow *window = open_window (path);
+  DrawWait  wait = { GTK_WIDGET (window), { 0 }, want_deciles };
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *out = g_build_filename (out_dir, shot, NULL);
+
+  /* Tiles render on worker threads: poll until the fills are on screen. */
+  if (!wait_until (map_drawn, &wait, 60000))
+    g_error ("%s: map not drawn: %u distinct colours, %u IMD deciles visible", path,
+             wait.pixels.distinct, wait.pixels.deciles_seen);
+  spin (300);
+  texture = grab (GTK_WIDGET (window));
+  g_assert_nonnull (texture);
+  g_assert_true (gdk_texture_save_to_png (texture, out));
+  g_test_message ("%s: %u distinct colours, %u deciles; screenshot %s", path, wait.pixels.distinct,
+                  wait.pixels.deciles_seen, out);
+  g_assert_cmpuint (wait.pixels.distinct, >=, 200);
+  g_assert_cmpuint (wait.pixels.deciles_seen, >=, want_deciles);
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+}
+
+static void
+test_demo (void)
+{
+  /* The demo has 10 wards, one per decile band; at least 5 must be on screen. */
+  check_map (demo_path, "window-demo.png", 5);
+}
+
+static void
+test_lancashire (void)
+{
+  check_map (lancashire_path, "window-lancashire.png", 5);
+}
+
+static gboolean
+preview_ready (gpointer data)
+{
+  return wm_import_dialog_preview_ready (data);
+}
+
+static gint64
+spend_lines (WmProject *project)
+{
+  g_autoptr (WmSummary) summary = wm_project_summary (project, WM_SUMMARY_BY_ANCHOR, NULL);
+
+  g_assert_nonnull (summary);
+  return summary->overall.lines;
+}
+
+static void
+test_import_cancel (void)
+{
+  g_autofree char *copy = g_build_filename (out_dir, "cancel.wealthmap", NULL);
+  g_autoptr (GFile) from = g_file_new_for_path (demo_path);
+  g_autoptr (GFile) to = g_file_new_for_path (copy);
+  WmWindow       *window;
+  WmImportDialog *dialog;
+  WmImportJob    *job;
+  gint64          before;
+
+  g_assert_true (g_file_copy (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, NULL));
+  window = open_window (copy);
+  before = spend_lines (wm_window_get_project (window));
+
+  /* The dialog reads the header and first rows through the core, off the main thread. */
+  dialog = wm_import_dialog_new (GTK_WINDOW (window), WM_IMPORT_SPEND);
+  wm_import_dialog_set_file (dialog, spend_file);
+  wm_import_dialog_set_anchor (dialog, "Lancashire Fire and Rescue Service", "PR2 3LH");
+  g_assert_true (wait_until (preview_ready, dialog, 30000));
+  g_assert_null (wm_import_dialog_get_preview_error (dialog));
+  job = wm_import_dialog_build_job (dialog);
+  g_assert_nonnull (job);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* 7,000 rows: cancelled at once, the import must roll back. */
+  wm_window_run_import (window, job);
+  g_assert_true (wm_window_is_busy (window));
+  wm_window_cancel_job (window);
+  g_assert_true (wait_until (window_idle, window, 60000));
+  g_assert_nonnull (wm_window_get_last_message (window));
+  g_assert_true (strstr (wm_window_get_last_message (window), "cancelled") != NULL);
+  g_assert_cmpint (spend_lines (wm_window_get_project (window)), ==, before);
+
+  /* The same job, not cancelled, adds the file's lines. */
+  dialog = wm_import_dialog_new (GTK_WINDOW (window), WM_IMPORT_SPEND);
+  wm_import_dialog_set_file (dialog, spend_file);
+  wm_import_dialog_set_anchor (dialog, "Lancashire Fire and Rescue Service", "PR2 3LH");
+  g_assert_true (wait_until (preview_ready, dialog, 30000));
+  wm_window_run_import (window, wm_import_dialog_build_job (dialog));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (wait_until (window_idle, window, 120000));
+  g_test_message ("after import: %s", wm_window_get_last_message (window));
+  g_assert_cmpint (spend_lines (wm_window_get_project (window)), >, before);
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  if (argc != 5)
+    g_error ("usage: test-window DEMO LANCASHIRE SPEND_FILE OUT_DIR");
+  demo_path = argv[1];
+  lancashire_path = argv[2];
+  spend_file = argv[3];
+  out_dir = argv[4];
+  g_mkdir_with_parents (out_dir, 0755);
+  GDALAllRegister ();
+  adw_init ();
+  g_test_add_func ("/wm/window/demo", test_demo);
+  g_test_add_func ("/wm/window/lancashire", test_lancashire);
+  g_test_add_func ("/wm/window/import-cancel", test_import_cancel);
+  return g_test_run ();
+}
