@@ -148,6 +148,9 @@ wards = pd.concat(gpd.read_file(os.path.join(DATA, "boundaries", "wards_2013_by_
 wards = gpd.GeoDataFrame(wards, geometry="geometry", crs="EPSG:4326")
 
 totals = {"local": Decimal(0), "regional": Decimal(0), "leaked": Decimal(0), "unlocated": Decimal(0)}
+# The anchors' head offices (Hyndburn: Scaitcliffe House; Fire: Fulwood HQ; PCC: County Hall).
+ANCHOR_PC = {"Hyndburn Borough Council": "BB5 0PF", "Lancashire Fire and Rescue Service": "PR2 3LH",
+             "Lancashire PCC": "PR1 0LD"}
 ANCHORS = [("Hyndburn Borough Council", sorted(glob.glob(os.path.join(DATA, "spend", "hyndburn_2023-24", "*.csv")))),
            ("Lancashire Fire and Rescue Service", [os.path.join(DATA, "spend", "lancashire_fire", "fire-2023-24.xlsx")]),
            ("Lancashire PCC", [os.path.join(DATA, "spend", "lancashire_pcc", "pcc-2023-24.xlsx")])]
@@ -169,25 +172,6 @@ place = {r["name"]: ("local" if r.lad == LOCAL else "regional" if isinstance(r.l
 for name, a in lines:
     totals[place.get(name, "unlocated") if not redacted(name) else "unlocated"] += a
 
-# ---- the same through wealthmap-cli ----
-with tempfile.TemporaryDirectory() as tmp:
-    p = os.path.join(tmp, "place.wealthmap")
-    run("new", p)
-    for lad in LADS:
-        run("import", "areas", p, os.path.join(DATA, "boundaries", "wards_2013_by_lad", f"{lad}.json"))
-    run("import", "postcodes", p, NATIONAL_PC)
-    run("import", "suppliers", p, os.path.join(DATA, "suppliers",
-                                                "lancashire_suppliers_ch_enriched_DERIVED.csv"))
-    for anchor, files in ANCHORS:
-        for f in files:
-            run("import", "spend", p, f, "--anchor", anchor)
-    imd = os.path.join(DATA, "imd")
-    run("import", "deprivation", p, os.path.join(imd, "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv"),
-        "--population", os.path.join(imd, "File_6_-_IoD2019_Population_Denominators.csv"))
-    run("import", "lookup", p, os.path.join(DATA, "derived", "lsoa11_to_ward13_lancashire_DERIVED.csv"))
-    run("place", p, "--local", LOCAL, "--region", ",".join(l for l in LADS if l != LOCAL))
-    full = json.loads(run("summary", p, "--json"))
-    got = full["overall"]
 
 # ---- ward deprivation: population-weighted mean IMD rank, its decile, share in deciles 1-2 ----
 f1 = pd.read_csv(os.path.join(DATA, "imd", "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv"),
@@ -202,6 +186,114 @@ dep["pop"] = dep["Total population: mid 2015 (excluding prisoners)"]
 dep["wr"] = dep["Index of Multiple Deprivation (IMD) Rank"] * dep["pop"]
 dep["d12"] = (dep["Index of Multiple Deprivation (IMD) Decile"] <= 2) * dep["pop"]
 by_ward = dep.groupby("WD13CD").agg(wr=("wr", "sum"), pop=("pop", "sum"), d12=("d12", "sum"))
+# ---- the map, checked by pixels against positions computed here with pyproj ----
+from PIL import Image
+from pyproj import Transformer
+
+to_merc = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
+to_lonlat = Transformer.from_crs("EPSG:3857", "EPSG:4326", always_xy=True)
+bng_to_merc = Transformer.from_crs("EPSG:27700", "EPSG:3857", always_xy=True)
+VIRIDIS_1 = (0x44, 0x01, 0x54)
+PLACE_RGB = {"local": (0.0, 0.62, 0.45), "regional": (0.90, 0.62, 0.0), "leaked": (0.80, 0.47, 0.65)}
+W, H = 800, 600
+
+
+def box_for(xs, ys, pad):
+    """A Web Mercator box around the points with W:H shape; returns it and the --bbox text."""
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    half_w = max(x1 - x0, (y1 - y0) * W / H) / 2 * (1 + pad)
+    half_h = half_w * H / W
+    box = (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
+    w, s = to_lonlat.transform(box[0], box[1])
+    e, n = to_lonlat.transform(box[2], box[3])
+    return box, f"{w:.8f},{s:.8f},{e:.8f},{n:.8f}"
+
+
+def pixel(box, x, y):
+    return ((x - box[0]) / (box[2] - box[0]) * W, (box[3] - y) / (box[3] - box[1]) * H)
+
+
+def check_render(project, tmp):
+    results = []
+    # 1. The largest ward in IMD decile 1 (by the pandas figures above) is filled with viridis' first
+    #    colour at a point inside it.
+    ward_decile = {code: min(10, int((e["wr"] / e["pop"] - 1) * 10 // len(f1)) + 1)
+                   for code, e in by_ward.iterrows()}
+    merc = wards.to_crs("EPSG:3857")
+    merc["decile"] = merc["WD13CD"].map(ward_decile)
+    target = merc[merc.decile == 1].assign(area=lambda d: d.area).sort_values("area").iloc[-1]
+    inside = target.geometry.representative_point()
+    bx = target.geometry.bounds
+    box, bbox = box_for([bx[0], bx[2]], [bx[1], bx[3]], 0.2)
+    png = os.path.join(tmp, "decile.png")
+    run("render", project, "--png", png, "--width", str(W), "--height", str(H), "--layer", "areas",
+        "--bbox", bbox)
+    img = Image.open(png).convert("RGB")
+    px, py = pixel(box, inside.x, inside.y)
+    got = img.getpixel((int(px), int(py)))
+    ok = all(abs(a - b) <= 2 for a, b in zip(got, VIRIDIS_1))
+    results.append((ok, f"render: {target.WD13NM} ({target.WD13CD}, IMD decile 1 by pandas) is "
+                        f"filled {got} at ({px:.0f},{py:.0f}); decile-1 colour is {VIRIDIS_1}"))
+
+    # 2. Hyndburn's largest located supplier (by the spend summed here): with only flows of at least
+    #    its total drawn, the flow's pixels lie in a corridor between the anchor and the supplier.
+    hyndburn = [(n, a) for f in ANCHORS[0][1] for n, a in spend_rows(f)]
+    by_supplier = {}
+    for name, a in hyndburn:
+        if not redacted(name) and name in located:
+            i = match(name)
+            by_supplier[i] = by_supplier.get(i, Decimal(0)) + a
+    top = max(by_supplier, key=by_supplier.get)
+    amount = by_supplier[top]
+    top_pc = pc_norm(directory.reg_postal_code[top])
+    top_name = next(n for n in located if match(n) == top)
+    sx, sy = bng_to_merc.transform(cp.e[top_pc], cp.n[top_pc])
+    ax, ay = bng_to_merc.transform(cp.e["BB5 0PF"], cp.n["BB5 0PF"])
+    box, bbox = box_for([ax, sx], [ay, sy], 0.6)
+    png = os.path.join(tmp, "flow.png")
+    run("render", project, "--png", png, "--width", str(W), "--height", str(H), "--layer", "flows",
+        "--anchor", "Hyndburn Borough Council", "--min-flow", str(amount - Decimal("0.01")),
+        "--bbox", bbox)
+    img = Image.open(png).convert("RGB")
+    (pax, pay), (psx, psy) = pixel(box, ax, ay), pixel(box, sx, sy)
+    length = ((psx - pax) ** 2 + (psy - pay) ** 2) ** 0.5
+    lit = [(x, y) for y in range(H) for x in range(W) if sum(img.getpixel((x, y))) > 60]
+    def dist(x, y):
+        t = max(0.0, min(1.0, ((x - pax) * (psx - pax) + (y - pay) * (psy - pay)) / length ** 2))
+        return ((x - pax - t * (psx - pax)) ** 2 + (y - pay - t * (psy - pay)) ** 2) ** 0.5, t
+    near = [(x, y) for x, y in lit if dist(x, y)[0] <= 0.12 * length + 12]
+    middle = [(x, y) for x, y in near if 0.4 <= dist(x, y)[1] <= 0.6]
+    colour = PLACE_RGB[place[top_name]]
+    mid_rgb = img.getpixel(middle[len(middle) // 2]) if middle else (0, 0, 0)
+    hue_ok = max(range(3), key=lambda c: colour[c]) == max(range(3), key=lambda c: mid_rgb[c])
+    ok = len(lit) > 50 and len(near) >= 0.98 * len(lit) and len(middle) > 10 and hue_ok
+    results.append((ok, f"render: flow Hyndburn -> {top_name} (£{amount:.2f}, {place[top_name]}): "
+                        f"{len(lit)} pixels drawn, {len(near)} in the corridor, {len(middle)} mid-way, "
+                        f"colour {mid_rgb}"))
+    return results
+
+# ---- the same through wealthmap-cli ----
+with tempfile.TemporaryDirectory() as tmp:
+    p = os.path.join(tmp, "place.wealthmap")
+    run("new", p)
+    for lad in LADS:
+        run("import", "areas", p, os.path.join(DATA, "boundaries", "wards_2013_by_lad", f"{lad}.json"))
+    run("import", "postcodes", p, NATIONAL_PC)
+    run("import", "suppliers", p, os.path.join(DATA, "suppliers",
+                                                "lancashire_suppliers_ch_enriched_DERIVED.csv"))
+    for anchor, files in ANCHORS:
+        for f in files:
+            run("import", "spend", p, f, "--anchor", anchor, "--anchor-postcode", ANCHOR_PC[anchor])
+    imd = os.path.join(DATA, "imd")
+    run("import", "deprivation", p, os.path.join(imd, "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv"),
+        "--population", os.path.join(imd, "File_6_-_IoD2019_Population_Denominators.csv"))
+    run("import", "lookup", p, os.path.join(DATA, "derived", "lsoa11_to_ward13_lancashire_DERIVED.csv"))
+    run("place", p, "--local", LOCAL, "--region", ",".join(l for l in LADS if l != LOCAL))
+    full = json.loads(run("summary", p, "--json"))
+    got = full["overall"]
+    render_checks = check_render(p, tmp)
+
 ward_fail = 0
 for w in full["wards"]:
     if w["role"] != "local":
@@ -218,6 +310,9 @@ print(f"{'ok  ' if not ward_fail else 'FAIL'} IMD of Hyndburn's "
       f"{sum(w['role'] == 'local' for w in full['wards'])} wards equals pandas")
 
 failures = 0
+for ok, text in render_checks:
+    failures += not ok
+    print(f"{'ok  ' if ok else 'FAIL'} {text}")
 for k, want in totals.items():
     ok = abs(Decimal(str(got[k])) - want) < Decimal("0.01")
     failures += not ok

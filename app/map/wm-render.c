@@ -555,7 +555,8 @@ wm_render_tile_layers (cairo_t               *cr,
     {
       const WmMapArea *a = g_ptr_array_index (data->areas, i);
 
-      if (!visible (view, scene->areas[i].bbox, 2))
+      if (!visible (view, scene->areas[i].bbox, 2)
+          || !(options->layers & (WM_LAYER_AREAS | WM_LAYER_BASE)))
         continue;
       shape_path (cr, &scene->areas[i], view);
       if (options->layers & WM_LAYER_AREAS)
@@ -777,6 +778,19 @@ arrow_head (cairo_t *cr, double ax, double ay, double x, double y, double size)
   cairo_fill (cr);
 }
 
+static gboolean
+overlaps (const GArray *boxes, const double *box)
+{
+  for (guint i = 0; i < boxes->len; i += 4)
+    {
+      const double *b = &g_array_index (boxes, double, i);
+
+      if (box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1])
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 draw_flows (cairo_t               *cr,
             const WmScene         *scene,
@@ -788,6 +802,7 @@ draw_flows (cairo_t               *cr,
   const WmMapData *data = scene->data;
   g_autoptr (GHashTable) groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr (GPtrArray) sorted = g_ptr_array_new ();
+  g_autoptr (GArray) edge_labels = g_array_new (FALSE, FALSE, sizeof (double));
   const double   inset = 26;
   guint          max_flows = options->max_flows ? options->max_flows : DEFAULT_MAX_FLOWS;
   GHashTableIter iter;
@@ -893,9 +908,26 @@ draw_flows (cairo_t               *cr,
           cairo_stroke (cr);
           arrow_head (cr, ax, ay, ex, ey, 6 + width);
           pango_layout_get_pixel_size (layout, &lw, &lh);
-          halo_layout (cr, CLAMP (ex - lw / 2.0 - (ex - ax) / len * 14, 2, view->width - lw - 2),
-                       CLAMP (ey - lh / 2.0 - (ey - ay) / len * 14, 2, view->height - lh - 2),
-                       layout);
+          {
+            double   box[4];
+            gboolean along_x = ey < inset + 1 || ey > view->height - inset - 1;
+            double   x = ex - lw / 2.0 - (ex - ax) / len * 14,
+                   y = ey - lh / 2.0 - (ey - ay) / len * 14;
+
+            /* Totals at the edge must not print over each other: slide along the edge. */
+            for (int k = 0; k < 12; k++)
+              {
+                double step = (k + 1) / 2 * (k % 2 ? 1 : -1);
+
+                box[0] = CLAMP (x + (along_x ? step * (lw + 6) : 0), 2, view->width - lw - 2);
+                box[1] = CLAMP (y + (along_x ? 0 : step * (lh + 2)), 2, view->height - lh - 2);
+                box[2] = box[0] + lw, box[3] = box[1] + lh;
+                if (!overlaps (edge_labels, box))
+                  break;
+              }
+            g_array_append_vals (edge_labels, box, 4);
+            halo_layout (cr, box[0], box[1], layout);
+          }
           continue;
         }
       cairo_move_to (cr, ax, ay);
@@ -951,19 +983,6 @@ draw_suppliers (cairo_t *cr, const WmScene *scene, GHashTable *clusters)
           halo_layout (cr, c->x - lw / 2.0, c->y - lh / 2.0, layout);
         }
     }
-}
-
-static gboolean
-overlaps (const GArray *boxes, const double *box)
-{
-  for (guint i = 0; i < boxes->len; i += 4)
-    {
-      const double *b = &g_array_index (boxes, double, i);
-
-      if (box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1])
-        return TRUE;
-    }
-  return FALSE;
 }
 
 static void
@@ -1327,7 +1346,10 @@ wm_render_map (
     y1 = options->extent[3];
   else
     wm_scene_get_extent (scene, &x0, &y0, &x1, &y1);
-  wm_map_view_init_fit (&view, x0, y0, x1, y1, map_width, height, MARGIN + 30);
+  /* A box the caller chose is shown exactly (centred where its shape differs); the scene's own
+   * extent gets a margin. */
+  wm_map_view_init_fit (&view, x0, y0, x1, y1, map_width, height,
+                        options->has_extent ? 0 : MARGIN + 30);
   cairo_save (cr);
   cairo_rectangle (cr, 0, 0, map_width, height);
   cairo_clip (cr);
