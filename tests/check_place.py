@@ -165,12 +165,21 @@ pts = gpd.GeoDataFrame({"name": list(located)},
                        geometry=gpd.points_from_xy([cp.e[p] for p in located.values()],
                                                    [cp.n[p] for p in located.values()]),
                        crs="EPSG:27700").to_crs("EPSG:4326")
-joined = gpd.sjoin(pts, wards[["lad", "geometry"]], how="left", predicate="within")
+joined = gpd.sjoin(pts, wards[["lad", "WD13CD", "geometry"]], how="left", predicate="within")
 joined = joined[~joined.index.duplicated(keep="first")]
 place = {r["name"]: ("local" if r.lad == LOCAL else "regional" if isinstance(r.lad, str) else "leaked")
          for _, r in joined.iterrows()}
+ward_of = {r["name"]: r.WD13CD for _, r in joined.iterrows() if isinstance(r.WD13CD, str)}
 for name, a in lines:
     totals[place.get(name, "unlocated") if not redacted(name) else "unlocated"] += a
+# The spend lines behind one ward's figure: those whose supplier is located in it.
+ward_lines = {}
+for name, a in lines:
+    if not redacted(name) and name in ward_of:
+        n, t = ward_lines.get(ward_of[name], (0, Decimal(0)))
+        ward_lines[ward_of[name]] = (n + 1, t + a)
+busiest = max((w for w in ward_lines if w in set(wards[wards.lad == LOCAL].WD13CD)),
+              key=lambda w: ward_lines[w][1])
 
 
 # ---- ward deprivation: population-weighted mean IMD rank, its decile, share in deciles 1-2 ----
@@ -293,6 +302,13 @@ with tempfile.TemporaryDirectory() as tmp:
     full = json.loads(run("summary", p, "--json"))
     got = full["overall"]
     render_checks = check_render(p, tmp)
+    behind = json.loads(run("lines", p, "--ward", busiest, "--json", "--limit", "0"))
+    want_n, want_t = ward_lines[busiest]
+    render_checks.append((behind["count"] == want_n and len(behind["lines"]) == want_n
+                          and abs(Decimal(str(behind["total"])) - want_t) < Decimal("0.01")
+                          and all(":" in l["source"] for l in behind["lines"]),
+                          f"lines --ward {busiest}: {behind['count']} lines £{behind['total']:.2f}; "
+                          f"geopandas {want_n} lines £{want_t:.2f}"))
 
 ward_fail = 0
 for w in full["wards"]:

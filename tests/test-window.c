@@ -10,6 +10,7 @@
 
 #include "app/map/wm-render.h"
 #include "app/widgets/wm-import-dialog.h"
+#include "app/widgets/wm-lines-window.h"
 #include "app/widgets/wm-window.h"
 
 static const char *demo_path, *lancashire_path, *spend_file, *out_dir;
@@ -234,6 +235,63 @@ test_import_cancel (void)
   spin (100);
 }
 
+static gboolean
+lines_loaded (gpointer data)
+{
+  return wm_lines_window_get_lines (data) != NULL;
+}
+
+/* The lines behind a ward's figure add up to the £ the map shows for that ward (two different
+ * queries: the map sums suppliers by ward, the lines window lists spend lines). */
+static void
+test_lines (void)
+{
+  WmWindow  *window = open_window (demo_path);
+  WmProject *project = wm_window_get_project (window);
+  g_autoptr (WmMapData) data = wm_project_load_map_data (project, NULL, NULL);
+  const WmMapArea *busiest = NULL;
+  WmLineQuery      query = { 0 };
+  WmLinesWindow   *lines;
+  gint64           sum = 0;
+  g_autofree char *out = g_build_filename (out_dir, "window-lines.png", NULL);
+  g_autoptr (GdkTexture) texture = NULL;
+
+  g_assert_nonnull (data);
+  for (guint i = 0; i < data->areas->len; i++)
+    {
+      const WmMapArea *a = g_ptr_array_index (data->areas, i);
+      if (busiest == NULL || a->received > busiest->received)
+        busiest = a;
+    }
+  g_assert_nonnull (busiest);
+  g_assert_cmpint (busiest->received, >, 0);
+  query.ward = busiest->code;
+  lines = wm_lines_window_new (GTK_WINDOW (window), project, &query, busiest->name);
+  gtk_window_present (GTK_WINDOW (lines));
+  g_assert_true (wait_until (lines_loaded, lines, 30000));
+  for (guint i = 0; i < wm_lines_window_get_lines (lines)->len; i++)
+    {
+      const WmSpendLine *l = g_ptr_array_index (wm_lines_window_get_lines (lines), i);
+      g_autofree char   *source = wm_spend_line_source (l);
+
+      sum += l->amount;
+      g_assert_true (g_str_has_suffix (l->file, ".csv"));
+      g_assert_cmpuint (l->line, >, 1);
+      g_assert_nonnull (strchr (source, ':'));
+    }
+  g_assert_cmpint (sum, ==, busiest->received);
+  g_assert_cmpint (wm_lines_window_get_totals (lines)->total, ==, busiest->received);
+  g_assert_cmpuint (wm_lines_window_get_totals (lines)->lines, ==,
+                    wm_lines_window_get_lines (lines)->len);
+  spin (500);
+  texture = grab (GTK_WIDGET (lines));
+  g_assert_nonnull (texture);
+  g_assert_true (gdk_texture_save_to_png (texture, out));
+  gtk_window_destroy (GTK_WINDOW (lines));
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -250,5 +308,6 @@ main (int argc, char **argv)
   g_test_add_func ("/wm/window/demo", test_demo);
   g_test_add_func ("/wm/window/lancashire", test_lancashire);
   g_test_add_func ("/wm/window/import-cancel", test_import_cancel);
+  g_test_add_func ("/wm/window/lines", test_lines);
   return g_test_run ();
 }

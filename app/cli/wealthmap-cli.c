@@ -480,6 +480,74 @@ verb_unmatched (int argc, char **argv)
 }
 
 static int
+verb_lines (int argc, char **argv)
+{
+  g_autofree char *anchor = NULL, *supplier = NULL, *ward = NULL, *place = NULL;
+  g_autofree char *category = NULL, *kind = NULL;
+  int              year = 0, limit = 50;
+  gboolean         json = FALSE;
+  GOptionEntry     entries[] = {
+        { "anchor", 0, 0, G_OPTION_ARG_STRING, &anchor, "Only this anchor's lines", "NAME" },
+        { "supplier", 0, 0, G_OPTION_ARG_STRING, &supplier, "Only lines matched to this supplier",
+          "NAME" },
+        { "ward", 0, 0, G_OPTION_ARG_STRING, &ward, "Only suppliers located in this ward", "CODE" },
+        { "place", 0, 0, G_OPTION_ARG_STRING, &place, "local, regional, leaked, unset or unlocated",
+          "P" },
+        { "category", 0, 0, G_OPTION_ARG_STRING, &category, "Only this spend category", "C" },
+        { "year", 0, 0, G_OPTION_ARG_INT, &year, "Only the financial year starting then", "Y" },
+        { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, "Only suppliers of this kind", "K" },
+        { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "Lines to print, largest first (0 = all)", "N" },
+        { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+        { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("PROJECT");
+  g_autoptr (WmProject) project = NULL;
+  g_autoptr (GPtrArray) lines = NULL;
+  WmLineTotals totals = { 0 };
+  WmLineQuery  query = { 0 };
+  GError      *error = NULL;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse (context, &argc, &argv, 1, "lines PROJECT [filters] [--limit N] [--json]"))
+    return 2;
+  if (place != NULL
+      && !g_strv_contains (
+          (const char *const[]){ "local", "regional", "leaked", "unset", "unlocated", NULL },
+          place))
+    return usage_error ("--place is local, regional, leaked, unset or unlocated");
+  if (limit < 0)
+    return usage_error ("--limit is 0 (all) or more");
+  project = open_project (argv[1]);
+  if (project == NULL)
+    return 1;
+  query = (WmLineQuery){ anchor, 0, supplier, ward, place, category, year, kind };
+  lines = wm_project_spend_lines (project, &query, (guint) limit, &totals, &error);
+  if (lines == NULL)
+    return fail (error);
+  if (json)
+    {
+      g_autofree char *text = wm_spend_lines_to_json (lines, &totals);
+      g_print ("%s\n", text);
+      return 0;
+    }
+  for (guint i = 0; i < lines->len; i++)
+    {
+      WmSpendLine     *l = g_ptr_array_index (lines, i);
+      g_autofree char *amount = wm_format_pounds (l->amount);
+      g_autofree char *source = wm_spend_line_source (l);
+
+      g_print ("%14s  %-10s  %-40.40s  %-10s  %s\n", amount, l->date ? l->date : "", l->supplier,
+               l->place ? l->place : "unlocated", source);
+    }
+  {
+    g_autofree char *total = wm_format_pounds (totals.total);
+    g_print ("%" G_GUINT64_FORMAT " lines, %s%s\n", totals.lines, total,
+             lines->len < totals.lines ? " (largest shown; --limit 0 for all)" : "");
+  }
+  return 0;
+}
+
+static int
 verb_render (int argc, char **argv)
 {
   g_autofree char *png = NULL, *svg = NULL, *pdf = NULL, *layers = NULL, *style = NULL;
@@ -557,6 +625,9 @@ static const Verb verbs[] = {
   { "place", verb_place, "PROJECT --local CODES (--region CODES | --region-km N)" },
   { "summary", verb_summary, "PROJECT [--json] [--by anchor|sector|kind|year|ward]" },
   { "unmatched", verb_unmatched, "PROJECT [--json]" },
+  { "lines", verb_lines,
+    "PROJECT [--anchor A] [--supplier S] [--ward CODE] [--place P] [--category C] [--year Y]"
+    " [--kind K] [--limit N] [--json]" },
   { "render", verb_render,
     "PROJECT (--png|--svg|--pdf) OUT [--width W --height H] [--layer L,...] [--style imd|received]"
     " [--bbox W,S,E,N] [--anchor A] [--category C] [--year Y] [--kind K] [--min-flow GBP]" },

@@ -13,4 +13,5 @@
 #include "wm-import-suppliers.h"
 #include "wm-map-data.h"
 #include "wm-project.h"
+#include "wm-spend-lines.h"
 #include "wm-text.h"

@@ -120,6 +120,7 @@ enum
 {
   FILTER_CHANGED,
   WARD_ACTIVATED,
+  ANCHOR_ACTIVATED,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -187,8 +188,16 @@ percent (gint64 part, gint64 whole)
                    : g_strdup ("–");
 }
 
+static void
+on_share_link_clicked (GtkButton *button, WmSidePanel *self)
+{
+  g_signal_emit (self, signals[ANCHOR_ACTIVATED], 0,
+                 g_object_get_data (G_OBJECT (button), "anchor"),
+                 g_object_get_data (G_OBJECT (button), "place"));
+}
+
 static GtkWidget *
-share_row_new (const WmShareRow *row, gboolean overall)
+share_row_new (WmSidePanel *panel, const WmShareRow *row, gboolean overall)
 {
   GtkWidget       *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   GtkWidget       *title = gtk_label_new (NULL), *bar = gtk_drawing_area_new ();
@@ -230,6 +239,29 @@ share_row_new (const WmShareRow *row, gboolean overall)
   gtk_box_append (GTK_BOX (box), title);
   gtk_box_append (GTK_BOX (box), bar);
   gtk_box_append (GTK_BOX (box), figures);
+  {
+    /* Every figure opens the lines behind it. */
+    GtkWidget  *links = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+    const char *places[][2] = { { NULL, "All lines" },
+                                { "local", "Local" },
+                                { "regional", "Regional" },
+                                { "leaked", "Leaked" },
+                                { "unlocated", "Unlocated" } };
+
+    for (guint i = 0; i < G_N_ELEMENTS (places); i++)
+      {
+        GtkWidget *b = gtk_button_new_with_label (places[i][1]);
+
+        gtk_widget_add_css_class (b, "flat");
+        gtk_widget_add_css_class (b, "caption");
+        g_object_set_data_full (G_OBJECT (b), "anchor", g_strdup (overall ? NULL : row->key),
+                                g_free);
+        g_object_set_data (G_OBJECT (b), "place", (gpointer) places[i][0]);
+        g_signal_connect_object (b, "clicked", G_CALLBACK (on_share_link_clicked), panel, 0);
+        gtk_box_append (GTK_BOX (links), b);
+      }
+    gtk_box_append (GTK_BOX (box), links);
+  }
   return box;
 }
 
@@ -290,9 +322,10 @@ wm_side_panel_set_data (WmSidePanel     *self,
   clear_list (self->anchors_list);
   if (by_anchor != NULL)
     {
-      gtk_list_box_append (self->anchors_list, share_row_new (&by_anchor->overall, TRUE));
+      gtk_list_box_append (self->anchors_list, share_row_new (self, &by_anchor->overall, TRUE));
       for (guint i = 0; i < by_anchor->rows->len; i++)
-        gtk_list_box_append (self->anchors_list, share_row_new (by_anchor->rows->pdata[i], FALSE));
+        gtk_list_box_append (self->anchors_list,
+                             share_row_new (self, by_anchor->rows->pdata[i], FALSE));
     }
 
   g_list_store_remove_all (self->wards);
@@ -473,6 +506,9 @@ wm_side_panel_class_init (WmSidePanelClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_ward_activate);
   signals[FILTER_CHANGED] = g_signal_new ("filter-changed", G_TYPE_FROM_CLASS (klass),
                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[ANCHOR_ACTIVATED]
+      = g_signal_new ("anchor-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
   signals[WARD_ACTIVATED]
       = g_signal_new ("ward-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                       NULL, G_TYPE_NONE, 1, G_TYPE_STRING);

@@ -10,6 +10,7 @@
 #include "app/map/wm-overlay-layer.h"
 #include "app/map/wm-tile-source.h"
 #include "wm-import-dialog.h"
+#include "wm-lines-window.h"
 #include "wm-side-panel.h"
 
 struct _WmWindow
@@ -547,12 +548,66 @@ on_motion (GtkEventControllerMotion *motion, double x, double y, WmWindow *self)
   wm_overlay_layer_set_hover (self->overlay, area, point);
 }
 
+/* Opens the spend lines behind a figure, under the map's current filter. */
+static void
+open_lines (WmWindow   *self,
+            const char *anchor,
+            gint64      supplier_id,
+            const char *ward,
+            const char *place,
+            const char *what)
+{
+  WmMapFilter    filter;
+  WmLineQuery    query = { 0 };
+  WmLinesWindow *window;
+
+  if (self->project == NULL)
+    return;
+  wm_side_panel_get_filter (self->side_panel, &filter);
+  query.anchor = anchor ? anchor : filter.anchor;
+  query.supplier_id = supplier_id;
+  query.ward = ward;
+  query.place = place;
+  query.category = filter.category;
+  query.fyear = filter.fyear;
+  query.kind = filter.kind;
+  window = wm_lines_window_new (GTK_WINDOW (self), self->project, &query, what);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+on_popover_lines_clicked (GtkButton *button, WmWindow *self)
+{
+  const WmMapData *data;
+  int              point = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "point"));
+  int              area = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "area"));
+
+  if (self->scene == NULL)
+    return;
+  data = wm_scene_get_data (self->scene);
+  gtk_popover_popdown (self->popover);
+  if (point >= 0 && (guint) point < data->points->len)
+    {
+      const WmMapPoint *p = g_ptr_array_index (data->points, point);
+
+      if (p->anchor)
+        open_lines (self, p->name, 0, NULL, NULL, p->name);
+      else
+        open_lines (self, NULL, p->id, NULL, NULL, p->name);
+    }
+  else if (area >= 0 && (guint) area < data->areas->len)
+    {
+      const WmMapArea *a = g_ptr_array_index (data->areas, area);
+      open_lines (self, NULL, 0, a->code, NULL, a->name ? a->name : a->code);
+    }
+}
+
 static void
 on_click (GtkGestureClick *gesture, int n_press, double x, double y, WmWindow *self)
 {
   const WmMapData *data;
   g_autofree char *markup = NULL;
-  GtkWidget       *label;
+  GtkWidget       *box, *label, *button;
   int              area, point;
 
   pick (self, x, y, &area, &point);
@@ -564,13 +619,31 @@ on_click (GtkGestureClick *gesture, int n_press, double x, double y, WmWindow *s
   if (self->popover != NULL)
     gtk_widget_unparent (GTK_WIDGET (self->popover));
   self->popover = GTK_POPOVER (gtk_popover_new ());
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
   label = gtk_label_new (NULL);
   gtk_label_set_markup (GTK_LABEL (label), markup);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_popover_set_child (self->popover, label);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  button = gtk_button_new_with_mnemonic ("_Spend Lines…");
+  gtk_widget_set_tooltip_text (button,
+                               "The lines behind these figures, with their source file and line");
+  g_object_set_data (G_OBJECT (button), "point", GINT_TO_POINTER (point));
+  g_object_set_data (G_OBJECT (button), "area", GINT_TO_POINTER (area));
+  g_signal_connect (button, "clicked", G_CALLBACK (on_popover_lines_clicked), self);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), button);
+  gtk_popover_set_child (self->popover, box);
   gtk_widget_set_parent (GTK_WIDGET (self->popover), GTK_WIDGET (self->overlay));
   gtk_popover_set_pointing_to (self->popover, &(GdkRectangle){ (int) x, (int) y, 1, 1 });
   gtk_popover_popup (self->popover);
+}
+
+static void
+on_anchor_activated (WmWindow *self, const char *anchor, const char *place)
+{
+  g_autofree char *what = g_strdup_printf ("%s%s%s", anchor ? anchor : "All anchors",
+                                           place ? ", " : "", place ? place : "");
+  open_lines (self, anchor, 0, NULL, place, what);
 }
 
 static void
@@ -860,8 +933,8 @@ wm_window_init (WmWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->side_panel, "ward-activated", G_CALLBACK (on_ward_activated), self,
                            G_CONNECT_SWAPPED);
-  /* An empty map is still a map: Great Britain over land and sea until a project loads. */
-  apply_scene (self, NULL);
+  g_signal_connect_object (self->side_panel, "anchor-activated", G_CALLBACK (on_anchor_activated),
+                           self, G_CONNECT_SWAPPED);
 }
 
 WmWindow *
