@@ -7,4 +7,4 @@ export GDK_BACKEND=x11 GSK_RENDERER=cairo GTK_A11Y=none NO_AT_BRIDGE=1
 export XDG_DATA_HOME XDG_CONFIG_HOME XDG_CACHE_HOME
 XDG_DATA_HOME=$(mktemp -d) XDG_CONFIG_HOME=$(mktemp -d) XDG_CACHE_HOME=$(mktemp -d)
 trap 'rm -rf "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"' EXIT
-exec dbus-run-session -- xvfb-run -a -s "-screen 0 1600x1000x24" "$@"
+exec dbus-run-session -- xvfb-run -a -s "-screen 0 1600x2200x24" "$@"

@@ -124,21 +124,27 @@ map_drawn (gpointer data)
 }
 
 static WmWindow *
-open_window (const char *path)
+open_window_sized (const char *path, int width, int height)
 {
   WmWindow *window = wm_window_new (NULL);
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   gtk_window_present (GTK_WINDOW (window));
   wm_window_open_project (window, path);
   g_assert_true (wait_until (window_idle, window, 60000));
   return window;
 }
 
-static void
-check_map (const char *path, const char *shot, guint want_deciles)
+static WmWindow *
+open_window (const char *path)
 {
-  WmWindow *window = open_window (path);
+  return open_window_sized (path, 1400, 900);
+}
+
+static void
+check_map (const char *path, const char *shot, guint want_deciles, int height)
+{
+  WmWindow *window = open_window_sized (path, 1400, height);
   DrawWait  wait = { GTK_WIDGET (window), { 0 }, want_deciles };
   g_autoptr (GdkTexture) texture = NULL;
   g_autofree char *out = g_build_filename (out_dir, shot, NULL);
@@ -163,13 +169,15 @@ static void
 test_demo (void)
 {
   /* The demo has 10 wards, one per decile band; at least 5 must be on screen. */
-  check_map (demo_path, "window-demo.png", 5);
+  check_map (demo_path, "window-demo.png", 5, 900);
 }
 
 static void
 test_lancashire (void)
 {
-  check_map (lancashire_path, "window-lancashire.png", 5);
+  check_map (lancashire_path, "window-lancashire.png", 5, 900);
+  /* Tall enough to show the whole side panel (charts, wards, unlocated suppliers). */
+  check_map (lancashire_path, "window-lancashire-tall.png", 5, 2000);
 }
 
 static gboolean
@@ -305,6 +313,14 @@ main (int argc, char **argv)
   g_mkdir_with_parents (out_dir, 0755);
   GDALAllRegister ();
   adw_init ();
+  {
+    /* What AdwApplication does for the real app: the app's style sheet from its resources. */
+    g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
+    gtk_css_provider_load_from_resource (css, "/org/wealthmap/Wealthmap/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
   g_test_add_func ("/wm/window/demo", test_demo);
   g_test_add_func ("/wm/window/lancashire", test_lancashire);
   g_test_add_func ("/wm/window/import-cancel", test_import_cancel);

@@ -101,6 +101,8 @@ struct _WmSidePanel
   AdwComboRow         *kind_row;
   GtkSpinButton       *min_flow_spin;
   GtkListBox          *anchors_list;
+  GtkDrawingArea      *sector_chart;
+  GtkDrawingArea      *kind_chart;
   GtkColumnView       *ward_view;
   GtkListBox          *unlocated_list;
   AdwPreferencesGroup *unlocated_group;
@@ -241,25 +243,31 @@ share_row_new (WmSidePanel *panel, const WmShareRow *row, gboolean overall)
   gtk_box_append (GTK_BOX (box), figures);
   {
     /* Every figure opens the lines behind it. */
-    GtkWidget  *links = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
-    const char *places[][2] = { { NULL, "All lines" },
-                                { "local", "Local" },
-                                { "regional", "Regional" },
-                                { "leaked", "Leaked" },
-                                { "unlocated", "Unlocated" } };
+    GtkWidget  *links = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+    GtkWidget  *caption = gtk_label_new ("Lines:");
+    const char *places[][2] = { { NULL, "all" },
+                                { "local", "local" },
+                                { "regional", "regional" },
+                                { "leaked", "leaked" },
+                                { "unlocated", "unlocated" } };
+
+    gtk_widget_add_css_class (caption, "caption");
+    gtk_widget_add_css_class (caption, "dim-label");
+    gtk_box_append (GTK_BOX (links), caption);
 
     for (guint i = 0; i < G_N_ELEMENTS (places); i++)
       {
         GtkWidget *b = gtk_button_new_with_label (places[i][1]);
 
         gtk_widget_add_css_class (b, "flat");
-        gtk_widget_add_css_class (b, "caption");
+        gtk_widget_add_css_class (b, "share-link");
         g_object_set_data_full (G_OBJECT (b), "anchor", g_strdup (overall ? NULL : row->key),
                                 g_free);
         g_object_set_data (G_OBJECT (b), "place", (gpointer) places[i][0]);
         g_signal_connect_object (b, "clicked", G_CALLBACK (on_share_link_clicked), panel, 0);
         gtk_box_append (GTK_BOX (links), b);
       }
+    gtk_widget_set_tooltip_text (links, "Open the spend lines behind these figures");
     gtk_box_append (GTK_BOX (box), links);
   }
   return box;
@@ -296,10 +304,109 @@ set_choices (AdwComboRow *row, GtkStringList *list, const char *first, GPtrArray
   adw_combo_row_set_selected (row, selected);
 }
 
+/* A bar chart of share rows: one bar per row, its length the row's total against the largest,
+ * split into local / regional / leaked / unlocated. Rows beyond @max_rows are summed. */
+typedef struct
+{
+  char    *label;
+  gint64   parts[4]; /* local, regional, leaked, unlocated (with unset) */
+  gint64   total;
+  gboolean rest;
+} ChartRow;
+
+static void
+chart_rows_free (GArray *rows)
+{
+  for (guint i = 0; i < rows->len; i++)
+    g_free (g_array_index (rows, ChartRow, i).label);
+  g_array_unref (rows);
+}
+
+static void
+draw_chart (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
+{
+  GArray     *rows = data;
+  const char *places[] = { "local", "regional", "leaked" };
+  double      label_w = MIN (150, width * 0.42), bar_w = width - label_w - 80, max = 1;
+  GtkWidget  *widget = GTK_WIDGET (area);
+
+  /* The last row may be the sum of the rest: it is given as a figure, not drawn to scale, so
+   * that it does not flatten every other bar. */
+  for (guint i = 0; i < rows->len; i++)
+    if (!g_array_index (rows, ChartRow, i).rest)
+      max = MAX (max, (double) g_array_index (rows, ChartRow, i).total);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const ChartRow *r = &g_array_index (rows, ChartRow, i);
+      double          y = 8 + i * 24, x = label_w + 8;
+      g_autoptr (PangoLayout) name = gtk_widget_create_pango_layout (widget, r->label);
+      g_autofree char *amount = wm_format_pounds_short (r->total);
+      g_autoptr (PangoLayout) figure = gtk_widget_create_pango_layout (widget, amount);
+
+      pango_layout_set_width (name, (int) (label_w - 12) * PANGO_SCALE);
+      pango_layout_set_ellipsize (name, PANGO_ELLIPSIZE_END);
+      cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
+      cairo_move_to (cr, 10, y);
+      pango_cairo_show_layout (cr, name);
+      for (guint k = 0; k < 4 && !r->rest; k++)
+        {
+          double rgb[3] = { 0.72, 0.72, 0.72 };
+          double w = bar_w * MAX (r->parts[k], 0) / max;
+
+          if (k < 3)
+            wm_render_place_rgb (places[k], rgb);
+          cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+          cairo_rectangle (cr, x, y + 2, w, 14);
+          cairo_fill (cr);
+          x += w;
+        }
+      cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
+      cairo_move_to (cr, x + 6, y);
+      pango_cairo_show_layout (cr, figure);
+    }
+}
+
+static void
+set_chart (GtkDrawingArea *area, const WmSummary *summary, guint max_rows)
+{
+  GArray  *rows = g_array_new (FALSE, TRUE, sizeof (ChartRow));
+  ChartRow other = { 0 };
+  guint    n_other = 0;
+
+  for (guint i = 0; summary != NULL && i < summary->rows->len; i++)
+    {
+      const WmShareRow *s = summary->rows->pdata[i];
+      ChartRow          r = { NULL,
+                              { s->local, s->regional, s->leaked, s->unlocated + s->unclassified },
+                              s->total };
+
+      if (i < max_rows)
+        {
+          r.label = g_strdup (s->label ? s->label : s->key);
+          g_array_append_val (rows, r);
+          continue;
+        }
+      for (guint k = 0; k < 4; k++)
+        other.parts[k] += r.parts[k];
+      other.total += r.total;
+      n_other++;
+    }
+  if (n_other > 0)
+    {
+      other.label = g_strdup_printf ("and %u more", n_other);
+      other.rest = TRUE;
+      g_array_append_val (rows, other);
+    }
+  gtk_drawing_area_set_content_height (area, (int) (16 + rows->len * 24));
+  gtk_drawing_area_set_draw_func (area, draw_chart, rows, (GDestroyNotify) chart_rows_free);
+}
+
 void
 wm_side_panel_set_data (WmSidePanel     *self,
                         const WmSummary *by_anchor,
                         const WmSummary *by_year,
+                        const WmSummary *by_sector,
+                        const WmSummary *by_kind,
                         GPtrArray       *unmatched)
 {
   g_autoptr (GPtrArray) names = g_ptr_array_new ();
@@ -327,6 +434,9 @@ wm_side_panel_set_data (WmSidePanel     *self,
         gtk_list_box_append (self->anchors_list,
                              share_row_new (self, by_anchor->rows->pdata[i], FALSE));
     }
+
+  set_chart (self->sector_chart, by_sector, 12);
+  set_chart (self->kind_chart, by_kind, 8);
 
   g_list_store_remove_all (self->wards);
   for (guint i = 0; by_anchor && i < by_anchor->wards->len; i++)
@@ -499,6 +609,8 @@ wm_side_panel_class_init (WmSidePanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WmSidePanel, kind_row);
   gtk_widget_class_bind_template_child (widget_class, WmSidePanel, min_flow_spin);
   gtk_widget_class_bind_template_child (widget_class, WmSidePanel, anchors_list);
+  gtk_widget_class_bind_template_child (widget_class, WmSidePanel, sector_chart);
+  gtk_widget_class_bind_template_child (widget_class, WmSidePanel, kind_chart);
   gtk_widget_class_bind_template_child (widget_class, WmSidePanel, ward_view);
   gtk_widget_class_bind_template_child (widget_class, WmSidePanel, unlocated_list);
   gtk_widget_class_bind_template_child (widget_class, WmSidePanel, unlocated_group);

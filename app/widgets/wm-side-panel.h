@@ -12,11 +12,13 @@ G_BEGIN_DECLS
 #define WM_TYPE_SIDE_PANEL (wm_side_panel_get_type ())
 G_DECLARE_FINAL_TYPE (WmSidePanel, wm_side_panel, WM, SIDE_PANEL, GtkWidget)
 
-/* @by_anchor and @by_year are summaries under the panel's filter; @unmatched the unlocated
+/* The project's summaries (by anchor, year, sector and supplier kind) and the unlocated
  * suppliers (WmUnmatchedRow*). */
 void wm_side_panel_set_data (WmSidePanel     *self,
                              const WmSummary *by_anchor,
                              const WmSummary *by_year,
+                             const WmSummary *by_sector,
+                             const WmSummary *by_kind,
                              GPtrArray       *unmatched);
 /* The filter as chosen; the strings belong to the panel. */
 void   wm_side_panel_get_filter (WmSidePanel *self, WmMapFilter *filter);

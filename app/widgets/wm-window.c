@@ -53,6 +53,8 @@ typedef struct
   WmScene   *scene;
   WmSummary *by_anchor;
   WmSummary *by_year;
+  WmSummary *by_sector;
+  WmSummary *by_kind;
   GPtrArray *unmatched;
 } LoadJob;
 
@@ -66,6 +68,8 @@ load_job_free (LoadJob *job)
   g_clear_pointer (&job->scene, wm_scene_unref);
   g_clear_pointer (&job->by_anchor, wm_summary_free);
   g_clear_pointer (&job->by_year, wm_summary_free);
+  g_clear_pointer (&job->by_sector, wm_summary_free);
+  g_clear_pointer (&job->by_kind, wm_summary_free);
   g_clear_pointer (&job->unmatched, g_ptr_array_unref);
   g_free (job);
 }
@@ -212,6 +216,10 @@ load_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancella
       if (job->by_anchor != NULL)
         job->by_year = wm_project_summary (job->project, WM_SUMMARY_BY_YEAR, &error);
       if (job->by_year != NULL)
+        job->by_sector = wm_project_summary (job->project, WM_SUMMARY_BY_SECTOR, &error);
+      if (job->by_sector != NULL)
+        job->by_kind = wm_project_summary (job->project, WM_SUMMARY_BY_KIND, &error);
+      if (job->by_kind != NULL)
         job->unmatched = wm_project_unmatched (job->project, &error);
     }
   if (error != NULL)
@@ -262,7 +270,8 @@ load_done (GObject *object, GAsyncResult *result, gpointer user_data)
       remember_recent (self, wm_project_get_path (job->project));
     }
   if (job->full)
-    wm_side_panel_set_data (self->side_panel, job->by_anchor, job->by_year, job->unmatched);
+    wm_side_panel_set_data (self->side_panel, job->by_anchor, job->by_year, job->by_sector,
+                            job->by_kind, job->unmatched);
   apply_scene (self, job->scene);
   if (job->fit)
     fit_map (self);
