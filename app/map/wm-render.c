@@ -938,6 +938,14 @@ draw_flows (cairo_t               *cr,
   cairo_restore (cr);
 }
 
+static int
+compare_clusters (gconstpointer a, gconstpointer b)
+{
+  const Cluster *x = *(Cluster *const *) a, *y = *(Cluster *const *) b;
+
+  return x->amount < y->amount ? 1 : x->amount > y->amount ? -1 : 0;
+}
+
 static void
 draw_suppliers (cairo_t *cr, const WmScene *scene, GHashTable *clusters)
 {
@@ -949,14 +957,7 @@ draw_suppliers (cairo_t *cr, const WmScene *scene, GHashTable *clusters)
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &c))
     g_ptr_array_add (order, c);
   /* Largest first, so small circles are not hidden. */
-  for (guint i = 0; i < order->len; i++)
-    for (guint j = i + 1; j < order->len; j++)
-      if (((Cluster *) order->pdata[j])->amount > ((Cluster *) order->pdata[i])->amount)
-        {
-          gpointer t = order->pdata[i];
-          order->pdata[i] = order->pdata[j];
-          order->pdata[j] = t;
-        }
+  g_ptr_array_sort (order, compare_clusters);
   for (guint i = 0; i < order->len; i++)
     {
       int    place;
