@@ -51,6 +51,28 @@ with tempfile.TemporaryDirectory() as tmp:
           for k in ("sector", "kind", "year", "ward")}
     unmatched = json.loads(subprocess.run([CLI, "unmatched", p, "--json"], check=True,
                                           capture_output=True, text=True).stdout)
+    # Fixing an unlocated supplier by hand: a postcode inside a local ward (found here with
+    # GeoPandas) moves exactly its £ from unlocated to local; an unknown postcode changes nothing.
+    import geopandas as gpd
+    import pandas as pd
+    local_wards = {w["code"] for w in s["wards"] if w["role"] == "local"}
+    pcs = pd.read_csv(os.path.join(DEMO, "postcodes.csv"))
+    pts = gpd.GeoDataFrame(pcs, geometry=gpd.points_from_xy(pcs.lon, pcs.lat), crs="EPSG:4326")
+    wards_gdf = gpd.read_file(os.path.join(DEMO, "wards.geojson"))
+    code_col = next(c for c in wards_gdf.columns if c.upper().endswith("CD"))
+    inside = gpd.sjoin(pts, wards_gdf[[code_col, "geometry"]], predicate="within")
+    local_pc = inside[inside[code_col].isin(local_wards)].postcode.iloc[0]
+    smith = next(u for u in unmatched if u["name"] == "J. Smith Plumbing")
+    before_bytes = open(p, "rb").read()
+    bad_pc = subprocess.run([CLI, "locate", p, "--supplier", "J. Smith Plumbing", "--postcode",
+                             "ZZ9 9ZZ"], capture_output=True, text=True)
+    unchanged = open(p, "rb").read() == before_bytes
+    subprocess.run([CLI, "locate", p, "--supplier", "J. Smith Plumbing", "--postcode", local_pc],
+                   check=True, capture_output=True)
+    fixed = json.loads(subprocess.run([CLI, "summary", p, "--json"], check=True,
+                                      capture_output=True, text=True).stdout)["overall"]
+    still = {u["name"] for u in json.loads(subprocess.run(
+        [CLI, "unmatched", p, "--json"], check=True, capture_output=True, text=True).stdout)}
     # The region as a distance: the "far" suppliers are in London, ~290 km from Millbrook.
     km = {}
     for d in ("1000", "100"):
@@ -81,8 +103,14 @@ checks = [
     ("--region-km 100: London leaks, Eastvale is regional",
      abs(km["100"]["leaked"] - o["leaked"]) < 0.01 and abs(km["100"]["regional"] - o["regional"]) < 0.01),
     ("local is the same however the region is given",
-     abs(km["1000"]["local"] - o["local"]) < 0.01),
+     abs(km["1000"]["local"] - fixed["local"]) < 0.01),
     ("every ward has an IMD decile", all(1 <= w["imd_decile"] <= 10 for w in s["wards"])),
+    (f"locate J. Smith Plumbing at {local_pc}: £{smith['amount']:.2f} moves from unlocated to local",
+     abs(fixed["local"] - (s["overall"]["local"] + smith["amount"])) < 0.01
+     and abs(fixed["unlocated"] - (s["overall"]["unlocated"] - smith["amount"])) < 0.01
+     and "J. Smith Plumbing" not in still),
+    ("locate at an unknown postcode fails, naming it, and leaves the file as it was",
+     bad_pc.returncode == 1 and "ZZ9 9ZZ" in bad_pc.stderr and unchanged),
 ]
 for name, ok in checks:
     print(("ok   " if ok else "FAIL ") + name)

@@ -243,6 +243,50 @@ test_import_cancel (void)
   spin (100);
 }
 
+static gint64
+unlocated_id (WmProject *project, const char *name)
+{
+  g_autoptr (GPtrArray) rows = wm_project_unmatched (project, NULL);
+
+  g_assert_nonnull (rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const WmUnmatchedRow *r = g_ptr_array_index (rows, i);
+      if (g_strcmp0 (r->name, name) == 0)
+        return r->supplier_id;
+    }
+  return 0;
+}
+
+/* The panel's "Place" fix: a bad postcode is refused with a message naming it; a good one
+ * places the supplier, which leaves the unlocated list. */
+static void
+test_locate (void)
+{
+  g_autofree char *copy = g_build_filename (out_dir, "locate.wealthmap", NULL);
+  g_autoptr (GFile) from = g_file_new_for_path (demo_path);
+  g_autoptr (GFile) to = g_file_new_for_path (copy);
+  WmWindow *window;
+  gint64    id;
+
+  g_assert_true (g_file_copy (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, NULL));
+  window = open_window (copy);
+  id = unlocated_id (wm_window_get_project (window), "J. Smith Plumbing");
+  g_assert_cmpint (id, >, 0);
+
+  wm_window_locate_supplier (window, id, "ZZ9 9ZZ");
+  g_assert_true (wait_until (window_idle, window, 30000));
+  g_assert_nonnull (strstr (wm_window_get_last_message (window), "ZZ9 9ZZ"));
+  g_assert_cmpint (unlocated_id (wm_window_get_project (window), "J. Smith Plumbing"), ==, id);
+
+  wm_window_locate_supplier (window, id, "mb1 1aa");
+  g_assert_true (wait_until (window_idle, window, 30000));
+  g_assert_nonnull (strstr (wm_window_get_last_message (window), "MB1 1AA"));
+  g_assert_cmpint (unlocated_id (wm_window_get_project (window), "J. Smith Plumbing"), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+}
+
 static gboolean
 lines_loaded (gpointer data)
 {
@@ -325,5 +369,6 @@ main (int argc, char **argv)
   g_test_add_func ("/wm/window/lancashire", test_lancashire);
   g_test_add_func ("/wm/window/import-cancel", test_import_cancel);
   g_test_add_func ("/wm/window/lines", test_lines);
+  g_test_add_func ("/wm/window/locate", test_locate);
   return g_test_run ();
 }

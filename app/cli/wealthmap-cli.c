@@ -548,6 +548,53 @@ verb_lines (int argc, char **argv)
 }
 
 static int
+verb_locate (int argc, char **argv)
+{
+  g_autofree char *supplier = NULL, *postcode = NULL;
+  GOptionEntry     entries[] = {
+        { "supplier", 0, 0, G_OPTION_ARG_STRING, &supplier, "The supplier, by name", "NAME" },
+        { "postcode", 0, 0, G_OPTION_ARG_STRING, &postcode, "Its trading postcode", "P" },
+        { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("PROJECT");
+  g_autoptr (WmProject) project = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  GError *error = NULL;
+  gint64  id = 0;
+  guint   found = 0;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse (context, &argc, &argv, 1, "locate PROJECT --supplier NAME --postcode P"))
+    return 2;
+  if (supplier == NULL || postcode == NULL)
+    return usage_error ("locate needs --supplier and --postcode");
+  project = open_project (argv[1]);
+  if (project == NULL)
+    return 1;
+  /* By name among the unlocated suppliers: the ones that need a hand. */
+  rows = wm_project_unmatched (project, &error);
+  if (rows == NULL)
+    return fail (error);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      WmUnmatchedRow *r = g_ptr_array_index (rows, i);
+      if (r->supplier_id > 0 && g_strcmp0 (r->name, supplier) == 0)
+        id = r->supplier_id, found++;
+    }
+  if (found != 1)
+    {
+      g_printerr ("wealthmap-cli: %s: %s\n", supplier,
+                  found == 0 ? "no unlocated supplier has this name (see 'unmatched')"
+                             : "several unlocated suppliers have this name");
+      return 1;
+    }
+  if (!wm_project_locate_supplier (project, id, postcode, &error))
+    return fail (error);
+  g_print ("%s: placed at %s\n", supplier, postcode);
+  return 0;
+}
+
+static int
 verb_render (int argc, char **argv)
 {
   g_autofree char *png = NULL, *svg = NULL, *pdf = NULL, *layers = NULL, *style = NULL;
@@ -625,6 +672,7 @@ static const Verb verbs[] = {
   { "place", verb_place, "PROJECT --local CODES (--region CODES | --region-km N)" },
   { "summary", verb_summary, "PROJECT [--json] [--by anchor|sector|kind|year|ward]" },
   { "unmatched", verb_unmatched, "PROJECT [--json]" },
+  { "locate", verb_locate, "PROJECT --supplier NAME --postcode P" },
   { "lines", verb_lines,
     "PROJECT [--anchor A] [--supplier S] [--ward CODE] [--place P] [--category C] [--year Y]"
     " [--kind K] [--limit N] [--json]" },

@@ -421,12 +421,12 @@ wm_project_unmatched (WmProject *self, GError **error)
       "    CASE WHEN p.source = 'spend' THEN 'not in any supplier directory' ELSE"
       "    'no postcode or coordinates in the directory' END"
       "  ELSE 'postcode not in the postcode table' END,"
-      "  sum(s.amount_pence), count(*), group_concat(DISTINCT a.name)"
+      "  sum(s.amount_pence), count(*), group_concat(DISTINCT a.name), p.fid"
       " FROM spend s JOIN names n ON n.id = s.name_id AND NOT s.redacted"
       " JOIN suppliers p ON p.fid = n.supplier_id JOIN anchors a ON a.fid = s.anchor_id"
       " WHERE p.geom IS NULL GROUP BY p.fid"
       " UNION ALL SELECT '(redacted or blank)', NULL, NULL, 'redacted by the publisher',"
-      "  sum(s.amount_pence), count(*), group_concat(DISTINCT a.name)"
+      "  sum(s.amount_pence), count(*), group_concat(DISTINCT a.name), 0"
       " FROM spend s JOIN anchors a ON a.fid = s.anchor_id WHERE s.redacted HAVING count(*) > 0"
       " ORDER BY 5 DESC",
       error);
@@ -443,6 +443,7 @@ wm_project_unmatched (WmProject *self, GError **error)
       row->amount = sqlite3_column_int64 (stmt, 4);
       row->lines = sqlite3_column_int64 (stmt, 5);
       row->anchors = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+      row->supplier_id = sqlite3_column_int64 (stmt, 7);
       g_ptr_array_add (rows, row);
     }
   return g_steal_pointer (&rows);

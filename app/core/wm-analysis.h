@@ -72,7 +72,8 @@ typedef struct
   char  *why;      /* "no postcode", "postcode not in the postcode table", ... */
   gint64 amount;   /* pence */
   gint64 lines;
-  char  *anchors; /* comma-separated anchor names */
+  char  *anchors;     /* comma-separated anchor names */
+  gint64 supplier_id; /* suppliers.fid; 0 for the redacted lines */
 } WmUnmatchedRow;
 
 /* Unlocated suppliers, by amount; redacted lines are one row named "(redacted)". */

@@ -12,6 +12,7 @@
 #include "wm-error.h"
 #include "wm-gpkg.h"
 #include "wm-project-private.h"
+#include "wm-text.h"
 
 WmSpatialIndex *
 _wm_load_area_index (sqlite3 *db, const char *level, GPtrArray **codes, GError **error)
@@ -370,6 +371,64 @@ _wm_project_locate (WmProject *self, GCancellable *cancellable, GError **error)
   ok = pc != NULL && locate_suppliers (db, &p, pc, cancellable, error)
        && locate_anchors (db, &p, pc, error);
   placer_clear (&p);
+  return ok;
+}
+
+gboolean
+wm_project_locate_supplier (WmProject  *self,
+                            gint64      supplier_id,
+                            const char *postcode,
+                            GError    **error)
+{
+  sqlite3         *db;
+  g_autofree char *normal = NULL;
+  g_autoptr (sqlite3_stmt) update = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (WM_IS_PROJECT (self) && postcode != NULL, FALSE);
+  db = _wm_project_get_db (self);
+  normal = wm_normalize_postcode (postcode);
+  if (normal == NULL)
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_BAD_VALUE, "\"%s\" is not a UK postcode", postcode);
+      return FALSE;
+    }
+  {
+    g_autoptr (sqlite3_stmt) find
+        = _wm_db_prepare (db, "SELECT 1 FROM postcodes WHERE postcode = ?", error);
+    if (find == NULL)
+      return FALSE;
+    sqlite3_bind_text (find, 1, normal, -1, SQLITE_STATIC);
+    if (sqlite3_step (find) != SQLITE_ROW)
+      {
+        g_set_error (error, WM_ERROR, WM_ERROR_BAD_VALUE,
+                     "%s is not in the imported postcode table: import a postcode file that "
+                     "covers it",
+                     normal);
+        return FALSE;
+      }
+  }
+  if (!_wm_project_begin (self, error))
+    return FALSE;
+  update = _wm_db_prepare (db, "UPDATE suppliers SET trading_postcode = ?1 WHERE fid = ?2", error);
+  ok = update != NULL;
+  if (ok)
+    {
+      sqlite3_bind_text (update, 1, normal, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (update, 2, supplier_id);
+      ok = _wm_db_step_done (update, error);
+    }
+  if (ok && sqlite3_changes (db) != 1)
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_BAD_VALUE, "no supplier with id %" G_GINT64_FORMAT,
+                   supplier_id);
+      ok = FALSE;
+    }
+  ok = ok && _wm_project_locate (self, NULL, error);
+  if (!_wm_project_end (self, ok, ok ? error : NULL))
+    return FALSE;
+  if (ok)
+    _wm_project_touch (self);
   return ok;
 }
 

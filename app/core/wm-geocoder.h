@@ -27,4 +27,12 @@ gboolean wm_project_set_place (WmProject         *self,
                                double             region_km,
                                GError           **error);
 
+/* Gives a supplier a trading postcode by hand (the fix for an unlocated supplier), then places
+ * it and everything else again; one transaction. The postcode must be in the imported postcode
+ * table. */
+gboolean wm_project_locate_supplier (WmProject  *self,
+                                     gint64      supplier_id,
+                                     const char *postcode,
+                                     GError    **error);
+
 G_END_DECLS

@@ -123,6 +123,7 @@ enum
   FILTER_CHANGED,
   WARD_ACTIVATED,
   ANCHOR_ACTIVATED,
+  LOCATE_SUPPLIER,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -271,6 +272,53 @@ share_row_new (WmSidePanel *panel, const WmShareRow *row, gboolean overall)
     gtk_box_append (GTK_BOX (box), links);
   }
   return box;
+}
+
+static void
+on_locate_activate (GtkWidget *widget, WmSidePanel *self)
+{
+  GtkEditable     *entry = g_object_get_data (G_OBJECT (widget), "entry");
+  gint64           id = *(gint64 *) g_object_get_data (G_OBJECT (widget), "supplier-id");
+  g_autofree char *postcode = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  GtkWidget       *popover = gtk_widget_get_ancestor (widget, GTK_TYPE_POPOVER);
+
+  if (postcode[0] == '\0')
+    return;
+  if (popover != NULL)
+    gtk_popover_popdown (GTK_POPOVER (popover));
+  g_signal_emit (self, signals[LOCATE_SUPPLIER], 0, id, postcode);
+}
+
+/* "Place…": a postcode entry in a popover, the in-place fix for an unlocated supplier. */
+static GtkWidget *
+locate_button_new (WmSidePanel *self, const WmUnmatchedRow *r)
+{
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *entry = gtk_entry_new ();
+  GtkWidget *place = gtk_button_new_with_mnemonic ("_Place");
+  gint64    *id = g_new (gint64, 1);
+
+  *id = r->supplier_id;
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "mark-location-symbolic");
+  gtk_widget_set_tooltip_text (button, "Give this supplier its trading postcode");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), "Trading postcode");
+  gtk_editable_set_text (GTK_EDITABLE (entry), r->postcode ? r->postcode : "");
+  gtk_widget_add_css_class (place, "suggested-action");
+  g_object_set_data (G_OBJECT (entry), "entry", entry);
+  g_object_set_data (G_OBJECT (place), "entry", entry);
+  g_object_set_data_full (G_OBJECT (entry), "supplier-id", id, g_free);
+  g_object_set_data (G_OBJECT (place), "supplier-id", id);
+  g_signal_connect_object (entry, "activate", G_CALLBACK (on_locate_activate), self, 0);
+  g_signal_connect_object (place, "clicked", G_CALLBACK (on_locate_activate), self, 0);
+  gtk_box_append (GTK_BOX (box), entry);
+  gtk_box_append (GTK_BOX (box), place);
+  gtk_popover_set_child (GTK_POPOVER (popover), box);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  return button;
 }
 
 static void
@@ -470,6 +518,8 @@ wm_side_panel_set_data (WmSidePanel     *self,
       gtk_label_set_text (GTK_LABEL (amount), pounds);
       gtk_widget_add_css_class (amount, "share-figures");
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), amount);
+      if (r->supplier_id > 0)
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), locate_button_new (self, r));
       gtk_list_box_append (self->unlocated_list, row);
     }
   if (unmatched != NULL)
@@ -618,6 +668,9 @@ wm_side_panel_class_init (WmSidePanelClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_ward_activate);
   signals[FILTER_CHANGED] = g_signal_new ("filter-changed", G_TYPE_FROM_CLASS (klass),
                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[LOCATE_SUPPLIER]
+      = g_signal_new ("locate-supplier", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_STRING);
   signals[ANCHOR_ACTIVATED]
       = g_signal_new ("anchor-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                       NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);

@@ -647,6 +647,76 @@ on_click (GtkGestureClick *gesture, int n_press, double x, double y, WmWindow *s
   gtk_popover_popup (self->popover);
 }
 
+typedef struct
+{
+  WmProject *project;
+  gint64     id;
+  char      *postcode;
+} LocateJob;
+
+static void
+locate_job_free (LocateJob *job)
+{
+  g_object_unref (job->project);
+  g_free (job->postcode);
+  g_free (job);
+}
+
+static void
+locate_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  LocateJob *job = data;
+  GError    *error = NULL;
+
+  if (wm_project_locate_supplier (job->project, job->id, job->postcode, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+locate_done (GObject *object, GAsyncResult *result, gpointer data)
+{
+  WmWindow  *self = WM_WINDOW (object);
+  LocateJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+
+  job_ended (self);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      show_error (self, error);
+      return;
+    }
+  {
+    g_autofree char *postcode = wm_normalize_postcode (job->postcode);
+    g_autofree char *text = g_strdup_printf ("Supplier placed at %s", postcode);
+    show_toast (self, text, 5);
+  }
+  start_load (self, NULL, TRUE, FALSE);
+}
+
+/* A postcode typed in the panel for an unlocated supplier: stored and placed off the main
+ * thread (placing re-runs point-in-polygon for the project). */
+void
+wm_window_locate_supplier (WmWindow *self, gint64 supplier_id, const char *postcode)
+{
+  g_autoptr (GTask) task = NULL;
+  LocateJob *job;
+
+  g_return_if_fail (WM_IS_WINDOW (self));
+  if (self->project == NULL)
+    return;
+  job = g_new0 (LocateJob, 1);
+  job->project = g_object_ref (self->project);
+  job->id = supplier_id;
+  job->postcode = g_strdup (postcode);
+  task = g_task_new (self, NULL, locate_done, NULL);
+  g_task_set_source_tag (task, wm_window_locate_supplier);
+  g_task_set_task_data (task, job, (GDestroyNotify) locate_job_free);
+  job_started (self, "Placing the supplier…");
+  g_task_run_in_thread (task, locate_thread);
+}
+
 static void
 on_anchor_activated (WmWindow *self, const char *anchor, const char *place)
 {
@@ -942,6 +1012,8 @@ wm_window_init (WmWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->side_panel, "ward-activated", G_CALLBACK (on_ward_activated), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->side_panel, "locate-supplier",
+                           G_CALLBACK (wm_window_locate_supplier), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->side_panel, "anchor-activated", G_CALLBACK (on_anchor_activated),
                            self, G_CONNECT_SWAPPED);
 }

@@ -18,6 +18,8 @@ WmWindow *wm_window_new (AdwApplication *app);
 void wm_window_open_project (WmWindow *self, const char *path);
 /* Runs @job (taken) on a worker thread with progress and Cancel, then reloads the map. */
 void wm_window_run_import (WmWindow *self, WmImportJob *job);
+/* Gives an unlocated supplier a trading postcode, on a worker thread, then reloads. */
+void wm_window_locate_supplier (WmWindow *self, gint64 supplier_id, const char *postcode);
 /* Cancels the running job, if any. */
 void wm_window_cancel_job (WmWindow *self);
 
