@@ -216,6 +216,17 @@ test_import_cancel (void)
   wm_import_dialog_set_anchor (dialog, "Lancashire Fire and Rescue Service", "PR2 3LH");
   g_assert_true (wait_until (preview_ready, dialog, 30000));
   g_assert_null (wm_import_dialog_get_preview_error (dialog));
+  {
+    g_autofree char *out = g_build_filename (out_dir, "window-import.png", NULL);
+    g_autoptr (GdkTexture) texture = NULL;
+
+    gtk_window_set_default_size (GTK_WINDOW (dialog), 640, 1100);
+    gtk_window_present (GTK_WINDOW (dialog));
+    spin (500);
+    texture = grab (GTK_WIDGET (dialog));
+    g_assert_nonnull (texture);
+    g_assert_true (gdk_texture_save_to_png (texture, out));
+  }
   job = wm_import_dialog_build_job (dialog);
   g_assert_nonnull (job);
   gtk_window_destroy (GTK_WINDOW (dialog));
