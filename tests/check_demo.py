@@ -51,10 +51,37 @@ with tempfile.TemporaryDirectory() as tmp:
           for k in ("sector", "kind", "year", "ward")}
     unmatched = json.loads(subprocess.run([CLI, "unmatched", p, "--json"], check=True,
                                           capture_output=True, text=True).stdout)
+    # The LSOA choropleth: every LSOA's fill at a point inside it (GeoPandas) is the viridis
+    # colour of the decile imd.csv gives it (pandas), with the view placed by pyproj.
+    from PIL import Image
+    from pyproj import Transformer
+    import pandas as pd
+    import geopandas as gpd
+    VIRIDIS = [(0x44, 0x01, 0x54), (0x48, 0x28, 0x78), (0x3e, 0x49, 0x89), (0x31, 0x68, 0x8e),
+               (0x26, 0x82, 0x8e), (0x1f, 0x9e, 0x89), (0x35, 0xb7, 0x79), (0x6e, 0xce, 0x58),
+               (0xb5, 0xde, 0x2b), (0xfd, 0xe7, 0x25)]
+    imd = pd.read_csv(os.path.join(DEMO, "imd.csv"), thousands=",")
+    decile_of = dict(zip(imd["LSOA code (2011)"], imd["Index of Multiple Deprivation (IMD) Decile"]))
+    lsoas = gpd.read_file(os.path.join(DEMO, "lsoas.geojson")).to_crs("EPSG:3857")
+    x0, y0, x1, y1 = lsoas.total_bounds
+    W, H = 900, int(900 * (y1 - y0) / (x1 - x0))
+    to_ll = Transformer.from_crs("EPSG:3857", "EPSG:4326", always_xy=True)
+    w_, s_ = to_ll.transform(x0, y0)
+    e_, n_ = to_ll.transform(x1, y1)
+    lsoa_png = os.path.join(tmp, "lsoa.png")
+    subprocess.run([CLI, "render", p, "--png", lsoa_png, "--level", "lsoa", "--layer", "areas",
+                    "--width", str(W), "--height", str(H), "--bbox", f"{w_},{s_},{e_},{n_}"],
+                   check=True, capture_output=True)
+    img = Image.open(lsoa_png).convert("RGB")
+    lsoa_ok = 0
+    for _, r in lsoas.iterrows():
+        pt = r.geometry.representative_point()
+        px = int((pt.x - x0) / (x1 - x0) * W)
+        py = int((y1 - pt.y) / (y1 - y0) * H)
+        want = VIRIDIS[decile_of[r.LSOA11CD] - 1]
+        lsoa_ok += all(abs(a - b) <= 2 for a, b in zip(img.getpixel((px, py)), want))
     # Fixing an unlocated supplier by hand: a postcode inside a local ward (found here with
     # GeoPandas) moves exactly its £ from unlocated to local; an unknown postcode changes nothing.
-    import geopandas as gpd
-    import pandas as pd
     local_wards = {w["code"] for w in s["wards"] if w["role"] == "local"}
     pcs = pd.read_csv(os.path.join(DEMO, "postcodes.csv"))
     pts = gpd.GeoDataFrame(pcs, geometry=gpd.points_from_xy(pcs.lon, pcs.lat), crs="EPSG:4326")
@@ -105,6 +132,8 @@ checks = [
     ("local is the same however the region is given",
      abs(km["1000"]["local"] - fixed["local"]) < 0.01),
     ("every ward has an IMD decile", all(1 <= w["imd_decile"] <= 10 for w in s["wards"])),
+    (f"render --level lsoa: {lsoa_ok} of {len(lsoas)} LSOAs filled with their imd.csv decile colour",
+     lsoa_ok == len(lsoas) == 36),
     (f"locate J. Smith Plumbing at {local_pc}: £{smith['amount']:.2f} moves from unlocated to local",
      abs(fixed["local"] - (s["overall"]["local"] + smith["amount"])) < 0.01
      and abs(fixed["unlocated"] - (s["overall"]["unlocated"] - smith["amount"])) < 0.01

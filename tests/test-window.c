@@ -172,6 +172,28 @@ test_demo (void)
   check_map (demo_path, "window-demo.png", 5, 900);
 }
 
+/* The Areas menu: LSOAs instead of wards, then back. */
+static void
+test_levels (void)
+{
+  WmWindow *window = open_window (demo_path);
+  g_autoptr (GSettings) settings = g_settings_new ("org.wealthmap.Wealthmap");
+
+  g_assert_cmpstr (wm_window_get_map_data (window)->level, ==, "ward");
+  g_assert_cmpuint (wm_window_get_map_data (window)->areas->len, ==, 18);
+  g_settings_set_enum (settings, "area-level", 1);
+  spin (50);
+  g_assert_true (wait_until (window_idle, window, 30000));
+  g_assert_cmpstr (wm_window_get_map_data (window)->level, ==, "lsoa");
+  g_assert_cmpuint (wm_window_get_map_data (window)->areas->len, ==, 36);
+  g_settings_reset (settings, "area-level");
+  spin (50);
+  g_assert_true (wait_until (window_idle, window, 30000));
+  g_assert_cmpuint (wm_window_get_map_data (window)->areas->len, ==, 18);
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+}
+
 static void
 test_lancashire (void)
 {
@@ -378,6 +400,7 @@ main (int argc, char **argv)
   }
   g_test_add_func ("/wm/window/demo", test_demo);
   g_test_add_func ("/wm/window/lancashire", test_lancashire);
+  g_test_add_func ("/wm/window/levels", test_levels);
   g_test_add_func ("/wm/window/import-cancel", test_import_cancel);
   g_test_add_func ("/wm/window/lines", test_lines);
   g_test_add_func ("/wm/window/locate", test_locate);

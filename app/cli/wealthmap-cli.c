@@ -599,6 +599,7 @@ verb_render (int argc, char **argv)
 {
   g_autofree char *png = NULL, *svg = NULL, *pdf = NULL, *layers = NULL, *style = NULL;
   g_autofree char *bbox = NULL, *anchor = NULL, *category = NULL, *kind = NULL;
+  g_autofree char *level = NULL, *domain = NULL;
   int              width = 1600, height = 1000, year = 0;
   double           min_flow = 0;
   GOptionEntry     entries[] = {
@@ -616,6 +617,11 @@ verb_render (int argc, char **argv)
         { "year", 0, 0, G_OPTION_ARG_INT, &year, "Only the financial year starting then", "Y" },
         { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, "Only suppliers of this kind", "K" },
         { "min-flow", 0, 0, G_OPTION_ARG_DOUBLE, &min_flow, "Leave out flows under £N", "N" },
+        { "level", 0, 0, G_OPTION_ARG_STRING, &level, "Areas: ward (default) or lsoa", "L" },
+        { "domain", 0, 0, G_OPTION_ARG_STRING, &domain,
+          "Deprivation domain: imd (default), income, employment, education, health, crime,"
+              " barriers, living",
+          "D" },
         { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("PROJECT");
@@ -624,7 +630,7 @@ verb_render (int argc, char **argv)
   GError         *error = NULL;
   const char     *out;
   WmRenderOptions options;
-  WmMapFilter     filter = { anchor, category, year, kind };
+  WmMapFilter     filter;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!parse (context, &argc, &argv, 1, "render PROJECT (--png|--svg|--pdf) OUT [options]"))
@@ -632,6 +638,14 @@ verb_render (int argc, char **argv)
   out = png ? png : svg ? svg : pdf;
   if (out == NULL || (!!png + !!svg + !!pdf) != 1)
     return usage_error ("render needs exactly one of --png, --svg or --pdf");
+  if (level != NULL && g_strcmp0 (level, "ward") != 0 && g_strcmp0 (level, "lsoa") != 0)
+    return usage_error ("--level is ward or lsoa");
+  if (domain != NULL
+      && !g_strv_contains ((const char *const[]){ "imd", "income", "employment", "education",
+                                                  "health", "crime", "barriers", "living", NULL },
+                           domain))
+    return usage_error ("--domain is imd, income, employment, education, health, crime, barriers"
+                        " or living");
   wm_render_options_init (&options);
   if (layers != NULL && !wm_layers_parse (layers, &options.layers, &error))
     return fail (error);
@@ -650,6 +664,8 @@ verb_render (int argc, char **argv)
       wm_mercator (e, s, &options.extent[2], &options.extent[3]);
       options.has_extent = TRUE;
     }
+  /* Only now: the option strings are set by the parse above. */
+  filter = (WmMapFilter) { anchor, category, year, kind, level, domain };
   project = open_project (argv[1]);
   if (project == NULL)
     return 1;

@@ -162,16 +162,23 @@ load_wards (sqlite3 *db, WmSummary *summary, GError **error)
 
 /* National decile of each ward's population-weighted mean IMD rank: what the map colours. */
 GHashTable *
-_wm_project_ward_deciles (sqlite3 *db, GError **error)
+_wm_project_ward_deciles (sqlite3 *db, const char *domain, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (sqlite3_stmt) count = NULL;
   g_autoptr (GHashTable) deciles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  gint64 n_lsoas
-      = _wm_db_query_int (db, "SELECT max(rank) FROM deprivation WHERE domain = 'imd'", 0);
+  gint64 n_lsoas = 0;
 
-  stmt = _wm_db_prepare (db, "SELECT code, mean_rank FROM (" WM_WARD_DEPRIVATION_SQL ")", error);
-  if (stmt == NULL)
+  count = _wm_db_prepare (db, "SELECT coalesce(max(rank), 0) FROM deprivation WHERE domain = ?1",
+                          error);
+  stmt = _wm_db_prepare (db, "SELECT code, mean_rank FROM (" WM_WARD_DEPRIVATION_SQL_FOR ("?1") ")",
+                         error);
+  if (count == NULL || stmt == NULL)
     return NULL;
+  sqlite3_bind_text (count, 1, domain, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 1, domain, -1, SQLITE_STATIC);
+  if (sqlite3_step (count) == SQLITE_ROW)
+    n_lsoas = sqlite3_column_int64 (count, 0);
   while (n_lsoas > 0 && sqlite3_step (stmt) == SQLITE_ROW)
     g_hash_table_insert (deciles, g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
                          GINT_TO_POINTER (ward_decile (sqlite3_column_double (stmt, 1), n_lsoas)));

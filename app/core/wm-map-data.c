@@ -5,6 +5,7 @@
 #include "wm-map-data.h"
 
 #include <gdal.h>
+#include <string.h>
 #include <ogr_srs_api.h>
 
 #include "wm-error.h"
@@ -29,6 +30,7 @@ map_point_free (WmMapPoint *p)
   g_free (p->place);
   g_free (p->kind);
   g_free (p->ward);
+  g_free (p->lsoa);
   g_free (p);
 }
 
@@ -41,6 +43,8 @@ wm_map_data_free (WmMapData *data)
   g_ptr_array_unref (data->points);
   g_array_unref (data->flows);
   g_free (data->title);
+  g_free (data->level);
+  g_free (data->domain);
   g_free (data);
 }
 
@@ -102,6 +106,7 @@ read_point (sqlite3_stmt *stmt)
   p->kind = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
   p->ward = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
   p->amount = sqlite3_column_int64 (stmt, 6);
+  p->lsoa = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
   OGR_G_DestroyGeometry (g);
   return p;
 }
@@ -121,7 +126,8 @@ load_points (sqlite3           *db,
 
   stmt = prepare_filtered (
       db,
-      "SELECT p.fid, p.name, p.geom, p.place, p.kind, p.ward_code, sum(s.amount_pence)"
+      "SELECT p.fid, p.name, p.geom, p.place, p.kind, p.ward_code, sum(s.amount_pence),"
+      " p.lsoa_code"
       " FROM spend s JOIN anchors a ON a.fid = s.anchor_id"
       " JOIN names n ON n.id = s.name_id AND NOT s.redacted"
       " JOIN suppliers p ON p.fid = n.supplier_id"
@@ -139,10 +145,11 @@ load_points (sqlite3           *db,
       g_hash_table_insert (suppliers, GSIZE_TO_POINTER ((gsize) p->id),
                            GUINT_TO_POINTER (data->points->len));
     }
-  anchor_stmt = _wm_db_prepare (db,
-                                "SELECT fid, name, geom, place, kind, ward_code, 0 FROM anchors"
-                                " WHERE geom IS NOT NULL ORDER BY name",
-                                error);
+  anchor_stmt
+      = _wm_db_prepare (db,
+                        "SELECT fid, name, geom, place, kind, ward_code, 0, lsoa_code FROM anchors"
+                        " WHERE geom IS NOT NULL ORDER BY name",
+                        error);
   if (anchor_stmt == NULL)
     return FALSE;
   while (sqlite3_step (anchor_stmt) == SQLITE_ROW)
@@ -193,6 +200,26 @@ load_flows (sqlite3           *db,
   return TRUE;
 }
 
+/* LSOA code -> the national decile the IoD file gives it in @domain. */
+static GHashTable *
+lsoa_deciles (sqlite3 *db, const char *domain, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  GHashTable *deciles;
+
+  stmt = _wm_db_prepare (
+      db, "SELECT lsoa_code, decile FROM deprivation WHERE domain = ?1 AND decile IS NOT NULL",
+      error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, domain, -1, SQLITE_STATIC);
+  deciles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_hash_table_insert (deciles, g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
+                         GINT_TO_POINTER (sqlite3_column_int (stmt, 1)));
+  return deciles;
+}
+
 WmMapData *
 wm_project_load_map_data (WmProject *self, const WmMapFilter *filter, GError **error)
 {
@@ -207,15 +234,20 @@ wm_project_load_map_data (WmProject *self, const WmMapFilter *filter, GError **e
   g_autoptr (sqlite3_stmt) stmt = NULL;
   g_autoptr (sqlite3_stmt) unlocated = NULL;
   g_autofree char *local = NULL;
+  gboolean         lsoa;
 
   g_return_val_if_fail (WM_IS_PROJECT (self), NULL);
   if (filter == NULL)
     filter = &all;
   db = _wm_project_get_db (self);
-  deciles = _wm_project_ward_deciles (db, error);
+  data = g_new0 (WmMapData, 1);
+  data->level = g_strdup (g_strcmp0 (filter->level, "lsoa") == 0 ? "lsoa" : "ward");
+  data->domain = g_strdup (filter->domain ? filter->domain : "imd");
+  lsoa = strcmp (data->level, "lsoa") == 0;
+  deciles = lsoa ? lsoa_deciles (db, data->domain, error)
+                 : _wm_project_ward_deciles (db, data->domain, error);
   if (deciles == NULL)
     return NULL;
-  data = g_new0 (WmMapData, 1);
   data->areas = g_ptr_array_new_with_free_func ((GDestroyNotify) map_area_free);
   data->points = g_ptr_array_new_with_free_func ((GDestroyNotify) map_point_free);
   data->flows = g_array_new (FALSE, FALSE, sizeof (WmMapFlow));
@@ -249,7 +281,11 @@ wm_project_load_map_data (WmProject *self, const WmMapFilter *filter, GError **e
   if (sqlite3_step (unlocated) == SQLITE_ROW)
     data->unlocated = sqlite3_column_int64 (unlocated, 0);
 
-  stmt = _wm_db_prepare (db, "SELECT level, code, role FROM place_areas WHERE level = 'ward'",
+  /* An LSOA has the role of the ward the lookup puts it in. */
+  stmt = _wm_db_prepare (db,
+                         lsoa ? "SELECT 'lsoa', l.lsoa_code, pa.role FROM lookup l JOIN"
+                                " place_areas pa ON pa.level = 'ward' AND pa.code = l.ward_code"
+                              : "SELECT level, code, role FROM place_areas WHERE level = 'ward'",
                          error);
   if (stmt == NULL)
     return NULL;
@@ -259,9 +295,10 @@ wm_project_load_map_data (WmProject *self, const WmMapFilter *filter, GError **e
   data->place_set = g_hash_table_size (roles) > 0;
   g_clear_pointer (&stmt, sqlite3_finalize);
 
-  stmt = _wm_db_prepare (db, "SELECT code, name, geom FROM areas WHERE level = 'ward'", error);
+  stmt = _wm_db_prepare (db, "SELECT code, name, geom FROM areas WHERE level = ?1", error);
   if (stmt == NULL)
     return NULL;
+  sqlite3_bind_text (stmt, 1, data->level, -1, SQLITE_STATIC);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
       const char  *code = (const char *) sqlite3_column_text (stmt, 0);

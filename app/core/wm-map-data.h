@@ -13,7 +13,7 @@ typedef struct
   char   *code;
   char   *name;
   char   *role;        /* "local", "region" or NULL */
-  int     imd_decile;  /* 0 when unknown */
+  int     imd_decile;  /* decile of the filter's domain (IMD unless asked), 0 when unknown */
   gint64  received;    /* pence, under the filter */
   GArray *ring_starts; /* guint: first point of each ring, plus one past the end */
   GArray *xy;          /* double lon, lat pairs */
@@ -28,6 +28,7 @@ typedef struct
   char    *place;  /* local, regional, leaked, unset */
   char    *kind;   /* supplier kind (sme, vcse, large, public, unknown) or anchor kind */
   char    *ward;   /* ward code or NULL */
+  char    *lsoa;   /* LSOA code or NULL */
   gint64   amount; /* pence received from the anchors under the filter */
   gboolean anchor;
 } WmMapPoint;
@@ -47,6 +48,8 @@ typedef struct
   const char *category; /* spend category as published */
   int         fyear;    /* financial year starting in April of this year */
   const char *kind;     /* supplier kind */
+  const char *level;    /* areas drawn: "ward" (NULL) or "lsoa" */
+  const char *domain;   /* deprivation colouring them: "imd" (NULL), income, employment, ... */
 } WmMapFilter;
 
 typedef struct
@@ -56,6 +59,8 @@ typedef struct
   GArray    *flows;     /* WmMapFlow, by £ descending */
   gboolean   place_set; /* a local area has been chosen */
   gint64     unlocated; /* pence under the filter that no map can show */
+  char      *level;     /* "ward" or "lsoa" */
+  char      *domain;    /* "imd", "income", ... */
   char      *title;
 } WmMapData;
 

@@ -43,7 +43,7 @@ gboolean _wm_check_cancelled (GCancellable *cancellable, const char *file, GErro
 /* Each ward's deprivation from its LSOAs, population-weighted (weight 1 without a population
  * file): code, mean_rank, d1 and d12 (shares of residents in national deciles 1 and 1-2),
  * population. */
-#define WM_WARD_DEPRIVATION_SQL                                                                    \
+#define WM_WARD_DEPRIVATION_SQL_FOR(DOMAIN)                                                        \
   "SELECT l.ward_code AS code,"                                                                    \
   "   sum(d.rank * coalesce(pop.total, 1)) * 1.0 / sum(coalesce(pop.total, 1)) AS mean_rank,"      \
   "   sum(CASE WHEN d.decile = 1 THEN coalesce(pop.total, 1) ELSE 0 END) * 1.0"                    \
@@ -51,11 +51,14 @@ gboolean _wm_check_cancelled (GCancellable *cancellable, const char *file, GErro
   "   sum(CASE WHEN d.decile <= 2 THEN coalesce(pop.total, 1) ELSE 0 END) * 1.0"                   \
   "     / sum(coalesce(pop.total, 1)) AS d12,"                                                     \
   "   sum(pop.total) AS population"                                                                \
-  "  FROM lookup l JOIN deprivation d ON d.lsoa_code = l.lsoa_code AND d.domain = 'imd'"           \
+  "  FROM lookup l JOIN deprivation d ON d.lsoa_code = l.lsoa_code AND d.domain = " DOMAIN         \
   "  LEFT JOIN population pop ON pop.lsoa_code = l.lsoa_code GROUP BY l.ward_code"
 
-/* Ward code -> national decile (int in a pointer) of the ward's mean IMD rank. */
-GHashTable *_wm_project_ward_deciles (sqlite3 *db, GError **error);
+#define WM_WARD_DEPRIVATION_SQL WM_WARD_DEPRIVATION_SQL_FOR ("'imd'")
+
+/* Ward code -> national decile (int in a pointer) of the ward's mean rank in @domain (imd,
+ * income, employment, education, health, crime, barriers, living). */
+GHashTable *_wm_project_ward_deciles (sqlite3 *db, const char *domain, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 

@@ -1144,6 +1144,26 @@ legend_line (cairo_t     *cr,
   return MAX (text (cr, x + 44, y, label, 12, text_width - 44), width) + 6;
 }
 
+static const char *
+domain_title (const char *domain)
+{
+  static const char *const titles[][2] = {
+    { "imd", "Deprivation: IMD" },
+    { "income", "Income deprivation" },
+    { "employment", "Employment deprivation" },
+    { "education", "Education, skills and training" },
+    { "health", "Health deprivation and disability" },
+    { "crime", "Crime" },
+    { "barriers", "Barriers to housing and services" },
+    { "living", "Living environment deprivation" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    if (g_strcmp0 (domain, titles[i][0]) == 0)
+      return titles[i][1];
+  return "Deprivation";
+}
+
 double
 wm_render_legend (cairo_t               *cr,
                   const WmScene         *scene,
@@ -1162,8 +1182,14 @@ wm_render_legend (cairo_t               *cr,
     {
       double sw = MIN (26, (width - 8) / 10);
 
-      y += text (cr, x, y, "<b>Deprivation (IMD 2019)</b>", 14, tw) + 2;
-      y += text (cr, x, y, "Ward decile of England: 1 = the most deprived tenth", 11, tw) + 6;
+      const WmMapData *d = scene->data;
+      g_autofree char *title = g_strdup_printf ("<b>%s (IoD 2019)</b>", domain_title (d->domain));
+      g_autofree char *sub
+          = g_strdup_printf ("%s decile of England: 1 = the most deprived tenth",
+                             g_strcmp0 (d->level, "lsoa") == 0 ? "LSOA (neighbourhood)" : "Ward");
+
+      y += text (cr, x, y, title, 14, tw) + 2;
+      y += text (cr, x, y, sub, 11, tw) + 6;
       for (int d = 0; d < 10; d++)
         {
           char label[4];
@@ -1182,8 +1208,16 @@ wm_render_legend (cairo_t               *cr,
     }
   else if (options->layers & WM_LAYER_AREAS)
     {
-      y += text (cr, x, y, "<b>Spend received by ward</b>", 14, tw) + 2;
-      y += text (cr, x, y, "£ paid to suppliers located in the ward", 11, tw) + 6;
+      gboolean lsoa = g_strcmp0 (scene->data->level, "lsoa") == 0;
+
+      y += text (cr, x, y, lsoa ? "<b>Spend received by LSOA</b>" : "<b>Spend received by ward</b>",
+                 14, tw)
+           + 2;
+      y += text (cr, x, y,
+                 lsoa ? "£ paid to suppliers located in the LSOA"
+                      : "£ paid to suppliers located in the ward",
+                 11, tw)
+           + 6;
       for (int c = -1; c < 6; c++)
         {
           if (c < 0)

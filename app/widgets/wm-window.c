@@ -46,6 +46,8 @@ typedef struct
   char       *path;    /* to open, or NULL to reload */
   WmProject  *project; /* to reload */
   char       *anchor, *kind;
+  const char *level; /* static string */
+  char       *domain;
   WmMapFilter filter;
   gboolean    full; /* summaries and unlocated suppliers too, not only the map */
   gboolean    fit;  /* move the map to the project's extent afterwards */
@@ -65,6 +67,7 @@ load_job_free (LoadJob *job)
   g_clear_object (&job->project);
   g_free (job->anchor);
   g_free (job->kind);
+  g_free (job->domain);
   g_clear_pointer (&job->scene, wm_scene_unref);
   g_clear_pointer (&job->by_anchor, wm_summary_free);
   g_clear_pointer (&job->by_year, wm_summary_free);
@@ -295,6 +298,10 @@ start_load (WmWindow *self, const char *path, gboolean full, gboolean fit)
   job->kind = g_strdup (job->filter.kind);
   job->filter.anchor = job->anchor;
   job->filter.kind = job->kind;
+  job->level = g_settings_get_enum (self->settings, "area-level") == 1 ? "lsoa" : "ward";
+  job->domain = g_settings_get_string (self->settings, "deprivation-domain");
+  job->filter.level = job->level;
+  job->filter.domain = job->domain;
   job->full = full;
   job->fit = fit;
   task = g_task_new (self, self->reload_cancellable, load_done, NULL);
@@ -518,7 +525,7 @@ point_markup (const WmMapPoint *p)
 }
 
 static char *
-area_markup (const WmMapArea *a)
+area_markup (const WmMapData *data, const WmMapArea *a)
 {
   g_autofree char *amount = wm_format_pounds (a->received);
   g_autofree char *decile = a->imd_decile > 0
@@ -624,7 +631,7 @@ on_click (GtkGestureClick *gesture, int n_press, double x, double y, WmWindow *s
     return;
   data = wm_scene_get_data (self->scene);
   markup = point >= 0 ? point_markup (g_ptr_array_index (data->points, point))
-                      : area_markup (g_ptr_array_index (data->areas, area));
+                      : area_markup (data, g_ptr_array_index (data->areas, area));
   if (self->popover != NULL)
     gtk_widget_unparent (GTK_WIDGET (self->popover));
   self->popover = GTK_POPOVER (gtk_popover_new ());
@@ -730,6 +737,9 @@ on_settings_changed (WmWindow *self, const char *key)
 {
   if (g_strcmp0 (key, "area-style") == 0 || g_strcmp0 (key, "show-flows") == 0)
     apply_scene (self, NULL);
+  else if ((g_strcmp0 (key, "area-level") == 0 || g_strcmp0 (key, "deprivation-domain") == 0)
+           && self->project != NULL)
+    start_load (self, NULL, FALSE, FALSE);
 }
 
 static void
@@ -985,7 +995,11 @@ wm_window_init (WmWindow *self)
     g_autoptr (GSimpleActionGroup) group = g_simple_action_group_new ();
     g_autoptr (GAction) style = g_settings_create_action (self->settings, "area-style");
     g_autoptr (GAction) flows = g_settings_create_action (self->settings, "show-flows");
+    g_autoptr (GAction) level = g_settings_create_action (self->settings, "area-level");
+    g_autoptr (GAction) domain = g_settings_create_action (self->settings, "deprivation-domain");
 
+    g_action_map_add_action (G_ACTION_MAP (group), level);
+    g_action_map_add_action (G_ACTION_MAP (group), domain);
     g_action_map_add_action (G_ACTION_MAP (group), style);
     g_action_map_add_action (G_ACTION_MAP (group), flows);
     gtk_widget_insert_action_group (GTK_WIDGET (self), "settings", G_ACTION_GROUP (group));
@@ -1043,6 +1057,13 @@ wm_window_get_last_message (WmWindow *self)
 {
   g_return_val_if_fail (WM_IS_WINDOW (self), NULL);
   return self->last_message;
+}
+
+const WmMapData *
+wm_window_get_map_data (WmWindow *self)
+{
+  g_return_val_if_fail (WM_IS_WINDOW (self), NULL);
+  return self->scene ? wm_scene_get_data (self->scene) : NULL;
 }
 
 GtkWidget *

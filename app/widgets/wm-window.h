@@ -25,10 +25,11 @@ void wm_window_cancel_job (WmWindow *self);
 
 /* For tests: the project shown (NULL while none), whether work is running, the last error or
  * result shown in a toast. */
-WmProject  *wm_window_get_project (WmWindow *self);
-gboolean    wm_window_is_busy (WmWindow *self);
-const char *wm_window_get_last_message (WmWindow *self);
-GtkWidget  *wm_window_get_map_widget (WmWindow *self);
+WmProject       *wm_window_get_project (WmWindow *self);
+gboolean         wm_window_is_busy (WmWindow *self);
+const char      *wm_window_get_last_message (WmWindow *self);
+GtkWidget       *wm_window_get_map_widget (WmWindow *self);
+const WmMapData *wm_window_get_map_data (WmWindow *self);
 
 /* The demo project to open on first run: a copy in the user's data folder, so imports into it
  * never touch the bundled file. */
