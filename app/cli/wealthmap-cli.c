@@ -665,7 +665,7 @@ verb_render (int argc, char **argv)
       options.has_extent = TRUE;
     }
   /* Only now: the option strings are set by the parse above. */
-  filter = (WmMapFilter) { anchor, category, year, kind, level, domain };
+  filter = (WmMapFilter){ anchor, category, year, kind, level, domain };
   project = open_project (argv[1]);
   if (project == NULL)
     return 1;
