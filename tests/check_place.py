@@ -202,7 +202,10 @@ from pyproj import Transformer
 to_merc = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
 to_lonlat = Transformer.from_crs("EPSG:3857", "EPSG:4326", always_xy=True)
 bng_to_merc = Transformer.from_crs("EPSG:27700", "EPSG:3857", always_xy=True)
-VIRIDIS_1 = (0x44, 0x01, 0x54)
+VIRIDIS = [(0x44, 0x01, 0x54), (0x48, 0x28, 0x78), (0x3e, 0x49, 0x89), (0x31, 0x68, 0x8e),
+           (0x26, 0x82, 0x8e), (0x1f, 0x9e, 0x89), (0x35, 0xb7, 0x79), (0x6e, 0xce, 0x58),
+           (0xb5, 0xde, 0x2b), (0xfd, 0xe7, 0x25)]
+VIRIDIS_1 = VIRIDIS[0]
 PLACE_RGB = {"local": (0.0, 0.62, 0.45), "regional": (0.90, 0.62, 0.0), "leaked": (0.80, 0.47, 0.65)}
 W, H = 800, 600
 
@@ -244,6 +247,36 @@ def check_render(project, tmp):
     ok = all(abs(a - b) <= 2 for a, b in zip(got, VIRIDIS_1))
     results.append((ok, f"render: {target.WD13NM} ({target.WD13CD}, IMD decile 1 by pandas) is "
                         f"filled {got} at ({px:.0f},{py:.0f}); decile-1 colour is {VIRIDIS_1}"))
+
+    # 1b. The same for the income domain (File_2, weighted by File_6's population here).
+    f2 = pd.read_csv(os.path.join(DATA, "imd", "File_2_-_IoD2019_Domains_of_Deprivation.csv"),
+                     encoding="utf-8-sig", thousands=",")
+    inc = (lk.merge(f2, left_on="LSOA11CD", right_on="LSOA code (2011)")
+             .merge(f6[["LSOA code (2011)", "Total population: mid 2015 (excluding prisoners)"]],
+                    on="LSOA code (2011)"))
+    inc["pop"] = inc["Total population: mid 2015 (excluding prisoners)"]
+    inc["wr"] = inc["Income Rank (where 1 is most deprived)"] * inc["pop"]
+    inc_ward = inc.groupby("WD13CD").agg(wr=("wr", "sum"), pop=("pop", "sum"))
+    inc_decile = {code: min(10, int((e["wr"] / e["pop"] - 1) * 10 // len(f2)) + 1)
+                  for code, e in inc_ward.iterrows()}
+    merc["income_decile"] = merc["WD13CD"].map(inc_decile)
+    # The largest ward whose income decile differs from its IMD decile: a test that the domain,
+    # not the IMD, colours it.
+    pick = merc[(merc.income_decile != merc.decile)].assign(area=lambda d: d.area) \
+        .sort_values("area").iloc[-1]
+    inside = pick.geometry.representative_point()
+    bx = pick.geometry.bounds
+    box, bbox = box_for([bx[0], bx[2]], [bx[1], bx[3]], 0.2)
+    png = os.path.join(tmp, "income.png")
+    run("render", project, "--png", png, "--width", str(W), "--height", str(H), "--layer", "areas",
+        "--domain", "income", "--bbox", bbox)
+    img = Image.open(png).convert("RGB")
+    px, py = pixel(box, inside.x, inside.y)
+    got = img.getpixel((int(px), int(py)))
+    want = VIRIDIS[int(pick.income_decile) - 1]
+    ok = all(abs(a - b) <= 2 for a, b in zip(got, want))
+    results.append((ok, f"render --domain income: {pick.WD13NM} (income decile {pick.income_decile}, "
+                        f"IMD decile {pick.decile} by pandas) is filled {got}; want {want}"))
 
     # 2. Hyndburn's largest located supplier (by the spend summed here): with only flows of at least
     #    its total drawn, the flow's pixels lie in a corridor between the anchor and the supplier.
@@ -297,6 +330,7 @@ with tempfile.TemporaryDirectory() as tmp:
     imd = os.path.join(DATA, "imd")
     run("import", "deprivation", p, os.path.join(imd, "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv"),
         "--population", os.path.join(imd, "File_6_-_IoD2019_Population_Denominators.csv"))
+    run("import", "deprivation", p, os.path.join(imd, "File_2_-_IoD2019_Domains_of_Deprivation.csv"))
     run("import", "lookup", p, os.path.join(DATA, "derived", "lsoa11_to_ward13_lancashire_DERIVED.csv"))
     run("place", p, "--local", LOCAL, "--region", ",".join(l for l in LADS if l != LOCAL))
     full = json.loads(run("summary", p, "--json"))

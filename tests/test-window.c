@@ -251,6 +251,8 @@ test_import_cancel (void)
   }
   job = wm_import_dialog_build_job (dialog);
   g_assert_nonnull (job);
+  /* The kind follows the anchor's name until the user picks one. */
+  g_assert_cmpstr (job->anchor_kind, ==, "fire");
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   /* 7,000 rows: cancelled at once, the import must roll back. */

@@ -34,6 +34,8 @@ struct _WmImportDialog
   GtkWidget      *preview_rows;
   GCancellable   *cancellable;
   gboolean        updating;
+  gboolean        kind_chosen; /* the user picked the anchor kind: stop guessing it */
+  gboolean        setting_kind;
 };
 
 G_DEFINE_FINAL_TYPE (WmImportDialog, wm_import_dialog, ADW_TYPE_WINDOW)
@@ -225,6 +227,51 @@ wm_import_dialog_set_file (WmImportDialog *self, const char *path)
       preview_start (self);
     }
   update_sensitivity (self);
+}
+
+/* The anchor kind a name suggests; "other" when none does. */
+static guint
+guess_anchor_kind (const char *name)
+{
+  static const char *const hints[][2] = {
+    { "council", "council" }, { "nhs", "nhs" },
+    { "hospital", "nhs" },    { "police", "police" },
+    { "pcc", "police" },      { "constabulary", "police" },
+    { "fire", "fire" },       { "universit", "university" },
+    { "college", "college" }, { "housing", "housing" },
+    { "homes", "housing" },
+  };
+  static const char *const kinds[]
+      = { "council", "nhs", "police", "fire", "university", "college", "housing", "other" };
+  g_autofree char *lower = g_ascii_strdown (name ? name : "", -1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (hints); i++)
+    if (strstr (lower, hints[i][0]) != NULL)
+      for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+        if (strcmp (kinds[k], hints[i][1]) == 0)
+          return k;
+  return G_N_ELEMENTS (kinds) - 1;
+}
+
+static void
+on_anchor_changed (WmImportDialog *self)
+{
+  /* Until the user picks a kind, follow the name. */
+  if (!self->kind_chosen)
+    {
+      self->setting_kind = TRUE;
+      adw_combo_row_set_selected (self->anchor_kind_row, guess_anchor_kind (gtk_editable_get_text (
+                                                             GTK_EDITABLE (self->anchor_entry))));
+      self->setting_kind = FALSE;
+    }
+  update_sensitivity (self);
+}
+
+static void
+on_anchor_kind_selected (WmImportDialog *self)
+{
+  if (!self->setting_kind)
+    self->kind_chosen = TRUE;
 }
 
 void
@@ -422,6 +469,12 @@ wm_import_dialog_init (WmImportDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->headers = gtk_string_list_new (NULL);
+  g_signal_connect_swapped (self->anchor_entry, "changed", G_CALLBACK (on_anchor_changed), self);
+  g_signal_connect_swapped (self->anchor_kind_row, "notify::selected",
+                            G_CALLBACK (on_anchor_kind_selected), self);
+  self->setting_kind = TRUE;
+  adw_combo_row_set_selected (self->anchor_kind_row, guess_anchor_kind (NULL));
+  self->setting_kind = FALSE;
   for (int f = 0; f < WM_SPEND_N_FIELDS; f++)
     {
       self->field_rows[f] = ADW_COMBO_ROW (adw_combo_row_new ());
