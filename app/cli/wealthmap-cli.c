@@ -358,25 +358,17 @@ verb_place (int argc, char **argv)
   return 0;
 }
 
-static char *
-percent (gint64 part, gint64 whole)
-{
-  if (whole == 0)
-    return g_strdup ("-");
-  return g_strdup_printf ("%.1f%%", 100.0 * (double) part / (double) whole);
-}
-
 static void
 print_share_row (const WmShareRow *r)
 {
   gint64           located = r->local + r->regional + r->leaked;
   g_autofree char *total = wm_format_pounds (r->total);
   g_autofree char *unlocated = wm_format_pounds (r->unlocated);
-  g_autofree char *lp = percent (r->local, located);
-  g_autofree char *rp = percent (r->regional, located);
-  g_autofree char *xp = percent (r->leaked, located);
-  g_autofree char *up = percent (r->unlocated, r->total);
-  g_autofree char *pp = percent (r->public_bodies, r->total);
+  g_autofree char *lp = wm_format_share (r->local, located);
+  g_autofree char *rp = wm_format_share (r->regional, located);
+  g_autofree char *xp = wm_format_share (r->leaked, located);
+  g_autofree char *up = wm_format_share (r->unlocated, r->total);
+  g_autofree char *pp = wm_format_share (r->public_bodies, r->total);
 
   g_print ("%-36.36s %14s %7s %7s %7s   %14s %6s   %6s %7" G_GINT64_FORMAT "\n", r->label, total,
            lp, rp, xp, unlocated, up, pp, r->lines);
@@ -428,9 +420,9 @@ verb_summary (int argc, char **argv)
   print_share_row (&summary->overall);
   {
     g_autofree char *unlocated = wm_format_pounds (summary->overall.unlocated);
-    g_autofree char *up = percent (summary->overall.unlocated, summary->overall.total);
+    g_autofree char *up = wm_format_share (summary->overall.unlocated, summary->overall.total);
     g_autofree char *pub = wm_format_pounds (summary->overall.public_bodies);
-    g_autofree char *pp = percent (summary->overall.public_bodies, summary->overall.total);
+    g_autofree char *pp = wm_format_share (summary->overall.public_bodies, summary->overall.total);
 
     g_print ("\nUnlocated: %s (%s of all spend) has no location: shares above are of the "
              "located part only.\nPublic bodies: %s (%s of all spend) went to councils, "

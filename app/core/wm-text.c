@@ -761,3 +761,11 @@ wm_format_pounds_short (gint64 pence)
     return g_strdup_printf ("%s£%.0fk", sign, pounds / 1e3);
   return g_strdup_printf ("%s£%.0f", sign, pounds);
 }
+
+char *
+wm_format_share (gint64 part, gint64 whole)
+{
+  if (whole == 0)
+    return g_strdup ("-");
+  return g_strdup_printf ("%.1f%%", 100.0 * (double) part / (double) whole);
+}

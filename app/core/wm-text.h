@@ -58,6 +58,9 @@ char *wm_to_utf8 (const char *text, gssize len);
 /* "£1,234,567" (rounded to the pound), for tables and reports. */
 char *wm_format_pounds (gint64 pence);
 
+/* "12.3%" of @whole, or "-" when @whole is zero: shares in the CLI and the panel. */
+char *wm_format_share (gint64 part, gint64 whole);
+
 /* "£1.2m", "£350k", "£900": for map labels and legends. */
 char *wm_format_pounds_short (gint64 pence);
 

@@ -184,13 +184,6 @@ draw_share_bar (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpoint
     }
 }
 
-static char *
-percent (gint64 part, gint64 whole)
-{
-  return whole > 0 ? g_strdup_printf ("%.1f%%", 100.0 * (double) part / (double) whole)
-                   : g_strdup ("–");
-}
-
 static void
 on_share_link_clicked (GtkButton *button, WmSidePanel *self)
 {
@@ -208,9 +201,9 @@ share_row_new (WmSidePanel *panel, const WmShareRow *row, gboolean overall)
   gint64           located = row->local + row->regional + row->leaked;
   g_autofree char *total = wm_format_pounds (row->total);
   g_autofree char *unlocated = wm_format_pounds (row->unlocated);
-  g_autofree char *local = percent (row->local, located);
-  g_autofree char *regional = percent (row->regional, located);
-  g_autofree char *leaked = percent (row->leaked, located);
+  g_autofree char *local = wm_format_share (row->local, located);
+  g_autofree char *regional = wm_format_share (row->regional, located);
+  g_autofree char *leaked = wm_format_share (row->leaked, located);
   g_autofree char *markup = NULL, *text = NULL;
   Shares          *shares = g_new (Shares, 1);
 
