@@ -217,19 +217,27 @@ spend_lines (WmProject *project)
   return summary->overall.lines;
 }
 
+/* A window on a fresh copy of the demo, for tests that change the project. */
+static WmWindow *
+open_demo_copy (const char *name)
+{
+  g_autofree char *copy = g_build_filename (out_dir, name, NULL);
+  g_autoptr (GFile) from = g_file_new_for_path (demo_path);
+  g_autoptr (GFile) to = g_file_new_for_path (copy);
+
+  g_assert_true (g_file_copy (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, NULL));
+  return open_window (copy);
+}
+
 static void
 test_import_cancel (void)
 {
-  g_autofree char *copy = g_build_filename (out_dir, "cancel.wealthmap", NULL);
-  g_autoptr (GFile) from = g_file_new_for_path (demo_path);
-  g_autoptr (GFile) to = g_file_new_for_path (copy);
   WmWindow       *window;
   WmImportDialog *dialog;
   WmImportJob    *job;
   gint64          before;
 
-  g_assert_true (g_file_copy (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, NULL));
-  window = open_window (copy);
+  window = open_demo_copy ("cancel.wealthmap");
   before = spend_lines (wm_window_get_project (window));
 
   /* The dialog reads the header and first rows through the core, off the main thread. */
@@ -298,14 +306,10 @@ unlocated_id (WmProject *project, const char *name)
 static void
 test_locate (void)
 {
-  g_autofree char *copy = g_build_filename (out_dir, "locate.wealthmap", NULL);
-  g_autoptr (GFile) from = g_file_new_for_path (demo_path);
-  g_autoptr (GFile) to = g_file_new_for_path (copy);
   WmWindow *window;
   gint64    id;
 
-  g_assert_true (g_file_copy (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, NULL));
-  window = open_window (copy);
+  window = open_demo_copy ("locate.wealthmap");
   id = unlocated_id (wm_window_get_project (window), "J. Smith Plumbing");
   g_assert_cmpint (id, >, 0);
 

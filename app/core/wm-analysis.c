@@ -320,11 +320,20 @@ by_name (WmSummaryBy by)
 }
 
 char *
+_wm_json_builder_to_string (JsonBuilder *builder)
+{
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = json_builder_get_root (builder);
+
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  return json_generator_to_data (gen, NULL);
+}
+
+char *
 wm_summary_to_json (const WmSummary *summary)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) root = NULL;
   const char *list = summary->by == WM_SUMMARY_BY_ANCHOR ? "anchors" : "groups";
 
   json_builder_begin_object (b);
@@ -392,10 +401,7 @@ wm_summary_to_json (const WmSummary *summary)
   json_builder_end_array (b);
   json_builder_end_object (b);
 
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  return json_generator_to_data (gen, NULL);
+  return _wm_json_builder_to_string (b);
 }
 
 /* ---- unmatched -------------------------------------------------------------------------- */
@@ -460,8 +466,6 @@ char *
 wm_unmatched_to_json (GPtrArray *rows)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) root = NULL;
 
   json_builder_begin_array (b);
   for (guint i = 0; i < rows->len; i++)
@@ -485,8 +489,5 @@ wm_unmatched_to_json (GPtrArray *rows)
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  return json_generator_to_data (gen, NULL);
+  return _wm_json_builder_to_string (b);
 }

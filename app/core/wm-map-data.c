@@ -111,6 +111,23 @@ read_point (sqlite3_stmt *stmt)
   return p;
 }
 
+/* Appends the points @stmt reads, recording fid -> index + 1 in @index. */
+static void
+add_points (sqlite3_stmt *stmt, WmMapData *data, gboolean anchor, GHashTable *index)
+{
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      WmMapPoint *p = read_point (stmt);
+
+      if (p == NULL)
+        continue;
+      p->anchor = anchor;
+      g_ptr_array_add (data->points, p);
+      g_hash_table_insert (index, GSIZE_TO_POINTER ((gsize) p->id),
+                           GUINT_TO_POINTER (data->points->len));
+    }
+}
+
 /* Suppliers that received £ under the filter, then every located anchor; fills @suppliers and
  * @anchors (fid -> index + 1) for the flows. */
 static gboolean
@@ -135,16 +152,6 @@ load_points (sqlite3           *db,
       filter, error);
   if (stmt == NULL)
     return FALSE;
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      WmMapPoint *p = read_point (stmt);
-
-      if (p == NULL)
-        continue;
-      g_ptr_array_add (data->points, p);
-      g_hash_table_insert (suppliers, GSIZE_TO_POINTER ((gsize) p->id),
-                           GUINT_TO_POINTER (data->points->len));
-    }
   anchor_stmt
       = _wm_db_prepare (db,
                         "SELECT fid, name, geom, place, kind, ward_code, 0, lsoa_code FROM anchors"
@@ -152,17 +159,8 @@ load_points (sqlite3           *db,
                         error);
   if (anchor_stmt == NULL)
     return FALSE;
-  while (sqlite3_step (anchor_stmt) == SQLITE_ROW)
-    {
-      WmMapPoint *p = read_point (anchor_stmt);
-
-      if (p == NULL)
-        continue;
-      p->anchor = TRUE;
-      g_ptr_array_add (data->points, p);
-      g_hash_table_insert (anchors, GSIZE_TO_POINTER ((gsize) p->id),
-                           GUINT_TO_POINTER (data->points->len));
-    }
+  add_points (stmt, data, FALSE, suppliers);
+  add_points (anchor_stmt, data, TRUE, anchors);
   return TRUE;
 }
 

@@ -3,6 +3,7 @@
  * and small statement helpers. Not installed, not for widgets. */
 #pragma once
 
+#include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
 #include "wm-project.h"
@@ -59,6 +60,9 @@ gboolean _wm_check_cancelled (GCancellable *cancellable, const char *file, GErro
 /* Ward code -> national decile (int in a pointer) of the ward's mean rank in @domain (imd,
  * income, employment, education, health, crime, barriers, living). */
 GHashTable *_wm_project_ward_deciles (sqlite3 *db, const char *domain, GError **error);
+
+/* The CLI's JSON: what @builder built, pretty-printed. */
+char *_wm_json_builder_to_string (JsonBuilder *builder);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 

@@ -131,8 +131,6 @@ char *
 wm_spend_lines_to_json (GPtrArray *lines, const WmLineTotals *totals)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) root = NULL;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "count");
@@ -167,8 +165,5 @@ wm_spend_lines_to_json (GPtrArray *lines, const WmLineTotals *totals)
     }
   json_builder_end_array (b);
   json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  return json_generator_to_data (gen, NULL);
+  return _wm_json_builder_to_string (b);
 }
