@@ -7,6 +7,7 @@
  * Run as: test-window DEMO.wealthmap LANCASHIRE.wealthmap SPEND_FILE OUT_DIR */
 #include <adwaita.h>
 #include <gdal.h>
+#include <shumate/shumate.h>
 
 #include "app/map/wm-render.h"
 #include "app/widgets/wm-import-dialog.h"

@@ -280,6 +280,14 @@ load_done (GObject *object, GAsyncResult *result, gpointer user_data)
     fit_map (self);
 }
 
+/* libshumate 1.0 has no switch for its rotate gesture: undo any rotation at once. */
+static void
+keep_north_up (ShumateViewport *viewport, GParamSpec *pspec, gpointer user_data)
+{
+  if (shumate_viewport_get_rotation (viewport) != 0.0)
+    shumate_viewport_set_rotation (viewport, 0.0);
+}
+
 static void
 start_load (WmWindow *self, const char *path, gboolean full, gboolean fit)
 {
@@ -1008,6 +1016,9 @@ wm_window_init (WmWindow *self)
                            G_CONNECT_SWAPPED);
 
   map = shumate_simple_map_get_map (self->map);
+  /* Ward maps are read north up; a two-finger twist would only turn the labels. */
+  g_signal_connect (shumate_map_get_viewport (map), "notify::rotation", G_CALLBACK (keep_north_up),
+                    NULL);
   self->overlay = g_object_ref_sink (wm_overlay_layer_new (shumate_map_get_viewport (map)));
   g_signal_connect_object (self->overlay, "stats-changed", G_CALLBACK (on_stats_changed), self,
                            G_CONNECT_SWAPPED);
