@@ -170,17 +170,27 @@ joined = joined[~joined.index.duplicated(keep="first")]
 place = {r["name"]: ("local" if r.lad == LOCAL else "regional" if isinstance(r.lad, str) else "leaked")
          for _, r in joined.iterrows()}
 ward_of = {r["name"]: r.WD13CD for _, r in joined.iterrows() if isinstance(r.WD13CD, str)}
-for name, a in lines:
-    totals[place.get(name, "unlocated") if not redacted(name) else "unlocated"] += a
-# The spend lines behind one ward's figure: those whose supplier is located in it.
-ward_lines = {}
-for name, a in lines:
-    if not redacted(name) and name in ward_of:
-        n, t = ward_lines.get(ward_of[name], (0, Decimal(0)))
-        ward_lines[ward_of[name]] = (n + 1, t + a)
-busiest = max((w for w in ward_lines if w in set(wards[wards.lad == LOCAL].WD13CD)),
-              key=lambda w: ward_lines[w][1])
 
+
+def tally(public):
+    """Totals by place and the lines behind each ward; payees whose normalised name is in
+    @public (the project's public bodies, checked against a reviewed list by check_public.py)
+    are their own slice, as in DESIGN.md."""
+    totals["public_bodies"] = Decimal(0)
+    ward_lines = {}
+    for name, a in lines:
+        if redacted(name):
+            totals["unlocated"] += a
+        elif norm(name) in public:
+            totals["public_bodies"] += a
+        else:
+            totals[place.get(name, "unlocated")] += a
+            if name in ward_of:
+                n, t = ward_lines.get(ward_of[name], (0, Decimal(0)))
+                ward_lines[ward_of[name]] = (n + 1, t + a)
+    busiest = max((w for w in ward_lines if w in set(wards[wards.lad == LOCAL].WD13CD)),
+                  key=lambda w: ward_lines[w][1])
+    return ward_lines, busiest
 
 # ---- ward deprivation: population-weighted mean IMD rank, its decile, share in deciles 1-2 ----
 f1 = pd.read_csv(os.path.join(DATA, "imd", "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv"),
@@ -335,6 +345,12 @@ with tempfile.TemporaryDirectory() as tmp:
     run("place", p, "--local", LOCAL, "--region", ",".join(l for l in LADS if l != LOCAL))
     full = json.loads(run("summary", p, "--json"))
     got = full["overall"]
+    import sqlite3
+    db = sqlite3.connect(f"file:{p}?mode=ro", uri=True)
+    public = {r[0] for r in db.execute("SELECT n.norm FROM names n JOIN suppliers s"
+                                       " ON s.fid = n.supplier_id WHERE s.kind = 'public'")}
+    db.close()
+    ward_lines, busiest = tally(public)
     render_checks = check_render(p, tmp)
     behind = json.loads(run("lines", p, "--ward", busiest, "--json", "--limit", "0"))
     want_n, want_t = ward_lines[busiest]

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The normalisers, by table: amounts, dates, postcodes, names, headers, kinds. Each row is a
  * value as some council publishes it and what it must become (or that it must be refused). */
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "app/core/wealthmap-core.h"
@@ -219,9 +220,8 @@ test_redaction_and_kinds (void)
   g_assert_true (wm_name_is_redacted ("Redacted - personal data"));
   g_assert_false (wm_name_is_redacted ("Redwood Ltd"));
 
-  g_assert_cmpint (wm_infer_kind ("Lancashire County Council"), ==, WM_KIND_PUBLIC);
-  g_assert_cmpint (wm_infer_kind ("HM Revenue & Customs"), ==, WM_KIND_PUBLIC);
-  g_assert_cmpint (wm_infer_kind ("East Lancashire Hospitals NHS Trust"), ==, WM_KIND_PUBLIC);
+  /* Public bodies are the rules' business (below), never a guess from the name. */
+  g_assert_cmpint (wm_infer_kind ("Lancashire County Council"), ==, WM_KIND_UNKNOWN);
   g_assert_cmpint (wm_infer_kind ("Stepping Stone Project CIC"), ==, WM_KIND_VCSE);
   g_assert_cmpint (wm_infer_kind ("Hyndburn Leisure Trust"), ==, WM_KIND_VCSE);
   g_assert_cmpint (wm_infer_kind ("Tesco PLC"), ==, WM_KIND_LARGE);
@@ -253,6 +253,50 @@ test_cp1252 (void)
                    "5");
 }
 
+/* The shipped public-body list: councils in their many spellings, government, the NHS; not
+ * companies or charities that share their words; a company-form public body by an "always"
+ * rule. A user's list with a wrong match kind is refused naming file and line. */
+static void
+test_public_rules (void)
+{
+  g_autoptr (WmPublicRules) rules = wm_public_rules_default ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("wm-public-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "rules.csv", NULL);
+  g_autoptr (WmPublicRules) mine = NULL;
+
+  g_assert_cmpuint (wm_public_rules_count (rules), >, 5000);
+  g_assert_cmpstr (wm_public_rules_match (rules, "Lancashire County Council"), ==,
+                   "local authority");
+  g_assert_cmpstr (wm_public_rules_match (rules, "Blackburn With Darwen B.C."), ==,
+                   "local authority");
+  g_assert_cmpstr (wm_public_rules_match (rules, "Borough Of Pendle"), ==, "local authority");
+  g_assert_cmpstr (wm_public_rules_match (rules, "(DD ONLY) Ribble Valley Borough Council"), ==,
+                   "local authority");
+  g_assert_cmpstr (wm_public_rules_match (rules, "HM Revenue & Customs"), ==, "central government");
+  g_assert_cmpstr (wm_public_rules_match (rules, "East Lancashire Hospitals NHS Trust"), ==, "NHS");
+  g_assert_cmpstr (wm_public_rules_match (rules, "College of Policing Ltd"), ==, "police");
+  g_assert_null (wm_public_rules_match (rules, "Fire Ladders Ltd"));
+  g_assert_null (wm_public_rules_match (rules, "National Fire Chiefs Council Ltd"));
+  g_assert_null (
+      wm_public_rules_match (rules, "Burnley Pendle & Rossendale Council for Voluntary Service"));
+  g_assert_null (wm_public_rules_match (rules, "Preston Plumbing"));
+  g_assert_null (wm_public_rules_match (rules, ""));
+  g_assert_cmpstr (wm_local_authority_name ("E07000120"), ==, "Hyndburn");
+  g_assert_cmpstr (wm_local_authority_name ("E06000010"), ==, "Kingston upon Hull, City of");
+  g_assert_null (wm_local_authority_name ("E99999999"));
+
+  g_assert_true (g_file_set_contents (path,
+                                      "pattern,match,body\nAcme Council,words,local authority\n"
+                                      "Bolton,maybe,local authority\n",
+                                      -1, NULL));
+  mine = wm_public_rules_load (path, &error);
+  g_assert_null (mine);
+  g_assert_nonnull (strstr (error->message, "rules.csv:3: match \"maybe\""));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -265,5 +309,6 @@ main (int argc, char **argv)
   g_test_add_func ("/wm/text/headers", test_headers);
   g_test_add_func ("/wm/text/redaction-and-kinds", test_redaction_and_kinds);
   g_test_add_func ("/wm/text/cp1252", test_cp1252);
+  g_test_add_func ("/wm/text/public-rules", test_public_rules);
   return g_test_run ();
 }

@@ -424,10 +424,11 @@ verb_summary (int argc, char **argv)
     g_autofree char *pub = wm_format_pounds (summary->overall.public_bodies);
     g_autofree char *pp = wm_format_share (summary->overall.public_bodies, summary->overall.total);
 
-    g_print ("\nUnlocated: %s (%s of all spend) has no location: shares above are of the "
-             "located part only.\nPublic bodies: %s (%s of all spend) went to councils, "
-             "government, NHS and other public bodies.\n",
-             unlocated, up, pub, pp);
+    g_print ("\nPublic bodies: %s (%s of all spend) went to councils, government, the NHS and "
+             "other public bodies\n('wealthmap-cli public'); they are set apart, and the "
+             "figures beside them are of the rest.\nUnlocated: %s (%s of all spend) has no "
+             "location: the shares are of the located part only.\n",
+             pub, pp, unlocated, up);
   }
   return 0;
 }
@@ -674,6 +675,77 @@ verb_render (int argc, char **argv)
   return 0;
 }
 
+static int
+verb_public (int argc, char **argv)
+{
+  g_autofree char *export_path = NULL, *import_path = NULL;
+  g_auto (GStrv) tests = NULL;
+  GOptionEntry entries[] = {
+    { "export", 0, 0, G_OPTION_ARG_FILENAME, &export_path, "Write the project's list as CSV",
+      "FILE" },
+    { "import", 0, 0, G_OPTION_ARG_FILENAME, &import_path,
+      "Replace the project's list with a CSV (pattern,match,body) and classify again", "FILE" },
+    { "test", 0, 0, G_OPTION_ARG_STRING_ARRAY, &tests, "Say whether NAME is a public body",
+      "NAME" },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("PROJECT");
+  g_autoptr (WmProject) project = NULL;
+  GError *error = NULL;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse (context, &argc, &argv, 1,
+              "public PROJECT [--export FILE] [--import FILE] [--test NAME]..."))
+    return 2;
+  project = open_project (argv[1]);
+  if (project == NULL)
+    return 1;
+  if (import_path)
+    {
+      g_autoptr (WmImportReport) report = NULL;
+      if (!wm_project_import_public_rules (project, import_path, &report, &error))
+        return fail (error);
+      g_print ("%s: %" G_GUINT64_FORMAT " rules; suppliers classified again\n", report->file,
+               report->imported);
+    }
+  if (export_path)
+    {
+      if (!wm_project_export_public_rules (project, export_path, &error))
+        return fail (error);
+      g_print ("wrote %s\n", export_path);
+    }
+  if (tests)
+    {
+      g_autoptr (WmPublicRules) rules = wm_project_public_rules (project, &error);
+      if (rules == NULL)
+        return fail (error);
+      for (int i = 0; tests[i]; i++)
+        {
+          const char *body = wm_public_rules_match (rules, tests[i]);
+          g_print ("%s\t%s\n", tests[i], body ? body : "not a public body");
+        }
+    }
+  if (!import_path && !export_path && !tests)
+    {
+      g_autoptr (GPtrArray) rows = wm_project_public_payees (project, &error);
+      gint64 total = 0;
+      if (rows == NULL)
+        return fail (error);
+      for (guint i = 0; i < rows->len; i++)
+        {
+          WmPublicPayee   *p = g_ptr_array_index (rows, i);
+          g_autofree char *amount = wm_format_pounds (p->amount);
+          g_print ("%14s %6" G_GINT64_FORMAT "  %-50.50s %s\n", amount, p->lines, p->name, p->body);
+          total += p->amount;
+        }
+      {
+        g_autofree char *amount = wm_format_pounds (total);
+        g_print ("%14s         %u public bodies\n", amount, rows->len);
+      }
+    }
+  return 0;
+}
+
 static const Verb verbs[] = {
   { "new", verb_new, "PROJECT" },
   { "import", verb_import, "(spend|areas|deprivation|lookup|postcodes|suppliers) PROJECT FILE" },
@@ -681,6 +753,7 @@ static const Verb verbs[] = {
   { "summary", verb_summary, "PROJECT [--json] [--by anchor|sector|kind|year|ward]" },
   { "unmatched", verb_unmatched, "PROJECT [--json]" },
   { "locate", verb_locate, "PROJECT --supplier NAME --postcode P" },
+  { "public", verb_public, "PROJECT [--export FILE] [--import FILE] [--test NAME]..." },
   { "lines", verb_lines,
     "PROJECT [--anchor A] [--supplier S] [--ward CODE] [--place P] [--category C] [--year Y]"
     " [--kind K] [--limit N] [--json]" },

@@ -13,5 +13,6 @@
 #include "wm-import-suppliers.h"
 #include "wm-map-data.h"
 #include "wm-project.h"
+#include "wm-public.h"
 #include "wm-spend-lines.h"
 #include "wm-text.h"

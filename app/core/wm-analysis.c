@@ -81,13 +81,16 @@ group_expr (WmSummaryBy by)
     }
 }
 
+/* Public bodies are their own slice: local, regional, leaked, unlocated and unclassified
+ * are of the spend that did not go to public bodies, so the six add up to the total. */
+#define NOT_PUBLIC " AND coalesce(p.kind, '') <> 'public'"
 #define SHARE_COLUMNS                                                                              \
   " sum(s.amount_pence),"                                                                          \
-  " sum(CASE WHEN p.place = 'local' THEN s.amount_pence ELSE 0 END),"                              \
-  " sum(CASE WHEN p.place = 'regional' THEN s.amount_pence ELSE 0 END),"                           \
-  " sum(CASE WHEN p.place = 'leaked' THEN s.amount_pence ELSE 0 END),"                             \
-  " sum(CASE WHEN p.place IS NULL THEN s.amount_pence ELSE 0 END),"                                \
-  " sum(CASE WHEN p.place = 'unset' THEN s.amount_pence ELSE 0 END),"                              \
+  " sum(CASE WHEN p.place = 'local'" NOT_PUBLIC " THEN s.amount_pence ELSE 0 END),"                \
+  " sum(CASE WHEN p.place = 'regional'" NOT_PUBLIC " THEN s.amount_pence ELSE 0 END),"             \
+  " sum(CASE WHEN p.place = 'leaked'" NOT_PUBLIC " THEN s.amount_pence ELSE 0 END),"               \
+  " sum(CASE WHEN p.place IS NULL" NOT_PUBLIC " THEN s.amount_pence ELSE 0 END),"                  \
+  " sum(CASE WHEN p.place = 'unset'" NOT_PUBLIC " THEN s.amount_pence ELSE 0 END),"                \
   " sum(CASE WHEN s.redacted THEN s.amount_pence ELSE 0 END),"                                     \
   " sum(CASE WHEN p.kind = 'public' AND NOT s.redacted THEN s.amount_pence ELSE 0 END),"           \
   " count(*), count(DISTINCT p.fid)"
@@ -126,7 +129,7 @@ load_wards (sqlite3 *db, WmSummary *summary, GError **error)
         " recv AS (SELECT p.ward_code AS code, sum(s.amount_pence) AS received,"
         "   count(DISTINCT p.fid) AS suppliers FROM spend s JOIN names n ON n.id = s.name_id"
         "   AND NOT s.redacted JOIN suppliers p ON p.fid = n.supplier_id"
-        "   WHERE p.ward_code IS NOT NULL GROUP BY p.ward_code)"
+        "   WHERE p.ward_code IS NOT NULL AND p.kind <> 'public' GROUP BY p.ward_code)"
         " SELECT w.code, w.name, pa.role, coalesce(r.received, 0), coalesce(r.suppliers, 0),"
         "   dep.mean_rank, dep.d1, dep.d12, dep.population"
         " FROM areas w LEFT JOIN place_areas pa ON pa.level = 'ward' AND pa.code = w.code"
@@ -437,7 +440,7 @@ wm_project_unmatched (WmProject *self, GError **error)
       "  sum(s.amount_pence), count(*), group_concat(DISTINCT a.name), p.fid"
       " FROM spend s JOIN names n ON n.id = s.name_id AND NOT s.redacted"
       " JOIN suppliers p ON p.fid = n.supplier_id JOIN anchors a ON a.fid = s.anchor_id"
-      " WHERE p.geom IS NULL GROUP BY p.fid"
+      " WHERE p.geom IS NULL AND p.kind <> 'public' GROUP BY p.fid"
       " UNION ALL SELECT '(redacted or blank)', NULL, NULL, 'redacted by the publisher',"
       "  sum(s.amount_pence), count(*), group_concat(DISTINCT a.name), 0"
       " FROM spend s JOIN anchors a ON a.fid = s.anchor_id WHERE s.redacted HAVING count(*) > 0"

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The shares: where each anchor's money went (local / regional / leaked / unlocated), by
  * anchor, sector, supplier kind, year or ward, and the ward table. Definitions in DESIGN.md:
- * shares are of located spend; unlocated (including redacted) is always reported beside. */
+ * shares are of located spend; unlocated (including redacted) is always reported beside.
+ * Payments to public bodies are a slice of their own: total = local + regional + leaked +
+ * unlocated + unclassified + public_bodies. */
 #pragma once
 
 #include "wm-project.h"
@@ -22,7 +24,7 @@ typedef struct
   char  *key;   /* anchor name, sector, kind, "2023/24", ward code */
   char  *label; /* what to show (ward name for wards, else the key) */
   gint64 total; /* pence, net of credits */
-  gint64 local;
+  gint64 local; /* these five: spend not paid to public bodies */
   gint64 regional;
   gint64 leaked;
   gint64 unlocated;     /* no location: unplaced suppliers and redacted lines */

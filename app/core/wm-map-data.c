@@ -4,6 +4,8 @@
  * filter (anchor, category, year, supplier kind). */
 #include "wm-map-data.h"
 
+#include "wm-public.h"
+
 #include <gdal.h>
 #include <string.h>
 #include <ogr_srs_api.h>
@@ -69,10 +71,12 @@ add_rings (WmMapArea *area, OGRGeometryH g)
       add_rings (area, OGR_G_GetGeometryRef (g, i));
 }
 
-/* The filter as SQL over spend s, anchors a and suppliers p; parameters ?1..?4. */
+/* The filter as SQL over spend s, anchors a and suppliers p; parameters ?1..?4. Payments to
+ * public bodies are not supplier spend: they are drawn only when the kind filter asks for them. */
 #define FILTER_SQL                                                                                 \
   " (?1 IS NULL OR a.name = ?1) AND (?2 IS NULL OR s.category = ?2)"                               \
-  " AND (?3 = 0 OR s.fyear = ?3) AND (?4 IS NULL OR p.kind = ?4)"
+  " AND (?3 = 0 OR s.fyear = ?3) AND ((?4 IS NULL AND coalesce(p.kind, '') <> 'public') OR "       \
+  "p.kind = ?4)"
 
 static sqlite3_stmt *
 prepare_filtered (sqlite3 *db, const char *sql, const WmMapFilter *filter, GError **error)
@@ -218,6 +222,30 @@ lsoa_deciles (sqlite3 *db, const char *domain, GError **error)
   return deciles;
 }
 
+/* "Where the money goes: Hyndburn" (English districts by name, else their codes). */
+static char *
+map_title (const char *local)
+{
+  g_auto (GStrv) codes = NULL;
+  g_autoptr (GString) names = g_string_new (NULL);
+
+  if (local == NULL || *local == '\0')
+    return g_strdup ("Where the money goes");
+  codes = g_strsplit (local, ",", -1);
+  for (guint i = 0; codes[i]; i++)
+    {
+      const char *name = wm_local_authority_name (g_strstrip (codes[i]));
+
+      if (i == 3)
+        {
+          g_string_append_printf (names, " and %u more", g_strv_length (codes) - 3);
+          break;
+        }
+      g_string_append_printf (names, "%s%s", i ? ", " : "", name ? name : codes[i]);
+    }
+  return g_strdup_printf ("Where the money goes: %s", names->str);
+}
+
 WmMapData *
 wm_project_load_map_data (WmProject *self, const WmMapFilter *filter, GError **error)
 {
@@ -250,8 +278,7 @@ wm_project_load_map_data (WmProject *self, const WmMapFilter *filter, GError **e
   data->points = g_ptr_array_new_with_free_func ((GDestroyNotify) map_point_free);
   data->flows = g_array_new (FALSE, FALSE, sizeof (WmMapFlow));
   local = wm_project_get_setting (self, "place_local");
-  data->title = g_strdup_printf ("Where the money goes%s%s", local ? ": local area " : "",
-                                 local ? local : "");
+  data->title = map_title (local);
 
   if (!load_points (db, data, filter, suppliers, anchors, error)
       || !load_flows (db, data, filter, suppliers, anchors, error))
@@ -278,6 +305,21 @@ wm_project_load_map_data (WmProject *self, const WmMapFilter *filter, GError **e
     return NULL;
   if (sqlite3_step (unlocated) == SQLITE_ROW)
     data->unlocated = sqlite3_column_int64 (unlocated, 0);
+  if (filter->kind == NULL)
+    {
+      g_autoptr (sqlite3_stmt) pub = prepare_filtered (
+          db,
+          "SELECT coalesce(sum(s.amount_pence), 0) FROM spend s JOIN anchors a"
+          " ON a.fid = s.anchor_id JOIN names n ON n.id = s.name_id AND NOT s.redacted"
+          " JOIN suppliers p ON p.fid = n.supplier_id WHERE p.kind = 'public' AND"
+          " (?1 IS NULL OR a.name = ?1) AND (?2 IS NULL OR s.category = ?2)"
+          " AND (?3 = 0 OR s.fyear = ?3) AND ?4 IS NULL",
+          filter, error);
+      if (pub == NULL)
+        return NULL;
+      if (sqlite3_step (pub) == SQLITE_ROW)
+        data->public_bodies = sqlite3_column_int64 (pub, 0);
+    }
 
   /* An LSOA has the role of the ward the lookup puts it in. */
   stmt = _wm_db_prepare (db,

@@ -54,13 +54,14 @@ typedef struct
 
 typedef struct
 {
-  GPtrArray *areas;     /* WmMapArea* */
-  GPtrArray *points;    /* WmMapPoint*, suppliers by £ descending, then anchors */
-  GArray    *flows;     /* WmMapFlow, by £ descending */
-  gboolean   place_set; /* a local area has been chosen */
-  gint64     unlocated; /* pence under the filter that no map can show */
-  char      *level;     /* "ward" or "lsoa" */
-  char      *domain;    /* "imd", "income", ... */
+  GPtrArray *areas;         /* WmMapArea* */
+  GPtrArray *points;        /* WmMapPoint*, suppliers by £ descending, then anchors */
+  GArray    *flows;         /* WmMapFlow, by £ descending */
+  gboolean   place_set;     /* a local area has been chosen */
+  gint64     unlocated;     /* pence under the filter that no map can show */
+  gint64     public_bodies; /* pence paid to public bodies, not drawn (unless filtered for) */
+  char      *level;         /* "ward" or "lsoa" */
+  char      *domain;        /* "imd", "income", ... */
   char      *title;
 } WmMapData;
 

@@ -257,7 +257,7 @@ _wm_project_relink (WmProject *self, GCancellable *cancellable, GError **error)
                        " LIMIT 1) WHERE trading_postcode IS NULL",
                        error))
     goto out;
-  ok = _wm_project_locate (self, cancellable, error);
+  ok = _wm_project_classify_public (db, error) && _wm_project_locate (self, cancellable, error);
 
 out:
   g_clear_pointer (&r.by_key, sqlite3_finalize);

@@ -61,6 +61,11 @@ gboolean _wm_check_cancelled (GCancellable *cancellable, const char *file, GErro
  * income, employment, education, health, crime, barriers, living). */
 GHashTable *_wm_project_ward_deciles (sqlite3 *db, const char *domain, GError **error);
 
+/* Public bodies (wm-public.c): the shipped list into a new project's public_rules; every
+ * supplier a payee leads to marked public (with its body) or not, by the project's list. */
+gboolean _wm_project_seed_public_rules (sqlite3 *db, GError **error);
+gboolean _wm_project_classify_public (sqlite3 *db, GError **error);
+
 /* The CLI's JSON: what @builder built, pretty-printed. */
 char *_wm_json_builder_to_string (JsonBuilder *builder);
 

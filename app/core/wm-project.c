@@ -117,7 +117,15 @@ static const char migration_1[]
       "CREATE TABLE place_areas (level TEXT NOT NULL, code TEXT NOT NULL, role TEXT NOT NULL,"
       " PRIMARY KEY (level, code));";
 
-static const char *const migrations[] = { migration_1 };
+/* Migration 2: public bodies are told apart by an editable list of rules (wm-public.c); a
+ * supplier remembers which kind of public body it is. The rules are seeded, and suppliers
+ * classified, in C right after this SQL. */
+static const char migration_2[]
+    = "CREATE TABLE public_rules (pattern TEXT NOT NULL, match TEXT NOT NULL, body TEXT,"
+      " PRIMARY KEY (pattern, match)) WITHOUT ROWID;"
+      "ALTER TABLE suppliers ADD COLUMN public_body TEXT;";
+
+static const char *const migrations[] = { migration_1, migration_2 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == WM_PROJECT_SCHEMA_VERSION);
 
@@ -279,6 +287,10 @@ run_migrations (WmProject *self, int from, GError **error)
       g_autofree char *sql = NULL;
 
       if (!_wm_db_exec (self->db, migrations[v], error))
+        return FALSE;
+      if (v + 1 == 2
+          && (!_wm_project_seed_public_rules (self->db, error)
+              || !_wm_project_classify_public (self->db, error)))
         return FALSE;
       sql = g_strdup_printf ("INSERT OR REPLACE INTO wm_meta VALUES ('schema_version', '%d')",
                              v + 1);

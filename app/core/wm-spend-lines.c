@@ -13,8 +13,10 @@
   " LEFT JOIN names n ON n.id = s.name_id AND NOT s.redacted"                                      \
   " LEFT JOIN suppliers p ON p.fid = n.supplier_id"                                                \
   " WHERE (?1 IS NULL OR a.name = ?1) AND (?2 = 0 OR p.fid = ?2) AND (?3 IS NULL OR p.name = ?3)"  \
-  " AND (?4 IS NULL OR p.ward_code = ?4)"                                                          \
-  " AND (?5 IS NULL OR (?5 = 'unlocated' AND p.place IS NULL) OR p.place = ?5)"                    \
+  " AND (?4 IS NULL OR (p.ward_code = ?4 AND p.kind <> 'public'))"                                 \
+  " AND (?5 IS NULL OR (?5 = 'public' AND p.kind = 'public') OR (?5 <> 'public'"                   \
+  "   AND coalesce(p.kind, '') <> 'public' AND ((?5 = 'unlocated' AND p.place IS NULL)"            \
+  "   OR p.place = ?5)))"                                                                          \
   " AND (?6 IS NULL OR s.category = ?6) AND (?7 = 0 OR s.fyear = ?7)"                              \
   " AND (?8 IS NULL OR p.kind = ?8)"
 
@@ -68,12 +70,13 @@ wm_project_spend_lines (
   if (query == NULL)
     query = &any;
   db = _wm_project_get_db (self);
-  stmt = _wm_db_prepare (db,
-                         "SELECT a.name, coalesce(s.supplier_text, ''), p.name, s.amount_pence,"
-                         " s.date, s.category, s.description, p.place, f.name, s.sheet, s.line,"
-                         " s.redacted" LINES_FROM
-                         " ORDER BY s.amount_pence DESC, s.file_id, s.line LIMIT ?9",
-                         error);
+  stmt = _wm_db_prepare (
+      db,
+      "SELECT a.name, coalesce(s.supplier_text, ''), p.name, s.amount_pence,"
+      " s.date, s.category, s.description,"
+      " CASE WHEN p.kind = 'public' THEN 'public' ELSE p.place END, f.name, s.sheet, s.line,"
+      " s.redacted" LINES_FROM " ORDER BY s.amount_pence DESC, s.file_id, s.line LIMIT ?9",
+      error);
   sums = _wm_db_prepare (db, "SELECT count(*), coalesce(sum(s.amount_pence), 0)" LINES_FROM, error);
   if (stmt == NULL || sums == NULL)
     return NULL;

@@ -3,6 +3,8 @@
  * publish them. Every parser says why it refused a value, so importers can report it. */
 #include "wm-text.h"
 
+#include <csv.h>
+
 #include <string.h>
 #include <stdlib.h>
 
@@ -613,64 +615,6 @@ has_word (const char *key, const char *word)
 WmSupplierKind
 wm_infer_kind (const char *name)
 {
-  /* Words that mark a public body. Checked first: "NHS TRUST" is public, not a charity. */
-  static const char *const public_words[] = {
-    "COUNCIL",
-    "HMRC",
-    "HM REVENUE",
-    "NHS",
-    "DEPARTMENT FOR",
-    "DEPT FOR",
-    "DEPARTMENT OF",
-    "MINISTRY OF",
-    "DVLA",
-    "POLICE",
-    "CONSTABULARY",
-    "FIRE AND RESCUE",
-    "UNIVERSITY",
-    "PENSION FUND",
-    "ENVIRONMENT AGENCY",
-    "HOME OFFICE",
-    "CABINET OFFICE",
-    "LAND REGISTRY",
-    "VALUATION OFFICE",
-    "COMBINED AUTHORITY",
-    "DLUHC",
-    "DWP",
-    "SECRETARY OF STATE",
-    "HM LAND",
-    "HM COURTS",
-    "HM TREASURY",
-    "COUNTY COURT",
-    "MAGISTRATES",
-    "CROWN COMMERCIAL",
-    "OFFICE FOR",
-    "ELECTORAL COMMISSION",
-    "INFORMATION COMMISSIONER",
-    "PRIMARY SCHOOL",
-    "HIGH SCHOOL",
-    "INFANT SCHOOL",
-    "JUNIOR SCHOOL",
-    "ACADEMY TRUST",
-    "HEALTH AUTHORITY",
-    "ICB",
-    "CCG",
-    "INTEGRATED CARE",
-    "PASSPORT OFFICE",
-    "OFSTED",
-    "HIGHWAYS ENGLAND",
-    "NATIONAL HIGHWAYS",
-    "NETWORK RAIL",
-    "ARTS COUNCIL",
-    "SPORT ENGLAND",
-    "HISTORIC ENGLAND",
-    "NATURAL ENGLAND",
-    "HOMES ENGLAND",
-    "TRANSPORT FOR",
-    "DVSA",
-    "INFORMATION COMMISSIONERS OFFICE",
-    "LOCAL GOVERNMENT ASSOCIATION",
-  };
   static const char *const vcse_words[] = {
     "CIC",         "COMMUNITY INTEREST", "CHARITY", "CHARITABLE", "TRUST",
     "FOUNDATION",  "ASSOCIATION",        "SOCIETY", "CIO",        "CO OPERATIVE",
@@ -681,9 +625,6 @@ wm_infer_kind (const char *name)
 
   if (*key == '\0')
     return WM_KIND_UNKNOWN;
-  for (guint i = 0; i < G_N_ELEMENTS (public_words); i++)
-    if (has_word (key, public_words[i]))
-      return WM_KIND_PUBLIC;
   for (guint i = 0; i < G_N_ELEMENTS (vcse_words); i++)
     if (has_word (key, vcse_words[i]))
       return WM_KIND_VCSE;
@@ -768,4 +709,23 @@ wm_format_share (gint64 part, gint64 whole)
   if (whole == 0)
     return g_strdup ("-");
   return g_strdup_printf ("%.1f%%", 100.0 * (double) part / (double) whole);
+}
+
+void
+wm_csv_append_row (GString *out, const char *const *fields, guint n_fields)
+{
+  for (guint i = 0; i < n_fields; i++)
+    {
+      const char *field = fields[i] ? fields[i] : "";
+      size_t      len = strlen (field);
+      gsize       start;
+
+      if (i > 0)
+        g_string_append_c (out, ',');
+      /* csv_write needs at most 2 + 2 * len bytes: the quotes, and each quote doubled */
+      start = out->len;
+      g_string_set_size (out, start + 2 * len + 2);
+      g_string_set_size (out, start + csv_write (out->str + start, 2 * len + 2, field, len));
+    }
+  g_string_append (out, "\r\n");
 }

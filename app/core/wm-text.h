@@ -42,7 +42,8 @@ char *wm_normalize_header (const char *header);
 /* TRUE for "", "REDACTED", "Personal Information", "Redacted - personal data", ... */
 gboolean wm_name_is_redacted (const char *name);
 
-/* Kind of a payee guessed from its name alone ("... Council" -> public, "... CIC" -> VCSE). */
+/* Kind of a payee guessed from its name alone ("... CIC" -> VCSE, "... PLC" -> large). Never
+ * "public": public bodies are told apart by the project's rules (wm-public.h). */
 WmSupplierKind wm_infer_kind (const char *name);
 
 const char    *wm_kind_to_string (WmSupplierKind kind);
@@ -63,5 +64,8 @@ char *wm_format_share (gint64 part, gint64 whole);
 
 /* "£1.2m", "£350k", "£900": for map labels and legends. */
 char *wm_format_pounds_short (gint64 pence);
+
+/* Appends one CSV record (RFC 4180: every field quoted by libcsv, CRLF) to @out. */
+void wm_csv_append_row (GString *out, const char *const *fields, guint n_fields);
 
 G_END_DECLS

@@ -1296,11 +1296,18 @@ wm_render_legend (cairo_t               *cr,
       cairo_fill (cr);
       y += text (cr, x + 22, y, "Anchor institution", 12, 0) + 8;
     }
-  if (scene->data->unlocated != 0)
+  if (scene->data->unlocated != 0 || scene->data->public_bodies != 0)
     {
       g_autofree char *amount = wm_format_pounds_short (scene->data->unlocated);
-      g_autofree char *note
-          = g_strdup_printf ("Not on the map: %s paid to unlocated or redacted payees", amount);
+      g_autofree char *pub = wm_format_pounds_short (scene->data->public_bodies);
+      g_autofree char *note = NULL;
+
+      if (scene->data->public_bodies == 0)
+        note = g_strdup_printf ("Not on the map: %s paid to unlocated or redacted payees", amount);
+      else
+        note = g_strdup_printf ("Not on the map: %s paid to unlocated or redacted payees; %s to "
+                                "public bodies (councils, government, NHS...)",
+                                amount, pub);
 
       cairo_set_source_rgb (cr, 0.12, 0.12, 0.12);
       y += text (cr, x, y, note, 11, tw) + 8;

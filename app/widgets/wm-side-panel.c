@@ -3,6 +3,8 @@
  * (WmSummary, WmUnmatchedRow); it never reads the project itself. */
 #include "wm-side-panel.h"
 
+#include <string.h>
+
 #include "app/map/wm-render.h"
 
 /* One ward of the ward table, as a GObject so GtkColumnView can sort and show it. */
@@ -201,6 +203,7 @@ share_row_new (WmSidePanel *panel, const WmShareRow *row, gboolean overall)
   gint64           located = row->local + row->regional + row->leaked;
   g_autofree char *total = wm_format_pounds (row->total);
   g_autofree char *unlocated = wm_format_pounds (row->unlocated);
+  g_autofree char *public_bodies = wm_format_pounds (row->public_bodies);
   g_autofree char *local = wm_format_share (row->local, located);
   g_autofree char *regional = wm_format_share (row->regional, located);
   g_autofree char *leaked = wm_format_share (row->leaked, located);
@@ -221,8 +224,8 @@ share_row_new (WmSidePanel *panel, const WmShareRow *row, gboolean overall)
   if (row->unclassified > 0 && located == 0)
     text = g_strdup_printf ("No local area chosen yet · unlocated %s", unlocated);
   else
-    text = g_strdup_printf ("Local %s · regional %s · leaked %s\nUnlocated %s", local, regional,
-                            leaked, unlocated);
+    text = g_strdup_printf ("Local %s · regional %s · leaked %s\nUnlocated %s · public bodies %s",
+                            local, regional, leaked, unlocated, public_bodies);
   gtk_label_set_text (GTK_LABEL (figures), text);
   gtk_label_set_xalign (GTK_LABEL (figures), 0);
   gtk_widget_add_css_class (figures, "caption");
@@ -239,11 +242,9 @@ share_row_new (WmSidePanel *panel, const WmShareRow *row, gboolean overall)
     /* Every figure opens the lines behind it. */
     GtkWidget  *links = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
     GtkWidget  *caption = gtk_label_new ("Lines:");
-    const char *places[][2] = { { NULL, "all" },
-                                { "local", "local" },
-                                { "regional", "regional" },
-                                { "leaked", "leaked" },
-                                { "unlocated", "unlocated" } };
+    const char *places[][2]
+        = { { NULL, "all" },        { "local", "local" },         { "regional", "regional" },
+            { "leaked", "leaked" }, { "unlocated", "unlocated" }, { "public", "public" } };
 
     gtk_widget_add_css_class (caption, "caption");
     gtk_widget_add_css_class (caption, "dim-label");
@@ -350,7 +351,7 @@ set_choices (AdwComboRow *row, GtkStringList *list, const char *first, GPtrArray
 typedef struct
 {
   char    *label;
-  gint64   parts[4]; /* local, regional, leaked, unlocated (with unset) */
+  gint64   parts[5]; /* local, regional, leaked, unlocated (with unset), public bodies */
   gint64   total;
   gboolean rest;
 } ChartRow;
@@ -362,6 +363,9 @@ chart_rows_free (GArray *rows)
     g_free (g_array_index (rows, ChartRow, i).label);
   g_array_unref (rows);
 }
+
+/* Public bodies: Okabe-Ito sky blue, beside the place colours (green, orange, purple). */
+static const double public_rgb[3] = { 0.34, 0.71, 0.91 };
 
 static void
 draw_chart (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
@@ -389,13 +393,15 @@ draw_chart (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer d
       cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
       cairo_move_to (cr, 10, y);
       pango_cairo_show_layout (cr, name);
-      for (guint k = 0; k < 4 && !r->rest; k++)
+      for (guint k = 0; k < 5 && !r->rest; k++)
         {
           double rgb[3] = { 0.72, 0.72, 0.72 };
           double w = bar_w * MAX (r->parts[k], 0) / max;
 
           if (k < 3)
             wm_render_place_rgb (places[k], rgb);
+          else if (k == 4)
+            memcpy (rgb, public_rgb, sizeof rgb);
           cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
           cairo_rectangle (cr, x, y + 2, w, 14);
           cairo_fill (cr);
@@ -418,7 +424,8 @@ set_chart (GtkDrawingArea *area, const WmSummary *summary, guint max_rows)
     {
       const WmShareRow *s = summary->rows->pdata[i];
       ChartRow          r = { NULL,
-                              { s->local, s->regional, s->leaked, s->unlocated + s->unclassified },
+                              { s->local, s->regional, s->leaked, s->unlocated + s->unclassified,
+                                s->public_bodies },
                               s->total };
 
       if (i < max_rows)
@@ -427,7 +434,7 @@ set_chart (GtkDrawingArea *area, const WmSummary *summary, guint max_rows)
           g_array_append_val (rows, r);
           continue;
         }
-      for (guint k = 0; k < 4; k++)
+      for (guint k = 0; k < 5; k++)
         other.parts[k] += r.parts[k];
       other.total += r.total;
       n_other++;

@@ -1,0 +1,100 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The public-body recogniser against a hand-reviewed list.
+
+tests/data/public-payees.csv holds every distinct payee (one spelling per normalised name) of
+the real 2023/24 spend of Hyndburn council, Lancashire Fire and Lancashire PCC in
+../shared/data, each marked yes / no / unsure by a reviewer who did not see the recogniser's
+rules (the definition used is in docs/matching.md). This script asks `wealthmap-cli public
+--test` about each, counts true and false positives and negatives (unsure rows are left out),
+also weighted by £ from the Lancashire project, and fails below the documented floors. It also
+checks that the list covers every payee of the Lancashire project, so the review stays whole.
+
+It also makes data/public-bodies.csv and data/local-authorities.csv again from the shared LAD
+boundaries with data/make-public-bodies.py and checks the shipped copies are what it makes.
+
+Usage: check_public.py WEALTHMAP_CLI LANCASHIRE_PROJECT PUBLIC_PAYEES_CSV SHARED_DATA DATA_DIR
+"""
+import csv
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+
+CLI, LANCS, LIST, SHARED, DATA_DIR = sys.argv[1:6]
+MIN_PRECISION, MIN_RECALL = 0.97, 0.95
+
+reviewed = list(csv.DictReader(open(LIST, newline="", encoding="utf-8")))
+truth = {r["payee"]: r["public"] for r in reviewed}
+failures = []
+
+with tempfile.TemporaryDirectory() as tmp:
+    subprocess.run(["/usr/bin/python3", os.path.join(DATA_DIR, "make-public-bodies.py"),
+                    os.path.join(SHARED, "boundaries", "lad_england_2013_topo.json"), tmp],
+                   check=True)
+    for f in ("public-bodies.csv", "local-authorities.csv"):
+        if open(os.path.join(tmp, f), "rb").read() != open(os.path.join(DATA_DIR, f), "rb").read():
+            failures.append(f"data/{f} is not what data/make-public-bodies.py makes; run it again")
+
+with tempfile.TemporaryDirectory() as tmp:
+    project = os.path.join(tmp, "p.wealthmap")
+    subprocess.run([CLI, "new", project], check=True, capture_output=True)
+    said = {}
+    names = [r["payee"] for r in reviewed]
+    for i in range(0, len(names), 400):
+        args = [CLI, "public", project]
+        for n in names[i:i + 400]:
+            args += ["--test", n]
+        out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            name, _, body = line.rpartition("\t")
+            said[name] = body != "not a public body"
+missing = [n for n in names if n not in said]
+if missing:
+    failures.append(f"no answer for {len(missing)} payees, e.g. {missing[:3]}")
+
+# £ per payee spelling from the Lancashire project (each names row keeps its first spelling).
+db = sqlite3.connect(f"file:{LANCS}?mode=ro", uri=True)
+amount = dict(db.execute("SELECT n.display, sum(s.amount_pence) / 100.0 FROM spend s"
+                         " JOIN names n ON n.id = s.name_id GROUP BY n.id"))
+uncovered = [d for d in amount if d not in truth]
+if uncovered:
+    failures.append(f"{len(uncovered)} payees of the Lancashire project are not in {LIST}: "
+                    f"{uncovered[:5]}")
+
+counts = {"tp": 0, "fp": 0, "fn": 0, "tn": 0}
+pounds = dict.fromkeys(counts, 0.0)
+fp, fn = [], []
+for name, verdict in truth.items():
+    if verdict == "unsure" or name not in said:
+        continue
+    key = ("t" if said[name] == (verdict == "yes") else "f") + ("p" if said[name] else "n")
+    counts[key] += 1
+    pounds[key] += amount.get(name, 0.0)
+    if key == "fp":
+        fp.append(name)
+    elif key == "fn":
+        fn.append(name)
+
+precision = counts["tp"] / max(1, counts["tp"] + counts["fp"])
+recall = counts["tp"] / max(1, counts["tp"] + counts["fn"])
+precision_gbp = pounds["tp"] / max(1, pounds["tp"] + pounds["fp"])
+recall_gbp = pounds["tp"] / max(1, pounds["tp"] + pounds["fn"])
+unsure = sum(1 for v in truth.values() if v == "unsure")
+print(f"reviewed payees: {len(truth)} ({sum(v == 'yes' for v in truth.values())} public, "
+      f"{unsure} unsure, left out)")
+print(f"true positives {counts['tp']}, false positives {counts['fp']}, "
+      f"false negatives {counts['fn']}, true negatives {counts['tn']}")
+print(f"precision {precision:.3f} (by £ {precision_gbp:.4f}), recall {recall:.3f} "
+      f"(by £ {recall_gbp:.4f})")
+print(f"false positives: {fp}")
+print(f"false negatives: {fn}")
+print(f"£ wrongly set apart: {pounds['fp']:,.2f}; £ of public bodies missed: {pounds['fn']:,.2f}")
+if precision < MIN_PRECISION:
+    failures.append(f"precision {precision:.3f} < {MIN_PRECISION}")
+if recall < MIN_RECALL:
+    failures.append(f"recall {recall:.3f} < {MIN_RECALL}")
+if failures:
+    sys.exit("FAIL: " + "; ".join(failures))
+print("ok")
