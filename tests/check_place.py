@@ -63,7 +63,8 @@ def bare(name):
 
 def redacted(name):
     n = norm(name)
-    return n == "" or any(m in n for m in ("REDACTED", "PERSONAL INFORMATION", "PERSONAL DATA",
+    # police forces write withheld suppliers "THIRD PARTY ..." (Lancashire PCC)
+    return n == "" or n.startswith("THIRD PARTY") or any(m in n for m in ("REDACTED", "PERSONAL INFORMATION", "PERSONAL DATA",
                                             "WITHHELD", "NOT DISCLOSED", "PRIVATE INDIVIDUAL",
                                             "DATA PROTECTION", "NAME REMOVED",
                                             "SENSITIVE PAYMENT", "NOT PUBLISHED"))

@@ -41,7 +41,9 @@ def amount(text):
 
 def redacted(name):
     n = (name or "").strip().upper()
-    return n == "" or "REDACTED" in n or "PERSONAL INFORMATION" in n or "PERSONAL DATA" in n
+    # police forces write withheld suppliers "THIRD PARTY ..." (Lancashire PCC)
+    return (n == "" or n.startswith("THIRD PARTY") or "REDACTED" in n or "PERSONAL INFORMATION" in n
+            or "PERSONAL DATA" in n)
 
 
 def tally_rows(rows):

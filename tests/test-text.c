@@ -219,6 +219,7 @@ test_redaction_and_kinds (void)
   g_assert_true (wm_name_is_redacted ("Personal Information"));
   g_assert_true (wm_name_is_redacted ("Redacted - personal data"));
   g_assert_false (wm_name_is_redacted ("Redwood Ltd"));
+  g_assert_true (wm_name_is_redacted ("THIRD PARTY SUPPLIER"));
 
   /* Public bodies are the rules' business (below), never a guess from the name. */
   g_assert_cmpint (wm_infer_kind ("Lancashire County Council"), ==, WM_KIND_UNKNOWN);
@@ -251,6 +252,38 @@ test_cp1252 (void)
   g_assert_cmpstr (utf8, ==,
                    "\xc2\xa3"
                    "5");
+}
+
+/* Payee names as payment systems write them, cleaned for matching; and the words that say
+ * which firm a name is. */
+static void
+test_clean_names (void)
+{
+  static const char *const cases[][3] = {
+    { "ico              110723 2", "ICO", "ICO" },
+    { "LANCASHIRE COUNTY COUNCIL (200398)", "LANCASHIRE COUNTY COUNCIL",
+      "LANCASHIRE COUNTY COUNCIL" },
+    { "red rose windscreens ltd 01", "RED ROSE WINDSCREENS LTD", "RED ROSE WINDSCREENS" },
+    { "(DD ONLY) Ribble Valley Borough Council", "RIBBLE VALLEY BOROUGH COUNCIL",
+      "RIBBLE VALLEY BOROUGH COUNCIL" },
+    { "Alliance Automotive Uk Lv T/A Jpn Autoparts", "ALLIANCE AUTOMOTIVE UK LV",
+      "ALLIANCE AUTOMOTIVE UK LV" },
+    { "H & M Building and Joinery", "H AND M BUILDING AND JOINERY", "H M BUILDING JOINERY" },
+    { "H&M BUILDING & JOINERY LIMITED", "H AND M BUILDING AND JOINERY LTD",
+      "H M BUILDING JOINERY" },
+    { "4-5 Grays Inn Square", "4 5 GRAYS INN SQUARE", "4 5 GRAYS INN SQUARE" },
+    { "123456", "123456", "123456" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *clean = wm_normalize_name_clean (cases[i][0]);
+      g_auto (GStrv) tokens = wm_name_tokens (cases[i][0]);
+      g_autofree char *joined = g_strjoinv (" ", tokens);
+
+      g_assert_cmpstr (clean, ==, cases[i][1]);
+      g_assert_cmpstr (joined, ==, cases[i][2]);
+    }
 }
 
 /* The shipped public-body list: councils in their many spellings, government, the NHS; not
@@ -310,5 +343,6 @@ main (int argc, char **argv)
   g_test_add_func ("/wm/text/redaction-and-kinds", test_redaction_and_kinds);
   g_test_add_func ("/wm/text/cp1252", test_cp1252);
   g_test_add_func ("/wm/text/public-rules", test_public_rules);
+  g_test_add_func ("/wm/text/clean-names", test_clean_names);
   return g_test_run ();
 }

@@ -2,6 +2,7 @@
 /* wealthmap-cli: the core, headless. Every verb of the contract in DESIGN.md; errors go to
  * stderr as "wealthmap-cli: FILE:LINE: what is wrong" with a non-zero exit status. */
 #include <gdal.h>
+#include <json-glib/json-glib.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -746,6 +747,149 @@ verb_public (int argc, char **argv)
   return 0;
 }
 
+static int
+verb_matches (int argc, char **argv)
+{
+  g_autofree char *export_path = NULL, *import_path = NULL, *knowledge = NULL;
+  double           accept_above = -1;
+  gboolean         json = FALSE;
+  int              limit = 30;
+  GOptionEntry     entries[] = {
+        { "export", 0, 0, G_OPTION_ARG_FILENAME, &export_path,
+          "Write the review (unplaced payees, suggestions) as CSV for a spreadsheet", "FILE" },
+        { "import", 0, 0, G_OPTION_ARG_FILENAME, &import_path,
+          "Read a filled-in review: accept and postcode columns", "FILE" },
+        { "accept-above", 0, 0, G_OPTION_ARG_DOUBLE, &accept_above,
+          "Accept every clear suggestion scoring at least S (0..1)", "S" },
+        { "export-directory", 0, 0, G_OPTION_ARG_FILENAME, &knowledge,
+          "Write what was learnt (accepted matches, hand placements) as a supplier directory", "FILE" },
+        { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the review as JSON", NULL },
+        { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "Payees to list (0: all; default 30)", "N" },
+        { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("PROJECT");
+  g_autoptr (WmProject) project = NULL;
+  GError  *error = NULL;
+  gboolean acted = FALSE;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse (context, &argc, &argv, 1,
+              "matches PROJECT [--accept-above S] [--export FILE] [--import FILE]"
+              " [--export-directory FILE] [--json] [--limit N]"))
+    return 2;
+  project = open_project (argv[1]);
+  if (project == NULL)
+    return 1;
+  if (import_path)
+    {
+      g_autoptr (WmImportReport) report = NULL;
+      if (!wm_project_import_review (project, import_path, &report, &error))
+        return fail (error);
+      g_print ("%s: %" G_GUINT64_FORMAT " rows, %" G_GUINT64_FORMAT " applied, %" G_GUINT64_FORMAT
+               " left as they were\n",
+               report->file, report->rows_read, report->imported, report->skipped);
+      acted = TRUE;
+    }
+  if (accept_above >= 0)
+    {
+      guint n = 0;
+      if (accept_above > 1)
+        return usage_error ("--accept-above %g: a score is between 0 and 1", accept_above);
+      if (!wm_project_accept_suggestions (project, accept_above, &n, &error))
+        return fail (error);
+      g_print ("accepted %u suggestions scoring at least %.2f\n", n, accept_above);
+      acted = TRUE;
+    }
+  if (export_path)
+    {
+      if (!wm_project_export_review (project, export_path, &error))
+        return fail (error);
+      g_print ("wrote %s\n", export_path);
+      acted = TRUE;
+    }
+  if (knowledge)
+    {
+      guint n = 0;
+      if (!wm_project_export_knowledge (project, knowledge, &n, &error))
+        return fail (error);
+      g_print ("wrote %s (%u suppliers)\n", knowledge, n);
+      acted = TRUE;
+    }
+  if (!acted || json)
+    {
+      g_autoptr (GPtrArray) rows = wm_project_review (project, &error);
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      if (rows == NULL)
+        return fail (error);
+      if (json)
+        json_builder_begin_array (b);
+      for (guint i = 0; i < rows->len && (limit == 0 || i < (guint) limit); i++)
+        {
+          WmReviewRow  *r = g_ptr_array_index (rows, i);
+          WmSuggestion *best = r->suggestions->len ? g_ptr_array_index (r->suggestions, 0) : NULL;
+          g_autofree char *amount = wm_format_pounds (r->amount);
+
+          if (!json)
+            {
+              g_print ("%14s %5" G_GINT64_FORMAT "  %-40.40s", amount, r->lines, r->payee);
+              if (best)
+                g_print ("  ~ %s (%s, %.2f%s)", best->name,
+                         best->company_number ? best->company_number : "no number", best->score,
+                         best->ambiguous ? ", ambiguous" : "");
+              g_print ("\n");
+              continue;
+            }
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "payee");
+          json_builder_add_string_value (b, r->payee);
+          json_builder_set_member_name (b, "amount");
+          json_builder_add_double_value (b, r->amount / 100.0);
+          json_builder_set_member_name (b, "lines");
+          json_builder_add_int_value (b, r->lines);
+          json_builder_set_member_name (b, "anchors");
+          json_builder_add_string_value (b, r->anchors);
+          json_builder_set_member_name (b, "why");
+          json_builder_add_string_value (b, r->why);
+          json_builder_set_member_name (b, "suggestions");
+          json_builder_begin_array (b);
+          for (guint k = 0; k < r->suggestions->len; k++)
+            {
+              WmSuggestion *sg = g_ptr_array_index (r->suggestions, k);
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "name");
+              json_builder_add_string_value (b, sg->name);
+              json_builder_set_member_name (b, "company_number");
+              json_builder_add_string_value (b, sg->company_number);
+              json_builder_set_member_name (b, "postcode");
+              json_builder_add_string_value (b, sg->postcode);
+              json_builder_set_member_name (b, "score");
+              json_builder_add_double_value (b, sg->score);
+              json_builder_set_member_name (b, "ambiguous");
+              json_builder_add_boolean_value (b, sg->ambiguous);
+              json_builder_end_object (b);
+            }
+          json_builder_end_array (b);
+          json_builder_end_object (b);
+        }
+      if (json)
+        {
+          g_autoptr (JsonGenerator) gen = json_generator_new ();
+          g_autoptr (JsonNode) root = NULL;
+          g_autofree char *text = NULL;
+
+          json_builder_end_array (b);
+          root = json_builder_get_root (b);
+          json_generator_set_root (gen, root);
+          json_generator_set_pretty (gen, TRUE);
+          text = json_generator_to_data (gen, NULL);
+          g_print ("%s\n", text);
+        }
+      else if (rows->len > (guint) limit && limit > 0)
+        g_print ("... and %u more unplaced payees (--limit 0 for all)\n", rows->len - limit);
+    }
+  return 0;
+}
+
 static const Verb verbs[] = {
   { "new", verb_new, "PROJECT" },
   { "import", verb_import, "(spend|areas|deprivation|lookup|postcodes|suppliers) PROJECT FILE" },
@@ -753,6 +897,9 @@ static const Verb verbs[] = {
   { "summary", verb_summary, "PROJECT [--json] [--by anchor|sector|kind|year|ward]" },
   { "unmatched", verb_unmatched, "PROJECT [--json]" },
   { "locate", verb_locate, "PROJECT --supplier NAME --postcode P" },
+  { "matches", verb_matches,
+    "PROJECT [--accept-above S] [--export FILE] [--import FILE] [--export-directory FILE]"
+    " [--json] [--limit N]" },
   { "public", verb_public, "PROJECT [--export FILE] [--import FILE] [--test NAME]..." },
   { "lines", verb_lines,
     "PROJECT [--anchor A] [--supplier S] [--ward CODE] [--place P] [--category C] [--year Y]"

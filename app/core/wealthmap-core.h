@@ -14,5 +14,6 @@
 #include "wm-map-data.h"
 #include "wm-project.h"
 #include "wm-public.h"
+#include "wm-review.h"
 #include "wm-spend-lines.h"
 #include "wm-text.h"

@@ -410,7 +410,8 @@ wm_project_locate_supplier (WmProject  *self,
   }
   if (!_wm_project_begin (self, error))
     return FALSE;
-  update = _wm_db_prepare (db, "UPDATE suppliers SET trading_postcode = ?1 WHERE fid = ?2", error);
+  update = _wm_db_prepare (
+      db, "UPDATE suppliers SET trading_postcode = ?1, placed_by = 'hand' WHERE fid = ?2", error);
   ok = update != NULL;
   if (ok)
     {

@@ -8,6 +8,7 @@
 #include "wm-error.h"
 #include "wm-geocoder.h"
 #include "wm-project-private.h"
+#include "wm-review.h"
 #include "wm-text.h"
 
 struct _WmNameTable
@@ -122,7 +123,8 @@ resolve_names (sqlite3 *db, Relink *r, GCancellable *cancellable, GError **error
    * a directory imported later may place them. */
   todo = _wm_db_prepare (db,
                          "SELECT id, norm, display FROM names WHERE supplier_id IS NULL OR method"
-                         " IN ('spend', 'ambiguous')",
+                         " IN ('spend', 'ambiguous', 'review', 'fuzzy') OR norm IN (SELECT key"
+                         " FROM supplier_keys WHERE how IN ('review', 'fuzzy'))",
                          error);
   if (todo == NULL)
     return FALSE;
@@ -145,8 +147,19 @@ resolve_names (sqlite3 *db, Relink *r, GCancellable *cancellable, GError **error
       if ((i & 1023) == 0 && _wm_check_cancelled (cancellable, "matching", error))
         return FALSE;
 
-      supplier = find_by_key (r, norm, "name");
-      method = "name";
+      /* An officer's decision first, then a fuzzy match accepted in bulk; then the exact steps. */
+      supplier = find_by_key (r, norm, "review");
+      method = "review";
+      if (supplier == 0)
+        {
+          supplier = find_by_key (r, norm, "fuzzy");
+          method = "fuzzy";
+        }
+      if (supplier == 0)
+        {
+          supplier = find_by_key (r, norm, "name");
+          method = "name";
+        }
       if (supplier == 0)
         {
           supplier = find_by_key (r, norm, "alias");
@@ -257,7 +270,8 @@ _wm_project_relink (WmProject *self, GCancellable *cancellable, GError **error)
                        " LIMIT 1) WHERE trading_postcode IS NULL",
                        error))
     goto out;
-  ok = _wm_project_classify_public (db, error) && _wm_project_locate (self, cancellable, error);
+  ok = _wm_project_classify_public (db, error) && _wm_project_locate (self, cancellable, error)
+       && _wm_project_suggest (self, cancellable, error);
 
 out:
   g_clear_pointer (&r.by_key, sqlite3_finalize);

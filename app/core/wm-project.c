@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "wm-error.h"
+#include "wm-review.h"
 
 struct _WmProject
 {
@@ -125,7 +126,19 @@ static const char migration_2[]
       " PRIMARY KEY (pattern, match)) WITHOUT ROWID;"
       "ALTER TABLE suppliers ADD COLUMN public_body TEXT;";
 
-static const char *const migrations[] = { migration_1, migration_2 };
+/* Migration 3: fuzzy suggestions (wm-review.c), made in C right after this SQL; suppliers placed
+ * by hand are marked, so what a project learnt can be shared. */
+static const char migration_3[]
+    = "CREATE TABLE suggestions (name_id INTEGER NOT NULL, supplier_id INTEGER NOT NULL,"
+      " score REAL NOT NULL, ambiguous INTEGER NOT NULL DEFAULT 0,"
+      " PRIMARY KEY (name_id, supplier_id)) WITHOUT ROWID;"
+      "ALTER TABLE suppliers ADD COLUMN placed_by TEXT;"
+      "CREATE INDEX supplier_keys_supplier ON supplier_keys (supplier_id);"
+      /* police forces' withheld suppliers ("THIRD PARTY ...") are redacted lines */
+      "UPDATE spend SET redacted = 1, name_id = NULL WHERE name_id IN (SELECT id FROM names"
+      " WHERE norm LIKE 'THIRD PARTY%');";
+
+static const char *const migrations[] = { migration_1, migration_2, migration_3 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == WM_PROJECT_SCHEMA_VERSION);
 
@@ -291,6 +304,8 @@ run_migrations (WmProject *self, int from, GError **error)
       if (v + 1 == 2
           && (!_wm_project_seed_public_rules (self->db, error)
               || !_wm_project_classify_public (self->db, error)))
+        return FALSE;
+      if (v + 1 == 3 && !_wm_project_suggest (self, NULL, error))
         return FALSE;
       sql = g_strdup_printf ("INSERT OR REPLACE INTO wm_meta VALUES ('schema_version', '%d')",
                              v + 1);

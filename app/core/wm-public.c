@@ -222,10 +222,9 @@ lookup_runs (GHashTable *table, char **words, guint n_words)
   return NULL;
 }
 
-const char *
-wm_public_rules_match (WmPublicRules *rules, const char *name)
+static const char *
+match_key (WmPublicRules *rules, const char *key)
 {
-  g_autofree char *key = wm_normalize_name (name);
   g_auto (GStrv) words = NULL;
   const char *body;
   guint       n;
@@ -244,6 +243,20 @@ wm_public_rules_match (WmPublicRules *rules, const char *name)
     return NULL;
   /* Runs are tried longest first, so the most specific pattern decides the body. */
   return lookup_runs (rules->tables[RULE_WORDS], words, n);
+}
+
+const char *
+wm_public_rules_match (WmPublicRules *rules, const char *name)
+{
+  g_autofree char *key = wm_normalize_name (name);
+  g_autofree char *clean = NULL;
+  const char      *body = match_key (rules, key);
+
+  if (body != NULL)
+    return body;
+  /* "ICO 110723 2", a card payment: the name without the payment system's references. */
+  clean = wm_normalize_name_clean (name);
+  return strcmp (clean, key) != 0 ? match_key (rules, clean) : NULL;
 }
 
 /* ---- local authority names -------------------------------------------------------------- */

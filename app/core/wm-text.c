@@ -547,6 +547,82 @@ wm_normalize_name_nosuffix (const char *name)
   return key;
 }
 
+static gboolean
+all_digits (const char *w)
+{
+  if (*w == '\0')
+    return FALSE;
+  for (; *w; w++)
+    if (!g_ascii_isdigit (*w))
+      return FALSE;
+  return TRUE;
+}
+
+char *
+wm_normalize_name_clean (const char *name)
+{
+  g_autofree char *key = wm_normalize_name (name);
+  g_auto (GStrv) words = g_strsplit (key, " ", -1);
+  guint    first = 0, end = g_strv_length (words);
+  GString *out;
+
+  if (end == 0 || *key == '\0')
+    return g_steal_pointer (&key);
+  /* "T/A" (normalised "T A"): the trading name follows; the firm is before it. */
+  for (guint i = 1; i + 1 < end; i++)
+    if (strcmp (words[i], "T") == 0 && strcmp (words[i + 1], "A") == 0)
+      {
+        end = i;
+        break;
+      }
+  if (end - first >= 3 && strcmp (words[first], "DD") == 0
+      && strcmp (words[first + 1], "ONLY") == 0)
+    first += 2;
+  if (end - first >= 3 && strcmp (words[end - 2], "DIRECT") == 0
+      && strcmp (words[end - 1], "DEBIT") == 0)
+    end -= 2;
+  if (end - first >= 3 && strcmp (words[end - 2], "DD") == 0
+      && strcmp (words[end - 1], "ONLY") == 0)
+    end -= 2;
+  /* Trailing references: any run of numbers after the first word. */
+  while (end - first > 1 && all_digits (words[end - 1]))
+    end--;
+  out = g_string_new (NULL);
+  for (guint i = first; i < end; i++)
+    {
+      if (out->len)
+        g_string_append_c (out, ' ');
+      g_string_append (out, words[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+GStrv
+wm_name_tokens (const char *name)
+{
+  static const char *const drop[] = {
+    "LTD", "PLC", "LLP",        "LP",  "CO",  "COMPANY", "INC",
+    "CIC", "CYF", "CYFYNGEDIG", "AND", "THE", "OF",
+  };
+  g_autofree char *key = wm_normalize_name_clean (name);
+  g_auto (GStrv) words = g_strsplit (key, " ", -1);
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; words[i]; i++)
+    {
+      gboolean keep = *words[i] != '\0';
+
+      for (guint k = 0; keep && k < G_N_ELEMENTS (drop); k++)
+        keep = strcmp (words[i], drop[k]) != 0;
+      /* the same word twice counts once */
+      for (guint j = 0; keep && j < i; j++)
+        keep = strcmp (words[i], words[j]) != 0;
+      if (keep)
+        g_strv_builder_add (builder, words[i]);
+    }
+  return g_strv_builder_end (builder);
+}
+
 char *
 wm_normalize_header (const char *header)
 {
@@ -585,6 +661,10 @@ wm_name_is_redacted (const char *name)
   g_autofree char *key = wm_normalize_name (name);
 
   if (*key == '\0')
+    return TRUE;
+  /* Police forces publish withheld suppliers as "THIRD PARTY", "THIRD PARTY SUPPLIER",
+   * "THIRD PARTY FORENSIC SERVICES" (Lancashire PCC). */
+  if (g_str_has_prefix (key, "THIRD PARTY"))
     return TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (markers); i++)
     if (strstr (key, markers[i]) != NULL)

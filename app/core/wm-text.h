@@ -35,6 +35,16 @@ char *wm_normalize_name (const char *name);
  * GROUP, ...), the key of the second matching step. */
 char *wm_normalize_name_nosuffix (const char *name);
 
+/* The normalised name without what payment systems add to a payee: payment-method markers
+ * ("(DD ONLY)", "DIRECT DEBIT"), reference numbers in brackets or at the end
+ * ("... COUNCIL (200398)", "UCHECK 020124 2", "... LTD 01") and a trading name after "T/A".
+ * Never empty when the name has words: a name that is all reference stays as it was. */
+char *wm_normalize_name_clean (const char *name);
+
+/* The words of a name that say which firm it is, for fuzzy matching: the cleaned name without
+ * company suffixes and AND, THE, OF. */
+GStrv wm_name_tokens (const char *name);
+
 /* A header cell reduced for column detection: lower case, no BOM, no '*', '£', ':', brackets
  * or punctuation, single spaces ("Net Amount (£)" -> "net amount"). */
 char *wm_normalize_header (const char *header);

@@ -1,0 +1,891 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Fuzzy suggestions and the review round trip. The score of a payee against a directory name
+ * is the IDF-weighted Jaccard similarity of their firm words (wm_name_tokens): shared words
+ * count by how rare they are in the directory, so "H&M BUILDING & JOINERY LIMITED" ~ "H & M
+ * BUILDING AND JOINERY" scores 1 while two firms sharing only "SERVICES" score low. Candidates
+ * come from an inverted index of the words the unplaced payees use, built in one pass over the
+ * directory's keys. */
+#include "wm-review.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "wm-error.h"
+#include "wm-geocoder.h"
+#include "wm-match.h"
+#include "wm-project-private.h"
+#include "wm-table-reader.h"
+#include "wm-text.h"
+
+void
+wm_suggestion_free (WmSuggestion *s)
+{
+  if (s == NULL)
+    return;
+  g_free (s->name);
+  g_free (s->company_number);
+  g_free (s->postcode);
+  g_free (s->status);
+  g_free (s);
+}
+
+void
+wm_review_row_free (WmReviewRow *row)
+{
+  if (row == NULL)
+    return;
+  g_free (row->payee);
+  g_free (row->supplier);
+  g_free (row->anchors);
+  g_free (row->why);
+  g_ptr_array_unref (row->suggestions);
+  g_free (row);
+}
+
+static char *
+column_dup (sqlite3_stmt *stmt, int i)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, i));
+}
+
+/* ---- suggestions ------------------------------------------------------------------------ */
+
+typedef struct
+{
+  gint64   supplier_id;
+  GStrv    tokens;
+  double   penalty; /* 1, or less for a company that is dissolved or being wound up */
+  char    *number;  /* company number or NULL */
+  gboolean located;
+} Candidate;
+
+/* Two directory entries for one firm (the Lancashire list has "FCC RECYCLING (UK) LTD" with
+ * its number and "FCC RECYCLING UK LTD" without): the same words and no conflicting number. */
+static gboolean
+same_firm (const Candidate *a, const Candidate *b)
+{
+  guint n = g_strv_length (a->tokens);
+
+  if (n != g_strv_length (b->tokens))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (!g_strv_contains ((const char *const *) b->tokens, a->tokens[i]))
+      return FALSE;
+  return a->number == NULL || b->number == NULL || strcmp (a->number, b->number) == 0;
+}
+
+/* Of two entries for one firm, the one that places the payee, then the one with a number. */
+static gboolean
+better_entry (const Candidate *a, const Candidate *b)
+{
+  if (a->located != b->located)
+    return a->located;
+  return a->number != NULL && b->number == NULL;
+}
+
+static double
+status_penalty (const char *status)
+{
+  g_autofree char *s = g_ascii_strdown (status ? status : "", -1);
+
+  if (strstr (s, "dissolved") || strstr (s, "liquidation") || strstr (s, "receiver")
+      || strstr (s, "strike off") || strstr (s, "closed") || strstr (s, "ceased"))
+    return 0.9;
+  return 1.0;
+}
+
+static double
+idf (GHashTable *df, const char *token, double n)
+{
+  double d = (double) GPOINTER_TO_UINT (g_hash_table_lookup (df, token));
+
+  return log ((n + 1) / (d + 0.5));
+}
+
+static double
+score (GHashTable *df, double n, GStrv a, GStrv b)
+{
+  double shared = 0, all = 0;
+
+  for (guint i = 0; a[i]; i++)
+    {
+      double w = idf (df, a[i], n);
+
+      all += w;
+      if (g_strv_contains ((const char *const *) b, a[i]))
+        shared += w;
+    }
+  for (guint i = 0; b[i]; i++)
+    if (!g_strv_contains ((const char *const *) a, b[i]))
+      all += idf (df, b[i], n);
+  return all > 0 ? shared / all : 0;
+}
+
+typedef struct
+{
+  gint64           supplier_id;
+  double           score;
+  const Candidate *c;
+} Scored;
+
+static int
+scored_cmp (gconstpointer a, gconstpointer b)
+{
+  const Scored *x = a, *y = b;
+
+  return x->score < y->score ? 1 : x->score > y->score ? -1 : 0;
+}
+
+gboolean
+_wm_project_suggest (WmProject *self, GCancellable *cancellable, GError **error)
+{
+  sqlite3 *db = _wm_project_get_db (self);
+  g_autoptr (sqlite3_stmt) payees = NULL;
+  g_autoptr (sqlite3_stmt) keys = NULL;
+  g_autoptr (sqlite3_stmt) insert = NULL;
+  g_autoptr (GArray) payee_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GPtrArray) payee_tokens = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autoptr (GHashTable) wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GHashTable) df = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GHashTable) postings = NULL; /* token -> GArray of candidate indices */
+  g_autoptr (GArray) candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
+  double   n_keys = 0;
+  gboolean ok = TRUE;
+
+  if (!_wm_db_exec (db, "DELETE FROM suggestions", error))
+    return FALSE;
+  payees = _wm_db_prepare (db,
+                           "SELECT n.id, n.display FROM names n JOIN suppliers p"
+                           " ON p.fid = n.supplier_id WHERE n.method IN ('spend', 'ambiguous')"
+                           " AND p.geom IS NULL AND p.kind <> 'public'",
+                           error);
+  if (payees == NULL)
+    return FALSE;
+  while (sqlite3_step (payees) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (payees, 0);
+      GStrv  tokens = wm_name_tokens ((const char *) sqlite3_column_text (payees, 1));
+
+      if (tokens[0] == NULL)
+        {
+          g_strfreev (tokens);
+          continue;
+        }
+      for (guint i = 0; tokens[i]; i++)
+        g_hash_table_add (wanted, g_strdup (tokens[i]));
+      g_array_append_val (payee_ids, id);
+      g_ptr_array_add (payee_tokens, tokens);
+    }
+  if (payee_ids->len == 0)
+    return TRUE;
+
+  /* One pass over the directory: document frequencies of every word, and the keys that share
+   * a word with some unplaced payee. */
+  postings = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_array_unref);
+  keys = _wm_db_prepare (db,
+                         "SELECT k.key, k.supplier_id, p.status, p.company_number,"
+                         " p.geom IS NOT NULL FROM supplier_keys k"
+                         " JOIN suppliers p ON p.fid = k.supplier_id"
+                         " WHERE k.how IN ('name', 'alias') AND p.source <> 'spend'"
+                         " AND p.kind <> 'public'",
+                         error);
+  if (keys == NULL)
+    return FALSE;
+  while (sqlite3_step (keys) == SQLITE_ROW)
+    {
+      g_auto (GStrv) tokens = wm_name_tokens ((const char *) sqlite3_column_text (keys, 0));
+      gboolean useful = FALSE;
+
+      n_keys++;
+      if (((guint64) n_keys & 65535) == 0 && _wm_check_cancelled (cancellable, "matching", error))
+        return FALSE;
+      for (guint i = 0; tokens[i]; i++)
+        {
+          gpointer orig, count;
+
+          if (g_hash_table_lookup_extended (df, tokens[i], &orig, &count))
+            g_hash_table_insert (df, g_strdup (tokens[i]),
+                                 GUINT_TO_POINTER (GPOINTER_TO_UINT (count) + 1));
+          else
+            g_hash_table_insert (df, g_strdup (tokens[i]), GUINT_TO_POINTER (1));
+          useful = useful || g_hash_table_contains (wanted, tokens[i]);
+        }
+      if (useful)
+        {
+          Candidate c = { sqlite3_column_int64 (keys, 1), g_steal_pointer (&tokens),
+                          status_penalty ((const char *) sqlite3_column_text (keys, 2)),
+                          g_strdup ((const char *) sqlite3_column_text (keys, 3)),
+                          sqlite3_column_int (keys, 4) };
+          guint     index = candidates->len;
+
+          g_array_append_val (candidates, c);
+          for (guint i = 0; c.tokens[i]; i++)
+            {
+              GArray *list;
+
+              if (!g_hash_table_contains (wanted, c.tokens[i]))
+                continue;
+              list = g_hash_table_lookup (postings, c.tokens[i]);
+              if (list == NULL)
+                {
+                  list = g_array_new (FALSE, FALSE, sizeof (guint));
+                  g_hash_table_insert (postings, c.tokens[i], list);
+                }
+              g_array_append_val (list, index);
+            }
+        }
+    }
+
+  insert = _wm_db_prepare (db,
+                           "INSERT OR REPLACE INTO suggestions (name_id, supplier_id, score,"
+                           " ambiguous) VALUES (?, ?, ?, ?)",
+                           error);
+  if (insert == NULL)
+    ok = FALSE;
+  for (guint p = 0; ok && p < payee_ids->len; p++)
+    {
+      GStrv tokens = g_ptr_array_index (payee_tokens, p);
+      g_autoptr (GHashTable) best
+          = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+      g_autoptr (GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+      g_autoptr (GArray) ranked = g_array_new (FALSE, FALSE, sizeof (Scored));
+      g_autoptr (GArray) firms = g_array_new (FALSE, FALSE, sizeof (Scored));
+      GHashTableIter iter;
+      gpointer       value;
+
+      if ((p & 255) == 0 && _wm_check_cancelled (cancellable, "matching", error))
+        {
+          ok = FALSE;
+          break;
+        }
+      for (guint t = 0; tokens[t]; t++)
+        {
+          GArray *list = g_hash_table_lookup (postings, tokens[t]);
+
+          /* A word used by a tenth of the directory ("SERVICES") finds nothing on its own. */
+          if (list == NULL || (list->len > 2000 && list->len > n_keys / 10))
+            continue;
+          for (guint k = 0; k < list->len; k++)
+            {
+              guint      index = g_array_index (list, guint, k);
+              Candidate *c = &g_array_index (candidates, Candidate, index);
+              Scored    *old;
+              double     sc;
+
+              if (!g_hash_table_add (seen, GUINT_TO_POINTER (index + 1)))
+                continue;
+              sc = score (df, n_keys, tokens, c->tokens) * c->penalty;
+              old = g_hash_table_lookup (best, &c->supplier_id);
+              if (old == NULL)
+                {
+                  Scored *v = g_new (Scored, 1);
+                  *v = (Scored){ c->supplier_id, sc, c };
+                  g_hash_table_insert (best, &v->supplier_id, v);
+                }
+              else if (sc > old->score)
+                {
+                  old->score = sc;
+                  old->c = c;
+                }
+            }
+        }
+      g_hash_table_iter_init (&iter, best);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        if (((Scored *) value)->score >= WM_SUGGEST_MIN_SCORE)
+          g_array_append_val (ranked, *(Scored *) value);
+      g_array_sort (ranked, scored_cmp);
+      /* One suggestion per firm: duplicates of a firm fold into its best entry. */
+      for (guint r = 0; r < ranked->len; r++)
+        {
+          Scored  *s = &g_array_index (ranked, Scored, r);
+          gboolean folded = FALSE;
+
+          for (guint f = 0; f < firms->len && !folded; f++)
+            {
+              Scored *firm = &g_array_index (firms, Scored, f);
+
+              if (same_firm (firm->c, s->c))
+                {
+                  if (better_entry (s->c, firm->c))
+                    {
+                      firm->supplier_id = s->supplier_id;
+                      firm->c = s->c;
+                    }
+                  folded = TRUE;
+                }
+            }
+          if (!folded)
+            g_array_append_val (firms, *s);
+        }
+      for (guint r = 0; r < MIN (firms->len, 3); r++)
+        {
+          Scored  *s = &g_array_index (firms, Scored, r);
+          gboolean tie = firms->len > 1
+                         && g_array_index (firms, Scored, 1).score
+                                >= g_array_index (firms, Scored, 0).score - WM_SUGGEST_TIE;
+
+          sqlite3_bind_int64 (insert, 1, g_array_index (payee_ids, gint64, p));
+          sqlite3_bind_int64 (insert, 2, s->supplier_id);
+          sqlite3_bind_double (insert, 3, s->score);
+          sqlite3_bind_int (insert, 4, tie);
+          if (!_wm_db_step_done (insert, error))
+            {
+              ok = FALSE;
+              break;
+            }
+        }
+    }
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      g_strfreev (g_array_index (candidates, Candidate, i).tokens);
+      g_free (g_array_index (candidates, Candidate, i).number);
+    }
+  return ok;
+}
+
+/* ---- the review ------------------------------------------------------------------------- */
+
+static GPtrArray *
+load_suggestions (sqlite3_stmt *stmt, gint64 name_id)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) wm_suggestion_free);
+
+  sqlite3_bind_int64 (stmt, 1, name_id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      WmSuggestion *s = g_new0 (WmSuggestion, 1);
+
+      s->supplier_id = sqlite3_column_int64 (stmt, 0);
+      s->name = column_dup (stmt, 1);
+      s->company_number = column_dup (stmt, 2);
+      s->postcode = column_dup (stmt, 3);
+      s->status = column_dup (stmt, 4);
+      s->score = sqlite3_column_double (stmt, 5);
+      s->ambiguous = sqlite3_column_int (stmt, 6);
+      g_ptr_array_add (list, s);
+    }
+  sqlite3_reset (stmt);
+  return list;
+}
+
+#define SUGGESTIONS_SQL                                                                            \
+  "SELECT g.supplier_id, p.name, p.company_number, coalesce(p.trading_postcode, p.postcode),"      \
+  " p.status, g.score, g.ambiguous FROM suggestions g JOIN suppliers p ON p.fid = g.supplier_id"   \
+  " WHERE g.name_id = ? ORDER BY g.score DESC, p.name"
+
+GPtrArray *
+wm_project_review (WmProject *self, GError **error)
+{
+  sqlite3 *db;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (sqlite3_stmt) sugg = NULL;
+  GPtrArray *rows;
+
+  g_return_val_if_fail (WM_IS_PROJECT (self), NULL);
+  db = _wm_project_get_db (self);
+  stmt = _wm_db_prepare (
+      db,
+      "SELECT n.id, n.display, p.name, p.fid, sum(s.amount_pence), count(*),"
+      " group_concat(DISTINCT a.name),"
+      " CASE WHEN coalesce(p.trading_postcode, p.postcode) IS NULL THEN"
+      "   CASE WHEN p.source = 'spend' THEN 'not in any supplier directory'"
+      "   ELSE 'no postcode in the directory' END"
+      " ELSE 'postcode not in the postcode table' END"
+      " FROM spend s JOIN names n ON n.id = s.name_id AND NOT s.redacted"
+      " JOIN suppliers p ON p.fid = n.supplier_id JOIN anchors a ON a.fid = s.anchor_id"
+      " WHERE p.geom IS NULL AND p.kind <> 'public' GROUP BY n.id ORDER BY 5 DESC, n.display",
+      error);
+  sugg = stmt ? _wm_db_prepare (db, SUGGESTIONS_SQL, error) : NULL;
+  if (sugg == NULL)
+    return NULL;
+  rows = g_ptr_array_new_with_free_func ((GDestroyNotify) wm_review_row_free);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      WmReviewRow *r = g_new0 (WmReviewRow, 1);
+
+      r->name_id = sqlite3_column_int64 (stmt, 0);
+      r->payee = column_dup (stmt, 1);
+      r->supplier = column_dup (stmt, 2);
+      r->supplier_id = sqlite3_column_int64 (stmt, 3);
+      r->amount = sqlite3_column_int64 (stmt, 4);
+      r->lines = sqlite3_column_int64 (stmt, 5);
+      r->anchors = column_dup (stmt, 6);
+      r->why = column_dup (stmt, 7);
+      r->suggestions = load_suggestions (sugg, r->name_id);
+      g_ptr_array_add (rows, r);
+    }
+  return rows;
+}
+
+GPtrArray *
+wm_project_search_directory (WmProject *self, const char *text, guint limit, GError **error)
+{
+  g_autofree char *key = wm_normalize_name (text);
+  g_autofree char *upper = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  GPtrArray *list;
+
+  g_return_val_if_fail (WM_IS_PROJECT (self), NULL);
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify) wm_suggestion_free);
+  if (strlen (key) < 2)
+    return list;
+  /* A prefix range on the key index: KEY <= k < KEY + U+10FFFF. */
+  upper = g_strconcat (key, "\xf4\x8f\xbf\xbf", NULL);
+  stmt = _wm_db_prepare (_wm_project_get_db (self),
+                         "SELECT p.fid, p.name, p.company_number,"
+                         " coalesce(p.trading_postcode, p.postcode), p.status FROM suppliers p"
+                         " WHERE p.fid IN (SELECT k.supplier_id FROM supplier_keys k"
+                         "  WHERE k.key >= ?1 AND k.key < ?2 AND k.how IN ('name', 'alias',"
+                         "  'nosuffix'))"
+                         " AND p.source <> 'spend' ORDER BY p.geom IS NULL, p.name LIMIT ?3",
+                         error);
+  if (stmt == NULL)
+    {
+      g_ptr_array_unref (list);
+      return NULL;
+    }
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, upper, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 3, (int) limit);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      WmSuggestion *s = g_new0 (WmSuggestion, 1);
+
+      s->supplier_id = sqlite3_column_int64 (stmt, 0);
+      s->name = column_dup (stmt, 1);
+      s->company_number = column_dup (stmt, 2);
+      s->postcode = column_dup (stmt, 3);
+      s->status = column_dup (stmt, 4);
+      g_ptr_array_add (list, s);
+    }
+  return list;
+}
+
+/* The payee's own key leads to @supplier_id from now on; an earlier review of it is replaced. */
+static gboolean
+store_match (sqlite3 *db, gint64 name_id, gint64 supplier_id, const char *how, GError **error)
+{
+  g_autoptr (sqlite3_stmt) drop = NULL;
+  g_autoptr (sqlite3_stmt) add = NULL;
+  g_autoptr (sqlite3_stmt) check = NULL;
+
+  check = _wm_db_prepare (db, "SELECT 1 FROM suppliers WHERE fid = ? AND source <> 'spend'", error);
+  if (check == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (check, 1, supplier_id);
+  if (sqlite3_step (check) != SQLITE_ROW)
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_BAD_VALUE,
+                   "no directory supplier with id %" G_GINT64_FORMAT, supplier_id);
+      return FALSE;
+    }
+  drop = _wm_db_prepare (db,
+                         "DELETE FROM supplier_keys WHERE how IN ('review', 'fuzzy') AND key ="
+                         " (SELECT norm FROM names WHERE id = ?)",
+                         error);
+  add = drop ? _wm_db_prepare (db,
+                               "INSERT INTO supplier_keys (key, supplier_id, how)"
+                               " SELECT norm, ?2, ?3 FROM names WHERE id = ?1",
+                               error)
+             : NULL;
+  if (add == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (drop, 1, name_id);
+  sqlite3_bind_int64 (add, 1, name_id);
+  sqlite3_bind_int64 (add, 2, supplier_id);
+  sqlite3_bind_text (add, 3, how, -1, SQLITE_STATIC);
+  if (!_wm_db_step_done (drop, error) || !_wm_db_step_done (add, error))
+    return FALSE;
+  if (sqlite3_changes (db) != 1)
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_BAD_VALUE, "no payee with id %" G_GINT64_FORMAT,
+                   name_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+finish (WmProject *self, gboolean ok, GError **error)
+{
+  ok = ok && _wm_project_relink (self, NULL, error);
+  if (!_wm_project_end (self, ok, ok ? error : NULL))
+    return FALSE;
+  if (ok)
+    _wm_project_touch (self);
+  return ok;
+}
+
+gboolean
+wm_project_accept_match (WmProject *self, gint64 name_id, gint64 supplier_id, GError **error)
+{
+  g_return_val_if_fail (WM_IS_PROJECT (self), FALSE);
+  if (!_wm_project_begin (self, error))
+    return FALSE;
+  return finish (
+      self, store_match (_wm_project_get_db (self), name_id, supplier_id, "review", error), error);
+}
+
+gboolean
+wm_project_accept_suggestions (WmProject *self, double min_score, guint *n_accepted, GError **error)
+{
+  sqlite3 *db;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (GArray) pairs = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (WM_IS_PROJECT (self), FALSE);
+  db = _wm_project_get_db (self);
+  if (!_wm_project_begin (self, error))
+    return FALSE;
+  /* The best suggestion of each payee, when it is clear of the others. */
+  stmt = _wm_db_prepare (db,
+                         "SELECT g.name_id, g.supplier_id FROM suggestions g WHERE g.score >= ?"
+                         " AND NOT g.ambiguous AND g.score = (SELECT max(score) FROM suggestions"
+                         " h WHERE h.name_id = g.name_id)",
+                         error);
+  if (stmt == NULL)
+    ok = FALSE;
+  else
+    {
+      sqlite3_bind_double (stmt, 1, min_score);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          gint64 pair[2] = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1) };
+          g_array_append_vals (pairs, pair, 2);
+        }
+    }
+  for (guint i = 0; ok && i < pairs->len; i += 2)
+    ok = store_match (db, g_array_index (pairs, gint64, i), g_array_index (pairs, gint64, i + 1),
+                      "fuzzy", error);
+  if (n_accepted)
+    *n_accepted = ok ? pairs->len / 2 : 0;
+  return finish (self, ok, error);
+}
+
+/* ---- the review as a spreadsheet -------------------------------------------------------- */
+
+static char *
+pounds_plain (gint64 pence)
+{
+  return g_strdup_printf ("%s%" G_GINT64_FORMAT ".%02d", pence < 0 ? "-" : "", ABS (pence) / 100,
+                          (int) (ABS (pence) % 100));
+}
+
+gboolean
+wm_project_export_review (WmProject *self, const char *path, GError **error)
+{
+  g_autoptr (GPtrArray) rows = wm_project_review (self, error);
+  g_autoptr (GString) out = g_string_new ("\xef\xbb\xbf"); /* BOM: Excel reads UTF-8 */
+  static const char *const header[] = { "payee",
+                                        "amount",
+                                        "lines",
+                                        "anchors",
+                                        "why",
+                                        "suggestion",
+                                        "company_number",
+                                        "suggestion_postcode",
+                                        "score",
+                                        "ambiguous",
+                                        "other_suggestions",
+                                        "accept",
+                                        "postcode" };
+
+  if (rows == NULL)
+    return FALSE;
+  wm_csv_append_row (out, header, G_N_ELEMENTS (header));
+  for (guint i = 0; i < rows->len; i++)
+    {
+      WmReviewRow     *r = g_ptr_array_index (rows, i);
+      WmSuggestion    *best = r->suggestions->len ? g_ptr_array_index (r->suggestions, 0) : NULL;
+      g_autofree char *amount = pounds_plain (r->amount);
+      g_autofree char *lines = g_strdup_printf ("%" G_GINT64_FORMAT, r->lines);
+      g_autofree char *score = best ? g_strdup_printf ("%.3f", best->score) : g_strdup ("");
+      g_autoptr (GString) others = g_string_new (NULL);
+      const char *fields[G_N_ELEMENTS (header)];
+
+      for (guint k = 1; k < r->suggestions->len; k++)
+        {
+          WmSuggestion *s = g_ptr_array_index (r->suggestions, k);
+          g_string_append_printf (others, "%s%s (%s, %.3f)", others->len ? "; " : "", s->name,
+                                  s->company_number ? s->company_number : "no number", s->score);
+        }
+      fields[0] = r->payee;
+      fields[1] = amount;
+      fields[2] = lines;
+      fields[3] = r->anchors;
+      fields[4] = r->why;
+      fields[5] = best ? best->name : "";
+      fields[6] = best && best->company_number ? best->company_number : "";
+      fields[7] = best && best->postcode ? best->postcode : "";
+      fields[8] = score;
+      fields[9] = best && best->ambiguous ? "yes" : "";
+      fields[10] = others->str;
+      fields[11] = "";
+      fields[12] = "";
+      wm_csv_append_row (out, fields, G_N_ELEMENTS (header));
+    }
+  return g_file_set_contents (path, out->str, (gssize) out->len, error);
+}
+
+static gboolean
+is_yes (const char *text)
+{
+  g_autofree char *t = g_ascii_strdown (text, -1);
+
+  g_strstrip (t);
+  return strcmp (t, "y") == 0 || strcmp (t, "yes") == 0 || strcmp (t, "x") == 0
+         || strcmp (t, "1") == 0 || strcmp (t, "true") == 0;
+}
+
+typedef struct
+{
+  gint64 name_id;
+  char  *postcode;
+} PendingPlace;
+
+static gboolean
+import_rows (WmProject *self, WmTableReader *reader, WmImportReport *rep, GError **error)
+{
+  sqlite3 *db = _wm_project_get_db (self);
+  g_autoptr (sqlite3_stmt) find_name = NULL;
+  g_autoptr (sqlite3_stmt) best = NULL;
+  g_autoptr (sqlite3_stmt) by_number = NULL;
+  g_autoptr (sqlite3_stmt) find_pc = NULL;
+  g_autoptr (GArray) places = g_array_new (FALSE, FALSE, sizeof (PendingPlace));
+  int         col_payee = -1, col_accept = -1, col_postcode = -1;
+  gboolean    header = FALSE, ok = TRUE;
+  WmRow       row;
+  GError     *read_error = NULL;
+  const char *file = rep->file;
+
+  find_name = _wm_db_prepare (db, "SELECT id FROM names WHERE norm = ?", error);
+  best = find_name ? _wm_db_prepare (db,
+                                     "SELECT supplier_id, ambiguous FROM suggestions WHERE"
+                                     " name_id = ? ORDER BY score DESC LIMIT 1",
+                                     error)
+                   : NULL;
+  by_number = best ? _wm_db_prepare (db,
+                                     "SELECT fid FROM suppliers WHERE company_number = ? AND"
+                                     " source <> 'spend'",
+                                     error)
+                   : NULL;
+  find_pc
+      = by_number ? _wm_db_prepare (db, "SELECT 1 FROM postcodes WHERE postcode = ?", error) : NULL;
+  if (find_pc == NULL)
+    return FALSE;
+  while (ok && wm_table_reader_next (reader, &row, &read_error))
+    {
+      const char      *accept, *postcode_text;
+      g_autofree char *norm = NULL;
+      gint64           name_id = 0;
+
+      if (wm_row_is_blank (&row))
+        continue;
+      if (!header)
+        {
+          for (guint i = 0; i < row.n_fields; i++)
+            {
+              g_autofree char *h = wm_normalize_header (row.fields[i]);
+              if (strcmp (h, "payee") == 0)
+                col_payee = (int) i;
+              else if (strcmp (h, "accept") == 0)
+                col_accept = (int) i;
+              else if (strcmp (h, "postcode") == 0)
+                col_postcode = (int) i;
+            }
+          if (col_payee < 0 || (col_accept < 0 && col_postcode < 0))
+            {
+              g_set_error (error, WM_ERROR, WM_ERROR_MISSING_COLUMN,
+                           "%s:%" G_GUINT64_FORMAT ": a review needs the columns payee and accept"
+                           " or postcode (as 'matches --export' writes them)",
+                           file, row.line);
+              return FALSE;
+            }
+          header = TRUE;
+          continue;
+        }
+      rep->rows_read++;
+      accept = wm_row_cell (&row, col_accept);
+      postcode_text = wm_row_cell (&row, col_postcode);
+      if (*g_strstrip ((char *) accept) == '\0' && *g_strstrip ((char *) postcode_text) == '\0')
+        {
+          rep->skipped++;
+          continue;
+        }
+      norm = wm_normalize_name (wm_row_cell (&row, col_payee));
+      sqlite3_bind_text (find_name, 1, norm, -1, SQLITE_STATIC);
+      if (sqlite3_step (find_name) == SQLITE_ROW)
+        name_id = sqlite3_column_int64 (find_name, 0);
+      sqlite3_reset (find_name);
+      if (name_id == 0)
+        {
+          g_set_error (error, WM_ERROR, WM_ERROR_BAD_VALUE,
+                       "%s:%" G_GUINT64_FORMAT ": no payee \"%s\" in this project", file, row.line,
+                       wm_row_cell (&row, col_payee));
+          return FALSE;
+        }
+      if (*accept)
+        {
+          gint64 supplier = 0;
+
+          if (is_yes (accept))
+            {
+              sqlite3_bind_int64 (best, 1, name_id);
+              if (sqlite3_step (best) == SQLITE_ROW)
+                supplier = sqlite3_column_int64 (best, 0);
+              sqlite3_reset (best);
+              if (supplier == 0)
+                {
+                  g_set_error (error, WM_ERROR, WM_ERROR_BAD_VALUE,
+                               "%s:%" G_GUINT64_FORMAT ": \"%s\" has no suggestion to accept; put"
+                               " a company number in accept",
+                               file, row.line, wm_row_cell (&row, col_payee));
+                  return FALSE;
+                }
+            }
+          else
+            {
+              sqlite3_bind_text (by_number, 1, accept, -1, SQLITE_STATIC);
+              while (sqlite3_step (by_number) == SQLITE_ROW)
+                supplier = supplier == 0 ? sqlite3_column_int64 (by_number, 0) : -1;
+              sqlite3_reset (by_number);
+              if (supplier <= 0)
+                {
+                  g_set_error (error, WM_ERROR, WM_ERROR_BAD_VALUE,
+                               "%s:%" G_GUINT64_FORMAT ": accept \"%s\": %s", file, row.line,
+                               accept,
+                               supplier == 0 ? "not yes/no and no directory company has this"
+                                               " number"
+                                             : "several directory entries have this number");
+                  return FALSE;
+                }
+            }
+          if (!store_match (db, name_id, supplier, "review", error))
+            return FALSE;
+        }
+      if (*postcode_text)
+        {
+          PendingPlace pp = { name_id, wm_normalize_postcode (postcode_text) };
+
+          if (pp.postcode == NULL)
+            {
+              g_set_error (error, WM_ERROR, WM_ERROR_BAD_VALUE,
+                           "%s:%" G_GUINT64_FORMAT ": \"%s\" is not a UK postcode", file, row.line,
+                           postcode_text);
+              return FALSE;
+            }
+          sqlite3_bind_text (find_pc, 1, pp.postcode, -1, SQLITE_STATIC);
+          ok = sqlite3_step (find_pc) == SQLITE_ROW;
+          sqlite3_reset (find_pc);
+          if (!ok)
+            {
+              g_set_error (error, WM_ERROR, WM_ERROR_BAD_VALUE,
+                           "%s:%" G_GUINT64_FORMAT ": %s is not in the imported postcode table",
+                           file, row.line, pp.postcode);
+              g_free (pp.postcode);
+              return FALSE;
+            }
+          g_array_append_val (places, pp);
+        }
+      rep->imported++;
+    }
+  if (read_error)
+    {
+      g_propagate_error (error, read_error);
+      ok = FALSE;
+    }
+  /* Matches first (relink), then the postcodes on whatever supplier each payee now leads to. */
+  ok = ok && _wm_project_relink (self, NULL, error);
+  if (ok && places->len > 0)
+    {
+      g_autoptr (sqlite3_stmt) set = _wm_db_prepare (
+          db,
+          "UPDATE suppliers SET trading_postcode = ?1, placed_by = 'hand' WHERE fid ="
+          " (SELECT supplier_id FROM names WHERE id = ?2)",
+          error);
+      ok = set != NULL;
+      for (guint i = 0; ok && i < places->len; i++)
+        {
+          PendingPlace *pp = &g_array_index (places, PendingPlace, i);
+          sqlite3_bind_text (set, 1, pp->postcode, -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (set, 2, pp->name_id);
+          ok = _wm_db_step_done (set, error);
+        }
+      ok = ok && _wm_project_locate (self, NULL, error);
+    }
+  for (guint i = 0; i < places->len; i++)
+    g_free (g_array_index (places, PendingPlace, i).postcode);
+  return ok;
+}
+
+gboolean
+wm_project_import_review (WmProject       *self,
+                          const char      *path,
+                          WmImportReport **report,
+                          GError         **error)
+{
+  g_autoptr (WmTableReader) reader = NULL;
+  g_autoptr (WmImportReport) rep = NULL;
+  g_autofree char *base = g_path_get_basename (path);
+  gboolean         ok;
+
+  g_return_val_if_fail (WM_IS_PROJECT (self), FALSE);
+  reader = wm_table_reader_open (path, error);
+  if (reader == NULL)
+    return FALSE;
+  rep = wm_import_report_new (base);
+  if (!_wm_project_begin (self, error))
+    return FALSE;
+  ok = import_rows (self, reader, rep, error);
+  return _wm_project_end_import (self, ok, &rep, NULL, NULL, report, error);
+}
+
+/* ---- knowledge to share ----------------------------------------------------------------- */
+
+gboolean
+wm_project_export_knowledge (WmProject *self, const char *path, guint *n_rows, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (GString) out = g_string_new ("\xef\xbb\xbf");
+  static const char *const header[]
+      = { "name", "aliases", "company_number", "postcode", "lat", "lon", "kind", "sic" };
+  guint n = 0;
+
+  g_return_val_if_fail (WM_IS_PROJECT (self), FALSE);
+  stmt = _wm_db_prepare (
+      _wm_project_get_db (self),
+      "SELECT p.name, (SELECT group_concat(n.display, '|') FROM names n WHERE n.supplier_id"
+      "  = p.fid AND (n.method IN ('review', 'fuzzy') OR p.placed_by = 'hand')),"
+      " p.company_number, coalesce(p.trading_postcode, p.postcode),"
+      " CASE WHEN p.placed_by = 'hand' OR p.postcode IS NULL THEN p.lat END,"
+      " CASE WHEN p.placed_by = 'hand' OR p.postcode IS NULL THEN p.lon END,"
+      " CASE WHEN p.kind_inferred THEN '' ELSE p.kind END, p.sic"
+      " FROM suppliers p WHERE p.placed_by = 'hand' OR EXISTS (SELECT 1 FROM names n"
+      "  WHERE n.supplier_id = p.fid AND n.method IN ('review', 'fuzzy'))"
+      " ORDER BY p.name",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  wm_csv_append_row (out, header, G_N_ELEMENTS (header));
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autofree char *lat = NULL, *lon = NULL;
+      const char      *fields[G_N_ELEMENTS (header)];
+
+      for (guint i = 0; i < G_N_ELEMENTS (header); i++)
+        fields[i] = (const char *) sqlite3_column_text (stmt, (int) i);
+      if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
+        {
+          lat = g_strdup_printf ("%.6f", sqlite3_column_double (stmt, 4));
+          lon = g_strdup_printf ("%.6f", sqlite3_column_double (stmt, 5));
+          fields[4] = lat;
+          fields[5] = lon;
+        }
+      wm_csv_append_row (out, fields, G_N_ELEMENTS (header));
+      n++;
+    }
+  if (n_rows)
+    *n_rows = n;
+  return g_file_set_contents (path, out->str, (gssize) out->len, error);
+}
