@@ -431,6 +431,33 @@ verb_summary (int argc, char **argv)
              "location: the shares are of the located part only.\n",
              pub, pp, unlocated, up);
   }
+  if (summary->by == WM_SUMMARY_BY_ANCHOR)
+    {
+      g_print ("\nCoverage of the spend not paid to public bodies (placed / with a suggestion to "
+               "review: 'matches' / unplaced):\n");
+      for (guint i = 0; i <= summary->rows->len; i++)
+        {
+          const WmShareRow *r
+              = i < summary->rows->len ? g_ptr_array_index (summary->rows, i) : &summary->overall;
+          gint64           base = r->total - r->public_bodies;
+          g_autofree char *placed
+              = wm_format_share (r->local + r->regional + r->leaked + r->unclassified, base);
+          g_autofree char *suggested = wm_format_share (r->suggested, base);
+          g_autofree char *unplaced = wm_format_share (r->unlocated - r->suggested, base);
+          g_autoptr (GString) top = g_string_new (NULL);
+
+          for (guint k = 0; r->top_unplaced && k < MIN (r->top_unplaced->len, 5); k++)
+            {
+              WmUnplaced      *u = g_ptr_array_index (r->top_unplaced, k);
+              g_autofree char *amount = wm_format_pounds_short (u->amount);
+              g_string_append_printf (top, "%s%s %s", k ? ", " : "", u->name, amount);
+            }
+          g_print ("%-36.36s placed %6s  suggested %6s  unplaced %6s\n", r->label, placed,
+                   suggested, unplaced);
+          if (top->len)
+            g_print ("%-36s largest unplaced: %s\n", "", top->str);
+        }
+    }
   return 0;
 }
 

@@ -14,6 +14,63 @@ share_row_clear (WmShareRow *row)
 {
   g_free (row->key);
   g_free (row->label);
+  g_clear_pointer (&row->top_unplaced, g_ptr_array_unref);
+}
+
+static void
+unplaced_free (WmUnplaced *u)
+{
+  g_free (u->name);
+  g_free (u);
+}
+
+/* The ten largest unplaced payees of each anchor (key = anchor name) and overall (NULL). */
+static gboolean
+load_top_unplaced (sqlite3 *db, WmSummary *summary, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  GHashTable *by_anchor = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; summary->by == WM_SUMMARY_BY_ANCHOR && i < summary->rows->len; i++)
+    {
+      WmShareRow *row = g_ptr_array_index (summary->rows, i);
+      g_hash_table_insert (by_anchor, row->key, row);
+    }
+  g_hash_table_insert (by_anchor, (gpointer) "", &summary->overall);
+  stmt = _wm_db_prepare (db,
+                         "WITH u AS (SELECT a.name AS anchor, n.display AS payee,"
+                         "  sum(s.amount_pence) AS amount FROM spend s JOIN anchors a"
+                         "  ON a.fid = s.anchor_id JOIN names n ON n.id = s.name_id AND NOT"
+                         "  s.redacted JOIN suppliers p ON p.fid = n.supplier_id WHERE p.geom IS"
+                         "  NULL AND p.kind <> 'public' GROUP BY a.fid, n.id)"
+                         " SELECT * FROM (SELECT anchor, payee, amount, row_number() OVER"
+                         "  (PARTITION BY anchor ORDER BY amount DESC, payee) AS r FROM u)"
+                         "  WHERE r <= 10"
+                         " UNION ALL SELECT * FROM (SELECT '', payee, sum(amount) AS amount,"
+                         "  0 FROM u GROUP BY payee ORDER BY amount DESC, payee LIMIT 10)"
+                         " ORDER BY 1, 3 DESC, 2",
+                         error);
+  if (stmt == NULL)
+    {
+      g_hash_table_unref (by_anchor);
+      return FALSE;
+    }
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      WmShareRow *row = g_hash_table_lookup (by_anchor, sqlite3_column_text (stmt, 0));
+      WmUnplaced *u;
+
+      if (row == NULL)
+        continue;
+      if (row->top_unplaced == NULL)
+        row->top_unplaced = g_ptr_array_new_with_free_func ((GDestroyNotify) unplaced_free);
+      u = g_new0 (WmUnplaced, 1);
+      u->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      u->amount = sqlite3_column_int64 (stmt, 2);
+      g_ptr_array_add (row->top_unplaced, u);
+    }
+  g_hash_table_unref (by_anchor);
+  return TRUE;
 }
 
 static void
@@ -93,6 +150,9 @@ group_expr (WmSummaryBy by)
   " sum(CASE WHEN p.place = 'unset'" NOT_PUBLIC " THEN s.amount_pence ELSE 0 END),"                \
   " sum(CASE WHEN s.redacted THEN s.amount_pence ELSE 0 END),"                                     \
   " sum(CASE WHEN p.kind = 'public' AND NOT s.redacted THEN s.amount_pence ELSE 0 END),"           \
+  " sum(CASE WHEN p.place IS NULL" NOT_PUBLIC                                                      \
+  " AND s.name_id IN (SELECT name_id FROM suggestions)"                                            \
+  "   THEN s.amount_pence ELSE 0 END),"                                                            \
   " count(*), count(DISTINCT p.fid)"
 
 #define SHARE_FROM                                                                                 \
@@ -103,9 +163,9 @@ group_expr (WmSummaryBy by)
 static void
 read_shares (sqlite3_stmt *stmt, int first, WmShareRow *row)
 {
-  gint64 *fields[]
-      = { &row->total,        &row->local,    &row->regional,      &row->leaked, &row->unlocated,
-          &row->unclassified, &row->redacted, &row->public_bodies, &row->lines,  &row->suppliers };
+  gint64 *fields[] = { &row->total,     &row->local,        &row->regional, &row->leaked,
+                       &row->unlocated, &row->unclassified, &row->redacted, &row->public_bodies,
+                       &row->suggested, &row->lines,        &row->suppliers };
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     *fields[i] = sqlite3_column_int64 (stmt, first + (int) i);
@@ -257,7 +317,7 @@ wm_project_summary (WmProject *self, WmSummaryBy by, GError **error)
           sqlite3_reset (names);
         }
     }
-  if (!load_wards (db, summary, error))
+  if (!load_wards (db, summary, error) || !load_top_unplaced (db, summary, error))
     return NULL;
   return g_steal_pointer (&summary);
 }
@@ -308,6 +368,33 @@ build_share_row (JsonBuilder *b, const WmShareRow *row, const char *key_name)
   add_share (b, "leaked_share", row->leaked, located);
   add_share (b, "unlocated_share_of_total", row->unlocated, row->total);
   add_share (b, "public_share_of_total", row->public_bodies, row->total);
+  /* Coverage: of the spend not paid to public bodies, how much is placed, has a suggestion to
+   * review, or is unplaced (redacted included). */
+  {
+    gint64 supplier_spend = row->total - row->public_bodies;
+
+    add_pounds (b, "suggested", row->suggested);
+    add_pounds (b, "supplier_spend", supplier_spend);
+    add_share (b, "placed_share", located + row->unclassified, supplier_spend);
+    add_share (b, "suggested_share", row->suggested, supplier_spend);
+    add_share (b, "unplaced_share", row->unlocated - row->suggested, supplier_spend);
+  }
+  if (row->top_unplaced != NULL)
+    {
+      json_builder_set_member_name (b, "top_unplaced");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < row->top_unplaced->len; i++)
+        {
+          WmUnplaced *u = g_ptr_array_index (row->top_unplaced, i);
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "payee");
+          json_builder_add_string_value (b, u->name);
+          add_pounds (b, "amount", u->amount);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+    }
   json_builder_set_member_name (b, "lines");
   json_builder_add_int_value (b, row->lines);
   json_builder_set_member_name (b, "suppliers");

@@ -31,9 +31,18 @@ typedef struct
   gint64 unclassified;  /* located, but no place (local area) is set */
   gint64 redacted;      /* part of unlocated */
   gint64 public_bodies; /* paid to suppliers of kind "public", wherever they are */
+  gint64 suggested;     /* part of unlocated: payees with a fuzzy suggestion to review */
   gint64 lines;
   gint64 suppliers;
+  /* Coverage (by anchor and overall): the largest unplaced payees, WmUnplaced*, at most 10. */
+  GPtrArray *top_unplaced;
 } WmShareRow;
+
+typedef struct
+{
+  char  *name;
+  gint64 amount; /* pence */
+} WmUnplaced;
 
 typedef struct
 {
