@@ -521,7 +521,7 @@ wm_project_unmatched (WmProject *self, GError **error)
       db,
       "SELECT p.name, p.kind, coalesce(p.trading_postcode, p.postcode),"
       "  CASE WHEN coalesce(p.trading_postcode, p.postcode) IS NULL THEN"
-      "    CASE WHEN p.source = 'spend' THEN 'not in any supplier directory' ELSE"
+      "    CASE WHEN p.source = 'spend' THEN 'no exact match in a supplier directory' ELSE"
       "    'no postcode or coordinates in the directory' END"
       "  ELSE 'postcode not in the postcode table' END,"
       "  sum(s.amount_pence), count(*), group_concat(DISTINCT a.name), p.fid"

@@ -388,7 +388,7 @@ wm_project_review (WmProject *self, GError **error)
       "SELECT n.id, n.display, p.name, p.fid, sum(s.amount_pence), count(*),"
       " group_concat(DISTINCT a.name),"
       " CASE WHEN coalesce(p.trading_postcode, p.postcode) IS NULL THEN"
-      "   CASE WHEN p.source = 'spend' THEN 'not in any supplier directory'"
+      "   CASE WHEN p.source = 'spend' THEN 'no exact match in a supplier directory'"
       "   ELSE 'no postcode in the directory' END"
       " ELSE 'postcode not in the postcode table' END"
       " FROM spend s JOIN names n ON n.id = s.name_id AND NOT s.redacted"

@@ -856,6 +856,34 @@ wm_window_open_demo_action (GtkWidget *widget, const char *action, GVariant *par
 }
 
 static void
+on_review_changed (WmWindow *self)
+{
+  if (self->project != NULL)
+    start_load (self, NULL, TRUE, FALSE);
+}
+
+WmReviewWindow *
+wm_window_open_review (WmWindow *self)
+{
+  WmReviewWindow *review;
+
+  g_return_val_if_fail (WM_IS_WINDOW (self), NULL);
+  if (self->project == NULL)
+    return NULL;
+  review = wm_review_window_new (GTK_WINDOW (self), self->project);
+  g_signal_connect_object (review, "project-changed", G_CALLBACK (on_review_changed), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (review));
+  return review;
+}
+
+static void
+wm_window_review_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  wm_window_open_review (WM_WINDOW (widget));
+}
+
+static void
 wm_window_import_action (GtkWidget *widget, const char *action, GVariant *param)
 {
   WmWindow       *self = WM_WINDOW (widget);
@@ -977,8 +1005,11 @@ wm_window_class_init (WmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new", NULL, wm_window_new_action);
   gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, wm_window_open_demo_action);
   gtk_widget_class_install_action (widget_class, "win.import", "s", wm_window_import_action);
+  gtk_widget_class_install_action (widget_class, "win.review", NULL, wm_window_review_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.review",
+                                       NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.import", "s",
                                        "spend");
 }

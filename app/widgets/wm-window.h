@@ -6,6 +6,7 @@
 #include <adwaita.h>
 
 #include "wm-import-job.h"
+#include "wm-review-window.h"
 
 G_BEGIN_DECLS
 
@@ -30,6 +31,8 @@ gboolean         wm_window_is_busy (WmWindow *self);
 const char      *wm_window_get_last_message (WmWindow *self);
 GtkWidget       *wm_window_get_map_widget (WmWindow *self);
 const WmMapData *wm_window_get_map_data (WmWindow *self);
+/* The review of unplaced suppliers (win.review, Ctrl+R); NULL without a project. */
+WmReviewWindow *wm_window_open_review (WmWindow *self);
 
 /* The demo project to open on first run: a copy in the user's data folder, so imports into it
  * never touch the bundled file. */
