@@ -272,6 +272,19 @@ load_done (GObject *object, GAsyncResult *result, gpointer user_data)
       adw_window_title_set_subtitle (self->window_title, name);
       remember_recent (self, wm_project_get_path (job->project));
     }
+  if (job->full && job->by_anchor != NULL)
+    {
+      /* The header says how much of the analysis stands on placed spend (docs/matching.md). */
+      const WmShareRow *o = &job->by_anchor->overall;
+      g_autofree char  *name = g_path_get_basename (wm_project_get_path (self->project));
+      g_autofree char  *placed = wm_format_share (
+           o->local + o->regional + o->leaked + o->unclassified, o->total - o->public_bodies);
+      g_autofree char *subtitle
+          = o->total > 0 ? g_strdup_printf ("%s · %s of supplier spend placed", name, placed)
+                         : g_strdup (name);
+
+      adw_window_title_set_subtitle (self->window_title, subtitle);
+    }
   if (job->full)
     wm_side_panel_set_data (self->side_panel, job->by_anchor, job->by_year, job->by_sector,
                             job->by_kind, job->unmatched);
