@@ -2,7 +2,6 @@
 /* wealthmap-cli: the core, headless. Every verb of the contract in DESIGN.md; errors go to
  * stderr as "wealthmap-cli: FILE:LINE: what is wrong" with a non-zero exit status. */
 #include <gdal.h>
-#include <json-glib/json-glib.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -845,73 +844,29 @@ verb_matches (int argc, char **argv)
   if (!acted || json)
     {
       g_autoptr (GPtrArray) rows = wm_project_review (project, &error);
-      g_autoptr (JsonBuilder) b = json_builder_new ();
+
       if (rows == NULL)
         return fail (error);
       if (json)
-        json_builder_begin_array (b);
+        {
+          g_autofree char *text = wm_review_to_json (rows, (guint) MAX (limit, 0));
+          g_print ("%s\n", text);
+          return 0;
+        }
       for (guint i = 0; i < rows->len && (limit == 0 || i < (guint) limit); i++)
         {
           WmReviewRow  *r = g_ptr_array_index (rows, i);
           WmSuggestion *best = r->suggestions->len ? g_ptr_array_index (r->suggestions, 0) : NULL;
           g_autofree char *amount = wm_format_pounds (r->amount);
 
-          if (!json)
-            {
-              g_print ("%14s %5" G_GINT64_FORMAT "  %-40.40s", amount, r->lines, r->payee);
-              if (best)
-                g_print ("  ~ %s (%s, %.2f%s)", best->name,
-                         best->company_number ? best->company_number : "no number", best->score,
-                         best->ambiguous ? ", ambiguous" : "");
-              g_print ("\n");
-              continue;
-            }
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "payee");
-          json_builder_add_string_value (b, r->payee);
-          json_builder_set_member_name (b, "amount");
-          json_builder_add_double_value (b, r->amount / 100.0);
-          json_builder_set_member_name (b, "lines");
-          json_builder_add_int_value (b, r->lines);
-          json_builder_set_member_name (b, "anchors");
-          json_builder_add_string_value (b, r->anchors);
-          json_builder_set_member_name (b, "why");
-          json_builder_add_string_value (b, r->why);
-          json_builder_set_member_name (b, "suggestions");
-          json_builder_begin_array (b);
-          for (guint k = 0; k < r->suggestions->len; k++)
-            {
-              WmSuggestion *sg = g_ptr_array_index (r->suggestions, k);
-              json_builder_begin_object (b);
-              json_builder_set_member_name (b, "name");
-              json_builder_add_string_value (b, sg->name);
-              json_builder_set_member_name (b, "company_number");
-              json_builder_add_string_value (b, sg->company_number);
-              json_builder_set_member_name (b, "postcode");
-              json_builder_add_string_value (b, sg->postcode);
-              json_builder_set_member_name (b, "score");
-              json_builder_add_double_value (b, sg->score);
-              json_builder_set_member_name (b, "ambiguous");
-              json_builder_add_boolean_value (b, sg->ambiguous);
-              json_builder_end_object (b);
-            }
-          json_builder_end_array (b);
-          json_builder_end_object (b);
+          g_print ("%14s %5" G_GINT64_FORMAT "  %-40.40s", amount, r->lines, r->payee);
+          if (best)
+            g_print ("  ~ %s (%s, %.2f%s)", best->name,
+                     best->company_number ? best->company_number : "no number", best->score,
+                     best->ambiguous ? ", ambiguous" : "");
+          g_print ("\n");
         }
-      if (json)
-        {
-          g_autoptr (JsonGenerator) gen = json_generator_new ();
-          g_autoptr (JsonNode) root = NULL;
-          g_autofree char *text = NULL;
-
-          json_builder_end_array (b);
-          root = json_builder_get_root (b);
-          json_generator_set_root (gen, root);
-          json_generator_set_pretty (gen, TRUE);
-          text = json_generator_to_data (gen, NULL);
-          g_print ("%s\n", text);
-        }
-      else if (rows->len > (guint) limit && limit > 0)
+      if (limit > 0 && rows->len > (guint) limit)
         g_print ("... and %u more unplaced payees (--limit 0 for all)\n", rows->len - limit);
     }
   return 0;

@@ -7,6 +7,7 @@
  * directory's keys. */
 #include "wm-review.h"
 
+#include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
 
@@ -345,6 +346,23 @@ _wm_project_suggest (WmProject *self, GCancellable *cancellable, GError **error)
 
 /* ---- the review ------------------------------------------------------------------------- */
 
+/* A suggestion from columns supplier_id, name, company_number, postcode, status, score,
+ * ambiguous. */
+static WmSuggestion *
+suggestion_from_row (sqlite3_stmt *stmt)
+{
+  WmSuggestion *s = g_new0 (WmSuggestion, 1);
+
+  s->supplier_id = sqlite3_column_int64 (stmt, 0);
+  s->name = column_dup (stmt, 1);
+  s->company_number = column_dup (stmt, 2);
+  s->postcode = column_dup (stmt, 3);
+  s->status = column_dup (stmt, 4);
+  s->score = sqlite3_column_double (stmt, 5);
+  s->ambiguous = sqlite3_column_int (stmt, 6);
+  return s;
+}
+
 static GPtrArray *
 load_suggestions (sqlite3_stmt *stmt, gint64 name_id)
 {
@@ -352,18 +370,7 @@ load_suggestions (sqlite3_stmt *stmt, gint64 name_id)
 
   sqlite3_bind_int64 (stmt, 1, name_id);
   while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      WmSuggestion *s = g_new0 (WmSuggestion, 1);
-
-      s->supplier_id = sqlite3_column_int64 (stmt, 0);
-      s->name = column_dup (stmt, 1);
-      s->company_number = column_dup (stmt, 2);
-      s->postcode = column_dup (stmt, 3);
-      s->status = column_dup (stmt, 4);
-      s->score = sqlite3_column_double (stmt, 5);
-      s->ambiguous = sqlite3_column_int (stmt, 6);
-      g_ptr_array_add (list, s);
-    }
+    g_ptr_array_add (list, suggestion_from_row (stmt));
   sqlite3_reset (stmt);
   return list;
 }
@@ -433,7 +440,8 @@ wm_project_search_directory (WmProject *self, const char *text, guint limit, GEr
   upper = g_strconcat (key, "\xf4\x8f\xbf\xbf", NULL);
   stmt = _wm_db_prepare (_wm_project_get_db (self),
                          "SELECT p.fid, p.name, p.company_number,"
-                         " coalesce(p.trading_postcode, p.postcode), p.status FROM suppliers p"
+                         " coalesce(p.trading_postcode, p.postcode), p.status, 0.0, 0"
+                         " FROM suppliers p"
                          " WHERE p.fid IN (SELECT k.supplier_id FROM supplier_keys k"
                          "  WHERE k.key >= ?1 AND k.key < ?2 AND k.how IN ('name', 'alias',"
                          "  'nosuffix'))"
@@ -448,16 +456,7 @@ wm_project_search_directory (WmProject *self, const char *text, guint limit, GEr
   sqlite3_bind_text (stmt, 2, upper, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 3, (int) limit);
   while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      WmSuggestion *s = g_new0 (WmSuggestion, 1);
-
-      s->supplier_id = sqlite3_column_int64 (stmt, 0);
-      s->name = column_dup (stmt, 1);
-      s->company_number = column_dup (stmt, 2);
-      s->postcode = column_dup (stmt, 3);
-      s->status = column_dup (stmt, 4);
-      g_ptr_array_add (list, s);
-    }
+    g_ptr_array_add (list, suggestion_from_row (stmt));
   return list;
 }
 
@@ -888,4 +887,51 @@ wm_project_export_knowledge (WmProject *self, const char *path, guint *n_rows, G
   if (n_rows)
     *n_rows = n;
   return g_file_set_contents (path, out->str, (gssize) out->len, error);
+}
+
+char *
+wm_review_to_json (GPtrArray *rows, guint limit)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_array (b);
+  for (guint i = 0; i < rows->len && (limit == 0 || i < limit); i++)
+    {
+      WmReviewRow *r = g_ptr_array_index (rows, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "payee");
+      json_builder_add_string_value (b, r->payee);
+      json_builder_set_member_name (b, "amount");
+      json_builder_add_double_value (b, r->amount / 100.0);
+      json_builder_set_member_name (b, "lines");
+      json_builder_add_int_value (b, r->lines);
+      json_builder_set_member_name (b, "anchors");
+      json_builder_add_string_value (b, r->anchors);
+      json_builder_set_member_name (b, "why");
+      json_builder_add_string_value (b, r->why);
+      json_builder_set_member_name (b, "suggestions");
+      json_builder_begin_array (b);
+      for (guint k = 0; k < r->suggestions->len; k++)
+        {
+          WmSuggestion *s = g_ptr_array_index (r->suggestions, k);
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "name");
+          json_builder_add_string_value (b, s->name);
+          json_builder_set_member_name (b, "company_number");
+          json_builder_add_string_value (b, s->company_number);
+          json_builder_set_member_name (b, "postcode");
+          json_builder_add_string_value (b, s->postcode);
+          json_builder_set_member_name (b, "score");
+          json_builder_add_double_value (b, s->score);
+          json_builder_set_member_name (b, "ambiguous");
+          json_builder_add_boolean_value (b, s->ambiguous);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  return _wm_json_builder_to_string (b);
 }

@@ -47,6 +47,9 @@ void wm_review_row_free (WmReviewRow *row);
  * their suggestions. */
 GPtrArray *wm_project_review (WmProject *self, GError **error);
 
+/* The review as JSON (docs/cli.md, `matches --json`): the first @limit rows, 0 for all. */
+char *wm_review_to_json (GPtrArray *rows, guint limit);
+
 /* Directory suppliers whose name or alias starts with @text (normalised), for the review's
  * search as you type; at most @limit, active companies first. WmSuggestion* with score 0. */
 GPtrArray *
