@@ -158,6 +158,19 @@ with tempfile.TemporaryDirectory() as tmp:
     left_b = [u["name"] for u in json.loads(run("unmatched", b, "--json").stdout)]
     check(target not in left_b, f"another project that imports it places {target!r} too")
 
+    # coordinates instead of a postcode (issue 4: "edit postcode/coordinates in place")
+    db = sqlite3.connect(f"file:{b}?mode=ro", uri=True)
+    lat, lon = db.execute("SELECT lat, lon FROM postcodes ORDER BY postcode LIMIT 1").fetchone()
+    db.close()
+    garden = next(u["name"] for u in json.loads(run("unmatched", b, "--json").stdout)
+                  if u["name"] != "(redacted or blank)")
+    swapped = run("locate", b, "--supplier", garden, "--at", f"{lon},{lat}", ok=False)
+    check(swapped.returncode != 0 and "not in the United Kingdom" in swapped.stderr,
+          f"coordinates the wrong way round are refused: {swapped.stderr.strip()}")
+    run("locate", b, "--supplier", garden, "--at", f"{lat:.6f}, {lon:.6f}")
+    left_b = [u["name"] for u in json.loads(run("unmatched", b, "--json").stdout)]
+    check(garden not in left_b, f"{garden!r} placed at {lat:.5f}, {lon:.5f} by coordinates")
+
 if failures:
     sys.exit(f"FAIL: {len(failures)} checks")
 print("ok")

@@ -286,6 +286,20 @@ test_clean_names (void)
     }
 }
 
+static void
+test_lat_lon (void)
+{
+  double lat = 0, lon = 0;
+
+  g_assert_true (wm_parse_lat_lon ("53.753, -2.364", &lat, &lon));
+  g_assert_cmpfloat_with_epsilon (lat, 53.753, 1e-9);
+  g_assert_cmpfloat_with_epsilon (lon, -2.364, 1e-9);
+  g_assert_true (wm_parse_lat_lon ("53.753 -2.364 ", &lat, &lon));
+  g_assert_false (wm_parse_lat_lon ("BB5 0PF", &lat, &lon));
+  g_assert_false (wm_parse_lat_lon ("53.753", &lat, &lon));
+  g_assert_false (wm_parse_lat_lon ("53.753, -2.364 x", &lat, &lon));
+}
+
 /* The shipped public-body list: councils in their many spellings, government, the NHS; not
  * companies or charities that share their words; a company-form public body by an "always"
  * rule. A user's list with a wrong match kind is refused naming file and line. */
@@ -344,5 +358,6 @@ main (int argc, char **argv)
   g_test_add_func ("/wm/text/cp1252", test_cp1252);
   g_test_add_func ("/wm/text/public-rules", test_public_rules);
   g_test_add_func ("/wm/text/clean-names", test_clean_names);
+  g_test_add_func ("/wm/text/lat-lon", test_lat_lon);
   return g_test_run ();
 }

@@ -570,10 +570,11 @@ verb_lines (int argc, char **argv)
 static int
 verb_locate (int argc, char **argv)
 {
-  g_autofree char *supplier = NULL, *postcode = NULL;
+  g_autofree char *supplier = NULL, *postcode = NULL, *at = NULL;
   GOptionEntry     entries[] = {
         { "supplier", 0, 0, G_OPTION_ARG_STRING, &supplier, "The supplier, by name", "NAME" },
         { "postcode", 0, 0, G_OPTION_ARG_STRING, &postcode, "Its trading postcode", "P" },
+        { "at", 0, 0, G_OPTION_ARG_STRING, &at, "Or its coordinates", "LAT,LON" },
         { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("PROJECT");
@@ -582,12 +583,17 @@ verb_locate (int argc, char **argv)
   GError *error = NULL;
   gint64  id = 0;
   guint   found = 0;
+  double  lat = 0, lon = 0;
 
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!parse (context, &argc, &argv, 1, "locate PROJECT --supplier NAME --postcode P"))
+
+  if (!parse (context, &argc, &argv, 1,
+              "locate PROJECT --supplier NAME (--postcode P | --at LAT,LON)"))
     return 2;
-  if (supplier == NULL || postcode == NULL)
-    return usage_error ("locate needs --supplier and --postcode");
+  if (supplier == NULL || (postcode == NULL) == (at == NULL))
+    return usage_error ("locate needs --supplier and one of --postcode or --at");
+  if (at && !wm_parse_lat_lon (at, &lat, &lon))
+    return usage_error ("--at %s: expected latitude,longitude in decimal degrees", at);
   project = open_project (argv[1]);
   if (project == NULL)
     return 1;
@@ -608,9 +614,10 @@ verb_locate (int argc, char **argv)
                              : "several unlocated suppliers have this name");
       return 1;
     }
-  if (!wm_project_locate_supplier (project, id, postcode, &error))
+  if (at ? !wm_project_locate_supplier_at (project, id, lat, lon, &error)
+         : !wm_project_locate_supplier (project, id, postcode, &error))
     return fail (error);
-  g_print ("%s: placed at %s\n", supplier, postcode);
+  g_print ("%s: placed at %s\n", supplier, at ? at : postcode);
   return 0;
 }
 
@@ -878,7 +885,7 @@ static const Verb verbs[] = {
   { "place", verb_place, "PROJECT --local CODES (--region CODES | --region-km N)" },
   { "summary", verb_summary, "PROJECT [--json] [--by anchor|sector|kind|year|ward]" },
   { "unmatched", verb_unmatched, "PROJECT [--json]" },
-  { "locate", verb_locate, "PROJECT --supplier NAME --postcode P" },
+  { "locate", verb_locate, "PROJECT --supplier NAME (--postcode P | --at LAT,LON)" },
   { "matches", verb_matches,
     "PROJECT [--accept-above S] [--export FILE] [--import FILE] [--export-directory FILE]"
     " [--json] [--limit N]" },

@@ -374,6 +374,55 @@ _wm_project_locate (WmProject *self, GCancellable *cancellable, GError **error)
   return ok;
 }
 
+/* A typed place: the trading postcode, or coordinates (then the trading postcode is cleared,
+ * since it would win), stored and everything placed again in one transaction. */
+static gboolean
+store_hand_location (WmProject  *self,
+                     gint64      supplier_id,
+                     const char *postcode,
+                     double      lat,
+                     double      lon,
+                     GError    **error)
+{
+  sqlite3 *db = _wm_project_get_db (self);
+  g_autoptr (sqlite3_stmt) update = NULL;
+  gboolean ok;
+
+  if (!_wm_project_begin (self, error))
+    return FALSE;
+  update = _wm_db_prepare (db,
+                           postcode ? "UPDATE suppliers SET trading_postcode = ?1, placed_by ="
+                                      " 'hand' WHERE fid = ?2"
+                                    : "UPDATE suppliers SET trading_postcode = NULL, lat = ?3,"
+                                      " lon = ?4, placed_by = 'hand' WHERE fid = ?2",
+                           error);
+  ok = update != NULL;
+  if (ok)
+    {
+      if (postcode)
+        sqlite3_bind_text (update, 1, postcode, -1, SQLITE_STATIC);
+      else
+        {
+          sqlite3_bind_double (update, 3, lat);
+          sqlite3_bind_double (update, 4, lon);
+        }
+      sqlite3_bind_int64 (update, 2, supplier_id);
+      ok = _wm_db_step_done (update, error);
+    }
+  if (ok && sqlite3_changes (db) != 1)
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_BAD_VALUE, "no supplier with id %" G_GINT64_FORMAT,
+                   supplier_id);
+      ok = FALSE;
+    }
+  ok = ok && _wm_project_locate (self, NULL, error);
+  if (!_wm_project_end (self, ok, ok ? error : NULL))
+    return FALSE;
+  if (ok)
+    _wm_project_touch (self);
+  return ok;
+}
+
 gboolean
 wm_project_locate_supplier (WmProject  *self,
                             gint64      supplier_id,
@@ -382,8 +431,6 @@ wm_project_locate_supplier (WmProject  *self,
 {
   sqlite3         *db;
   g_autofree char *normal = NULL;
-  g_autoptr (sqlite3_stmt) update = NULL;
-  gboolean ok;
 
   g_return_val_if_fail (WM_IS_PROJECT (self) && postcode != NULL, FALSE);
   db = _wm_project_get_db (self);
@@ -408,29 +455,24 @@ wm_project_locate_supplier (WmProject  *self,
         return FALSE;
       }
   }
-  if (!_wm_project_begin (self, error))
-    return FALSE;
-  update = _wm_db_prepare (
-      db, "UPDATE suppliers SET trading_postcode = ?1, placed_by = 'hand' WHERE fid = ?2", error);
-  ok = update != NULL;
-  if (ok)
+  return store_hand_location (self, supplier_id, normal, 0, 0, error);
+}
+
+gboolean
+wm_project_locate_supplier_at (
+    WmProject *self, gint64 supplier_id, double lat, double lon, GError **error)
+{
+  g_return_val_if_fail (WM_IS_PROJECT (self), FALSE);
+  /* Great Britain and Northern Ireland, with their islands: a swapped pair is caught here. */
+  if (!(lat >= 49.0 && lat <= 61.5 && lon >= -8.7 && lon <= 2.0))
     {
-      sqlite3_bind_text (update, 1, normal, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (update, 2, supplier_id);
-      ok = _wm_db_step_done (update, error);
+      g_set_error (error, WM_ERROR, WM_ERROR_BAD_VALUE,
+                   "%.5f, %.5f is not in the United Kingdom (latitude 49 to 61.5, longitude -8.7"
+                   " to 2; give latitude first)",
+                   lat, lon);
+      return FALSE;
     }
-  if (ok && sqlite3_changes (db) != 1)
-    {
-      g_set_error (error, WM_ERROR, WM_ERROR_BAD_VALUE, "no supplier with id %" G_GINT64_FORMAT,
-                   supplier_id);
-      ok = FALSE;
-    }
-  ok = ok && _wm_project_locate (self, NULL, error);
-  if (!_wm_project_end (self, ok, ok ? error : NULL))
-    return FALSE;
-  if (ok)
-    _wm_project_touch (self);
-  return ok;
+  return store_hand_location (self, supplier_id, NULL, lat, lon, error);
 }
 
 /* ---- setting the place ------------------------------------------------------------------ */

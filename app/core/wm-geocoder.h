@@ -35,4 +35,9 @@ gboolean wm_project_locate_supplier (WmProject  *self,
                                      const char *postcode,
                                      GError    **error);
 
+/* The same with coordinates (WGS 84, latitude first), for a supplier whose postcode is unknown
+ * or not in the postcode table; refused outside the United Kingdom. */
+gboolean wm_project_locate_supplier_at (
+    WmProject *self, gint64 supplier_id, double lat, double lon, GError **error);
+
 G_END_DECLS

@@ -5,6 +5,7 @@
 
 #include <csv.h>
 
+#include <math.h>
 #include <string.h>
 #include <stdlib.h>
 
@@ -808,4 +809,28 @@ wm_csv_append_row (GString *out, const char *const *fields, guint n_fields)
       g_string_set_size (out, start + csv_write (out->str + start, 2 * len + 2, field, len));
     }
   g_string_append (out, "\r\n");
+}
+
+gboolean
+wm_parse_lat_lon (const char *text, double *lat, double *lon)
+{
+  const char *p = text;
+  char       *end = NULL;
+
+  if (text == NULL)
+    return FALSE;
+  *lat = g_ascii_strtod (p, &end);
+  if (end == p)
+    return FALSE;
+  p = end;
+  while (*p == ' ' || *p == ',' || *p == '\t')
+    p++;
+  if (p == end)
+    return FALSE;
+  *lon = g_ascii_strtod (p, &end);
+  if (end == p)
+    return FALSE;
+  while (*end == ' ')
+    end++;
+  return *end == '\0' && isfinite (*lat) && isfinite (*lon);
 }

@@ -75,6 +75,10 @@ char *wm_format_share (gint64 part, gint64 whole);
 /* "£1.2m", "£350k", "£900": for map labels and legends. */
 char *wm_format_pounds_short (gint64 pence);
 
+/* "53.75, -2.36" (latitude, longitude in decimal degrees; comma or space between): TRUE and
+ * the two numbers, FALSE for anything else. */
+gboolean wm_parse_lat_lon (const char *text, double *lat, double *lon);
+
 /* Appends one CSV record (RFC 4180: every field quoted by libcsv, CRLF) to @out. */
 void wm_csv_append_row (GString *out, const char *const *fields, guint n_fields);
 

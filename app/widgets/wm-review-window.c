@@ -78,9 +78,15 @@ change_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
 {
   Change  *c = data;
   GError  *error = NULL;
-  gboolean ok = c->postcode
-                    ? wm_project_locate_supplier (c->project, c->supplier_id, c->postcode, &error)
-                    : wm_project_accept_match (c->project, c->name_id, c->supplier_id, &error);
+  double   lat, lon;
+  gboolean ok;
+
+  if (c->postcode == NULL)
+    ok = wm_project_accept_match (c->project, c->name_id, c->supplier_id, &error);
+  else if (wm_parse_lat_lon (c->postcode, &lat, &lon))
+    ok = wm_project_locate_supplier_at (c->project, c->supplier_id, lat, lon, &error);
+  else
+    ok = wm_project_locate_supplier (c->project, c->supplier_id, c->postcode, &error);
 
   if (ok)
     g_task_return_boolean (task, TRUE);
@@ -335,12 +341,12 @@ payee_row (WmReviewWindow *self, const WmReviewRow *r)
 
   /* Or the trading postcode, typed. */
   place_row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (place_row), "Trading postcode");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (place_row), "Where it trades from");
   adw_action_row_set_subtitle (ADW_ACTION_ROW (place_row),
-                               "Where this supplier trades from, if you know it");
+                               "A postcode, or latitude, longitude (e.g. 53.753, -2.364)");
   entry = gtk_entry_new ();
   gtk_entry_set_placeholder_text (GTK_ENTRY (entry), "e.g. BB5 1AB");
-  gtk_editable_set_width_chars (GTK_EDITABLE (entry), 10);
+  gtk_editable_set_width_chars (GTK_EDITABLE (entry), 16);
   gtk_widget_set_valign (entry, GTK_ALIGN_CENTER);
   button = gtk_button_new_with_label ("Place");
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
