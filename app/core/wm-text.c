@@ -521,12 +521,23 @@ wm_normalize_name (const char *name)
   return g_string_free (out, FALSE);
 }
 
+/* Words for a company's legal form, as normalised names end in them. */
+static const char *const legal_forms[] = {
+  "LTD", "PLC", "LLP", "LP", "CO", "COMPANY", "INC", "CIC", "CYF", "CYFYNGEDIG",
+};
+
+static gboolean
+is_legal_form (const char *word)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (legal_forms); i++)
+    if (strcmp (word, legal_forms[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 char *
 wm_normalize_name_nosuffix (const char *name)
 {
-  static const char *const suffixes[] = {
-    "LTD", "PLC", "LLP", "LP", "CO", "COMPANY", "UK", "GROUP", "INC", "CIC", "CYF", "CYFYNGEDIG",
-  };
   char    *key = wm_normalize_name (name);
   gboolean changed = TRUE;
 
@@ -537,13 +548,13 @@ wm_normalize_name_nosuffix (const char *name)
       changed = FALSE;
       if (space == NULL)
         break;
-      for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-        if (strcmp (space + 1, suffixes[i]) == 0)
-          {
-            *space = '\0';
-            changed = TRUE;
-            break;
-          }
+      /* the legal forms, and the UK / GROUP that firms put before them */
+      if (is_legal_form (space + 1) || strcmp (space + 1, "UK") == 0
+          || strcmp (space + 1, "GROUP") == 0)
+        {
+          *space = '\0';
+          changed = TRUE;
+        }
     }
   return key;
 }
@@ -601,17 +612,14 @@ wm_normalize_name_clean (const char *name)
 GStrv
 wm_name_tokens (const char *name)
 {
-  static const char *const drop[] = {
-    "LTD", "PLC", "LLP",        "LP",  "CO",  "COMPANY", "INC",
-    "CIC", "CYF", "CYFYNGEDIG", "AND", "THE", "OF",
-  };
-  g_autofree char *key = wm_normalize_name_clean (name);
+  static const char *const drop[] = { "AND", "THE", "OF" };
+  g_autofree char         *key = wm_normalize_name_clean (name);
   g_auto (GStrv) words = g_strsplit (key, " ", -1);
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
 
   for (guint i = 0; words[i]; i++)
     {
-      gboolean keep = *words[i] != '\0';
+      gboolean keep = *words[i] != '\0' && !is_legal_form (words[i]);
 
       for (guint k = 0; keep && k < G_N_ELEMENTS (drop); k++)
         keep = strcmp (words[i], drop[k]) != 0;
