@@ -60,7 +60,7 @@ typedef struct
 {
   WmProject *project;
   gint64     name_id, supplier_id;
-  char      *postcode; /* NULL: accept a match */
+  char      *place; /* a postcode or "lat, lon"; NULL: accept a match */
   char      *what;
 } Change;
 
@@ -68,7 +68,7 @@ static void
 change_free (Change *c)
 {
   g_object_unref (c->project);
-  g_free (c->postcode);
+  g_free (c->place);
   g_free (c->what);
   g_free (c);
 }
@@ -81,12 +81,12 @@ change_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
   double   lat, lon;
   gboolean ok;
 
-  if (c->postcode == NULL)
+  if (c->place == NULL)
     ok = wm_project_accept_match (c->project, c->name_id, c->supplier_id, &error);
-  else if (wm_parse_lat_lon (c->postcode, &lat, &lon))
+  else if (wm_parse_lat_lon (c->place, &lat, &lon))
     ok = wm_project_locate_supplier_at (c->project, c->supplier_id, lat, lon, &error);
   else
-    ok = wm_project_locate_supplier (c->project, c->supplier_id, c->postcode, &error);
+    ok = wm_project_locate_supplier (c->project, c->supplier_id, c->place, &error);
 
   if (ok)
     g_task_return_boolean (task, TRUE);
@@ -142,8 +142,8 @@ wm_review_window_place (WmReviewWindow *self, gint64 supplier_id, const char *po
 
   g_return_if_fail (WM_IS_REVIEW_WINDOW (self));
   c->supplier_id = supplier_id;
-  c->postcode = g_strstrip (g_strdup (postcode));
-  c->what = g_strdup_printf ("Placed at %s", c->postcode);
+  c->place = g_strstrip (g_strdup (postcode));
+  c->what = g_strdup_printf ("Placed at %s", c->place);
   run_change (self, c);
 }
 
