@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Builds a Lancashire project from the real published data in ../shared/data (never copied
 # here): the 14 Lancashire authorities' wards, Code-Point Open, the Companies House enriched
-# supplier list, three anchors' 2023-24 spend and the IoD 2019, with Hyndburn as the local
-# area and the rest of Lancashire as the region. The anchors are placed at their head offices.
+# supplier list, three anchors' 2023-24 spend and the IoD 2019 (index and domains), with
+# Hyndburn as the local area and the rest of Lancashire as the region. The anchors are placed
+# at their head offices.
 # Usage: data/build-lancashire.sh WEALTHMAP_CLI SHARED_DATA_DIR OUT.wealthmap
 set -euo pipefail
 CLI=$1
@@ -30,6 +31,8 @@ done
   --anchor "Lancashire PCC" --anchor-kind police --anchor-postcode "PR1 0LD" >/dev/null
 "$CLI" import deprivation "$OUT" "$DATA/imd/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv" \
   --population "$DATA/imd/File_6_-_IoD2019_Population_Denominators.csv" >/dev/null
+"$CLI" import deprivation "$OUT" "$DATA/imd/File_2_-_IoD2019_Domains_of_Deprivation.csv" \
+  >/dev/null
 "$CLI" import lookup "$OUT" "$DATA/derived/lsoa11_to_ward13_lancashire_DERIVED.csv" >/dev/null
 region=$(echo $LADS | tr ' ' '\n' | grep -v E07000120 | paste -sd,)
 "$CLI" place "$OUT" --local E07000120 --region "$region" >/dev/null
