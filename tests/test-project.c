@@ -289,6 +289,76 @@ test_transaction_bytes (void)
   g_assert_true (g_bytes_equal (before, after));
 }
 
+/* The gap score and the sector rules, on hand-computed cases (docs/gaps.md). */
+static void
+test_gap_score (void)
+{
+  WmGapWeights w = { 0.5, 1.0 };
+  WmGapWeights flat = { 0, 0 };
+
+  /* £1,000 leaked, bought by 2 anchors, no local supplier: 1000 × 1.5 / 1 */
+  g_assert_cmpfloat_with_epsilon (wm_gap_score (&w, 100000, 2, 0), 1500.0, 1e-9);
+  /* the same £, 3 anchors, 1 local supplier: 1000 × 2 / 2 */
+  g_assert_cmpfloat_with_epsilon (wm_gap_score (&w, 100000, 3, 1), 1000.0, 1e-9);
+  /* £250.50 leaked, 1 anchor, 4 local suppliers: 250.5 × 1 / 5 */
+  g_assert_cmpfloat_with_epsilon (wm_gap_score (&w, 25050, 1, 4), 50.1, 1e-9);
+  /* no weights: the score is the leaked £ */
+  g_assert_cmpfloat_with_epsilon (wm_gap_score (&flat, 123456, 3, 7), 1234.56, 1e-9);
+  /* no anchor buying (credits only) counts as one */
+  g_assert_cmpfloat_with_epsilon (wm_gap_score (&w, 100000, 0, 0), 1000.0, 1e-9);
+}
+
+static void
+test_sector_rules (void)
+{
+  g_autoptr (WmSectorRules) rules = wm_sector_rules_new ();
+  g_autoptr (GError) error = NULL;
+  const char *source = NULL;
+  const char *petrol[4] = { "lfrs.expenditure.transport.petrol", NULL, NULL, NULL };
+  const char *skip[4] = { "Consolidated invoice suspense", "Vehicle cleaning", NULL, NULL };
+  const char *none[4] = { NULL, NULL, NULL, NULL };
+
+  g_assert_true (wm_sector_rules_add (rules, "sic", "81", "Facilities", &error));
+  g_assert_true (wm_sector_rules_add (rules, "sic", "70100", "-", &error));
+  g_assert_true (wm_sector_rules_add (rules, "sic", "4932", "Transport", &error));
+  g_assert_true (wm_sector_rules_add (rules, "expense", "cleaning", "Facilities", &error));
+  g_assert_true (wm_sector_rules_add (rules, "expense", "vehicle cleaning", "Transport", &error));
+  g_assert_true (wm_sector_rules_add (rules, "expense", "petrol", "Transport", &error));
+  g_assert_true (wm_sector_rules_add (rules, "expense", "transport", "Travel", &error));
+  g_assert_true (wm_sector_rules_add (rules, "expense", "invoice suspense", "-", &error));
+  g_assert_true (wm_sector_rules_add (rules, "supplier", "taxis", "Transport", &error));
+  g_assert_true (wm_sector_rules_add_exclusion (rules, "sector", "travel", "staff travel", &error));
+  /* a head-office SIC code is skipped for the next code; the longest prefix decides */
+  g_assert_cmpstr (wm_sector_rules_sic_sector (rules, "70100 49320"), ==, "Transport");
+  g_assert_cmpstr (wm_sector_rules_sic_sector (rules, "81210"), ==, "Facilities");
+  g_assert_null (wm_sector_rules_sic_sector (rules, "70100"));
+  /* SIC first, then the expense fields, then the payee */
+  g_assert_cmpstr (wm_sector_rules_classify (rules, "81210", petrol, NULL, &source), ==,
+                   "Facilities");
+  g_assert_cmpstr (source, ==, "sic");
+  /* two one-word rules match, "transport" first in the text: the earlier rule ("petrol") wins */
+  g_assert_cmpstr (wm_sector_rules_classify (rules, NULL, petrol, NULL, &source), ==, "Transport");
+  g_assert_cmpstr (source, ==, "expense");
+  /* "-" sends the line to its next field, where two words beat one */
+  g_assert_cmpstr (wm_sector_rules_classify (rules, NULL, skip, NULL, &source), ==, "Transport");
+  g_assert_cmpstr (wm_sector_rules_classify (rules, NULL, none, "A1 TAXIS", &source), ==,
+                   "Transport");
+  g_assert_cmpstr (source, ==, "supplier");
+  g_assert_cmpstr (wm_sector_rules_classify (rules, NULL, none, "ACME LTD", &source), ==,
+                   WM_SECTOR_UNCLASSIFIED);
+  g_assert_null (source);
+  /* exclusions by sector name, whatever its case */
+  g_assert_cmpstr (wm_sector_rules_exclusion (rules, "Travel", none, NULL), ==, "staff travel");
+  g_assert_null (wm_sector_rules_exclusion (rules, "Transport", none, NULL));
+  g_assert_cmpstr (wm_sector_rules_find (rules, "facilities"), ==, "Facilities");
+  /* bad rules say what is wrong */
+  g_assert_false (wm_sector_rules_add (rules, "sic", "4a", "X", &error));
+  g_assert_error (error, WM_ERROR, WM_ERROR_FORMAT);
+  g_clear_error (&error);
+  g_assert_false (wm_sector_rules_add (rules, "postcode", "BB5", "X", &error));
+  g_assert_error (error, WM_ERROR, WM_ERROR_FORMAT);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -302,5 +372,7 @@ main (int argc, char **argv)
   g_test_add_func ("/wm/project/summary-list", test_summary_list);
   g_test_add_func ("/wm/project/onspd", test_onspd);
   g_test_add_func ("/wm/project/transaction-bytes", test_transaction_bytes);
+  g_test_add_func ("/wm/project/gap-score", test_gap_score);
+  g_test_add_func ("/wm/project/sector-rules", test_sector_rules);
   return g_test_run ();
 }

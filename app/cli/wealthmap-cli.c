@@ -8,23 +8,22 @@
 
 #include "app/core/wealthmap-core.h"
 #include "app/map/wm-render.h"
+#include "wm-cli.h"
 
 typedef int (*VerbFunc) (int argc, char **argv);
 
 static gboolean opt_quiet;
 
-static int
-fail (GError *error)
+int
+cli_fail (GError *error)
 {
   g_printerr ("wealthmap-cli: %s\n", error->message);
   g_error_free (error);
   return 1;
 }
 
-static int usage_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
-
-static int
-usage_error (const char *format, ...)
+int
+cli_usage_error (const char *format, ...)
 {
   va_list          args;
   g_autofree char *msg = NULL;
@@ -64,37 +63,37 @@ static int
 import_result (gboolean ok, WmImportReport *report, GError *error)
 {
   if (!ok)
-    return fail (error);
+    return cli_fail (error);
   print_report (report);
   return 0;
 }
 
-static gboolean
-parse (GOptionContext *context, int *argc, char ***argv, int n_positional, const char *usage)
+gboolean
+cli_parse (GOptionContext *context, int *argc, char ***argv, int n_positional, const char *usage)
 {
   g_autoptr (GError) error = NULL;
 
   if (!g_option_context_parse (context, argc, argv, &error))
     {
-      usage_error ("%s", error->message);
+      cli_usage_error ("%s", error->message);
       return FALSE;
     }
   if (*argc != n_positional + 1)
     {
-      usage_error ("usage: wealthmap-cli %s", usage);
+      cli_usage_error ("usage: wealthmap-cli %s", usage);
       return FALSE;
     }
   return TRUE;
 }
 
-static WmProject *
-open_project (const char *path)
+WmProject *
+cli_open_project (const char *path)
 {
   GError    *error = NULL;
   WmProject *project = wm_project_open (path, &error);
 
   if (project == NULL)
-    fail (error);
+    cli_fail (error);
   return project;
 }
 
@@ -107,11 +106,11 @@ verb_new (int argc, char **argv)
   g_autoptr (WmProject) project = NULL;
   GError *error = NULL;
 
-  if (!parse (context, &argc, &argv, 1, "new PROJECT"))
+  if (!cli_parse (context, &argc, &argv, 1, "new PROJECT"))
     return 2;
   project = wm_project_create (argv[1], &error);
   if (project == NULL)
-    return fail (error);
+    return cli_fail (error);
   g_print ("created %s\n", argv[1]);
   return 0;
 }
@@ -140,19 +139,19 @@ import_spend (int argc, char **argv)
   GError        *error = NULL;
 
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!parse (context, &argc, &argv, 2, "import spend PROJECT FILE --anchor NAME [...]"))
+  if (!cli_parse (context, &argc, &argv, 2, "import spend PROJECT FILE --anchor NAME [...]"))
     return 2;
   if (anchor == NULL)
-    return usage_error ("%s: import spend needs --anchor NAME", argv[2]);
+    return cli_usage_error ("%s: import spend needs --anchor NAME", argv[2]);
   if (summary && period == NULL)
-    return usage_error ("%s: --summary needs --period FROM:TO", argv[2]);
+    return cli_usage_error ("%s: --summary needs --period FROM:TO", argv[2]);
   if (period)
     {
       period_parts = g_strsplit (period, ":", 2);
       if (g_strv_length (period_parts) != 2)
-        return usage_error ("--period %s: expected FROM:TO", period);
+        return cli_usage_error ("--period %s: expected FROM:TO", period);
     }
-  project = open_project (argv[1]);
+  project = cli_open_project (argv[1]);
   if (project == NULL)
     return 1;
   options.anchor = anchor;
@@ -185,14 +184,14 @@ import_areas (int argc, char **argv)
   GError       *error = NULL;
 
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!parse (
+  if (!cli_parse (
           context, &argc, &argv, 2,
           "import areas PROJECT FILE [--level ward|lsoa|lad] [--code-field F] [--name-field F]"))
     return 2;
   if (level && strcmp (level, "ward") != 0 && strcmp (level, "lsoa") != 0
       && strcmp (level, "lad") != 0)
-    return usage_error ("--level %s: expected ward, lsoa or lad", level);
-  project = open_project (argv[1]);
+    return cli_usage_error ("--level %s: expected ward, lsoa or lad", level);
+  project = cli_open_project (argv[1]);
   if (project == NULL)
     return 1;
   options.level = level;
@@ -218,10 +217,10 @@ import_postcodes (int argc, char **argv)
   GError *error = NULL;
 
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!parse (context, &argc, &argv, 2,
-              "import postcodes PROJECT FILE [--layout onspd|codepoint|simple]"))
+  if (!cli_parse (context, &argc, &argv, 2,
+                  "import postcodes PROJECT FILE [--layout onspd|codepoint|simple]"))
     return 2;
-  project = open_project (argv[1]);
+  project = cli_open_project (argv[1]);
   if (project == NULL)
     return 1;
   gboolean ok = wm_project_import_postcodes (project, argv[2], layout, progress_cb, NULL, NULL,
@@ -237,9 +236,9 @@ import_suppliers (int argc, char **argv)
   g_autoptr (WmImportReport) report = NULL;
   GError *error = NULL;
 
-  if (!parse (context, &argc, &argv, 2, "import suppliers PROJECT FILE"))
+  if (!cli_parse (context, &argc, &argv, 2, "import suppliers PROJECT FILE"))
     return 2;
-  project = open_project (argv[1]);
+  project = cli_open_project (argv[1]);
   if (project == NULL)
     return 1;
   gboolean ok
@@ -262,9 +261,9 @@ import_deprivation (int argc, char **argv)
   GError *error = NULL;
 
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!parse (context, &argc, &argv, 2, "import deprivation PROJECT FILE [--population FILE]"))
+  if (!cli_parse (context, &argc, &argv, 2, "import deprivation PROJECT FILE [--population FILE]"))
     return 2;
-  project = open_project (argv[1]);
+  project = cli_open_project (argv[1]);
   if (project == NULL)
     return 1;
   gboolean ok = wm_project_import_deprivation (project, argv[2], population, progress_cb, NULL,
@@ -280,9 +279,9 @@ import_lookup (int argc, char **argv)
   g_autoptr (WmImportReport) report = NULL;
   GError *error = NULL;
 
-  if (!parse (context, &argc, &argv, 2, "import lookup PROJECT FILE"))
+  if (!cli_parse (context, &argc, &argv, 2, "import lookup PROJECT FILE"))
     return 2;
-  project = open_project (argv[1]);
+  project = cli_open_project (argv[1]);
   if (project == NULL)
     return 1;
   gboolean ok
@@ -313,12 +312,13 @@ static int
 verb_import (int argc, char **argv)
 {
   if (argc < 2)
-    return usage_error ("usage: wealthmap-cli import "
-                        "(spend|areas|postcodes|suppliers|deprivation|lookup) PROJECT FILE ...");
+    return cli_usage_error (
+        "usage: wealthmap-cli import "
+        "(spend|areas|postcodes|suppliers|deprivation|lookup) PROJECT FILE ...");
   for (guint i = 0; i < G_N_ELEMENTS (import_verbs); i++)
     if (strcmp (argv[1], import_verbs[i].name) == 0)
       return import_verbs[i].func (argc - 1, argv + 1);
-  return usage_error ("import %s: unknown kind of import", argv[1]);
+  return cli_usage_error ("import %s: unknown kind of import", argv[1]);
 }
 
 static int
@@ -339,20 +339,20 @@ verb_place (int argc, char **argv)
   GError *error = NULL;
 
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!parse (context, &argc, &argv, 1,
-              "place PROJECT --local CODE[,CODE...] "
-              "(--region CODE[,CODE...] | --region-km N)"))
+  if (!cli_parse (context, &argc, &argv, 1,
+                  "place PROJECT --local CODE[,CODE...] "
+                  "(--region CODE[,CODE...] | --region-km N)"))
     return 2;
   if (local == NULL || (region == NULL && region_km <= 0) || (region && region_km > 0))
-    return usage_error ("place needs --local and exactly one of --region or --region-km");
-  project = open_project (argv[1]);
+    return cli_usage_error ("place needs --local and exactly one of --region or --region-km");
+  project = cli_open_project (argv[1]);
   if (project == NULL)
     return 1;
   local_codes = g_strsplit (local, ",", -1);
   region_codes = region ? g_strsplit (region, ",", -1) : NULL;
   if (!wm_project_set_place (project, (const char *const *) local_codes,
                              (const char *const *) region_codes, region_km, &error))
-    return fail (error);
+    return cli_fail (error);
   g_print ("place set: local %s, region %s\n", local,
            region ? region : g_strdup_printf ("within %g km", region_km));
   return 0;
@@ -391,17 +391,17 @@ verb_summary (int argc, char **argv)
   GError     *error = NULL;
 
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!parse (context, &argc, &argv, 1,
-              "summary PROJECT [--json] [--by anchor|sector|kind|year|ward]"))
+  if (!cli_parse (context, &argc, &argv, 1,
+                  "summary PROJECT [--json] [--by anchor|sector|kind|year|ward]"))
     return 2;
   if (by_text && !wm_summary_by_from_string (by_text, &by))
-    return usage_error ("--by %s: expected anchor, sector, kind, year or ward", by_text);
-  project = open_project (argv[1]);
+    return cli_usage_error ("--by %s: expected anchor, sector, kind, year or ward", by_text);
+  project = cli_open_project (argv[1]);
   if (project == NULL)
     return 1;
   summary = wm_project_summary (project, by, &error);
   if (summary == NULL)
-    return fail (error);
+    return cli_fail (error);
   if (json)
     {
       g_autofree char *text = wm_summary_to_json (summary);
@@ -429,6 +429,20 @@ verb_summary (int argc, char **argv)
              "figures beside them are of the rest.\nUnlocated: %s (%s of all spend) has no "
              "location: the shares are of the located part only.\n",
              pub, pp, unlocated, up);
+  }
+  {
+    const WmShareRow *o = &summary->overall;
+    g_autofree char  *infl = wm_format_pounds (o->influenceable);
+    g_autofree char  *not_infl = wm_format_pounds (o->total - o->public_bodies - o->influenceable);
+    g_autofree char  *il
+        = wm_format_share (o->infl_local, o->infl_local + o->infl_regional + o->infl_leaked);
+    g_autofree char *ik
+        = wm_format_share (o->infl_leaked, o->infl_local + o->infl_regional + o->infl_leaked);
+
+    g_print ("Influenceable: %s could be won by a local firm (%s of its located part local, %s "
+             "leaked);\n%s more is not influenceable (tax, grants, pay, national contracts: "
+             "'wealthmap-cli gaps').\n",
+             infl, il, ik, not_infl);
   }
   if (summary->by == WM_SUMMARY_BY_ANCHOR)
     {
@@ -474,14 +488,14 @@ verb_unmatched (int argc, char **argv)
   GError *error = NULL;
 
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!parse (context, &argc, &argv, 1, "unmatched PROJECT [--json]"))
+  if (!cli_parse (context, &argc, &argv, 1, "unmatched PROJECT [--json]"))
     return 2;
-  project = open_project (argv[1]);
+  project = cli_open_project (argv[1]);
   if (project == NULL)
     return 1;
   rows = wm_project_unmatched (project, &error);
   if (rows == NULL)
-    return fail (error);
+    return cli_fail (error);
   if (json)
     {
       g_autofree char *text = wm_unmatched_to_json (rows);
@@ -528,22 +542,22 @@ verb_lines (int argc, char **argv)
   GError      *error = NULL;
 
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!parse (context, &argc, &argv, 1, "lines PROJECT [filters] [--limit N] [--json]"))
+  if (!cli_parse (context, &argc, &argv, 1, "lines PROJECT [filters] [--limit N] [--json]"))
     return 2;
   if (place != NULL
       && !g_strv_contains (
           (const char *const[]){ "local", "regional", "leaked", "unset", "unlocated", NULL },
           place))
-    return usage_error ("--place is local, regional, leaked, unset or unlocated");
+    return cli_usage_error ("--place is local, regional, leaked, unset or unlocated");
   if (limit < 0)
-    return usage_error ("--limit is 0 (all) or more");
-  project = open_project (argv[1]);
+    return cli_usage_error ("--limit is 0 (all) or more");
+  project = cli_open_project (argv[1]);
   if (project == NULL)
     return 1;
   query = (WmLineQuery){ anchor, 0, supplier, ward, place, category, year, kind };
   lines = wm_project_spend_lines (project, &query, (guint) limit, &totals, &error);
   if (lines == NULL)
-    return fail (error);
+    return cli_fail (error);
   if (json)
     {
       g_autofree char *text = wm_spend_lines_to_json (lines, &totals);
@@ -587,20 +601,20 @@ verb_locate (int argc, char **argv)
 
   g_option_context_add_main_entries (context, entries, NULL);
 
-  if (!parse (context, &argc, &argv, 1,
-              "locate PROJECT --supplier NAME (--postcode P | --at LAT,LON)"))
+  if (!cli_parse (context, &argc, &argv, 1,
+                  "locate PROJECT --supplier NAME (--postcode P | --at LAT,LON)"))
     return 2;
   if (supplier == NULL || (postcode == NULL) == (at == NULL))
-    return usage_error ("locate needs --supplier and one of --postcode or --at");
+    return cli_usage_error ("locate needs --supplier and one of --postcode or --at");
   if (at && !wm_parse_lat_lon (at, &lat, &lon))
-    return usage_error ("--at %s: expected latitude,longitude in decimal degrees", at);
-  project = open_project (argv[1]);
+    return cli_usage_error ("--at %s: expected latitude,longitude in decimal degrees", at);
+  project = cli_open_project (argv[1]);
   if (project == NULL)
     return 1;
   /* By name among the unlocated suppliers: the ones that need a hand. */
   rows = wm_project_unmatched (project, &error);
   if (rows == NULL)
-    return fail (error);
+    return cli_fail (error);
   for (guint i = 0; i < rows->len; i++)
     {
       WmUnmatchedRow *r = g_ptr_array_index (rows, i);
@@ -616,7 +630,7 @@ verb_locate (int argc, char **argv)
     }
   if (at ? !wm_project_locate_supplier_at (project, id, lat, lon, &error)
          : !wm_project_locate_supplier (project, id, postcode, &error))
-    return fail (error);
+    return cli_fail (error);
   g_print ("%s: placed at %s\n", supplier, at ? at : postcode);
   return 0;
 }
@@ -660,51 +674,52 @@ verb_render (int argc, char **argv)
   WmMapFilter     filter;
 
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!parse (context, &argc, &argv, 1, "render PROJECT (--png|--svg|--pdf) OUT [options]"))
+  if (!cli_parse (context, &argc, &argv, 1, "render PROJECT (--png|--svg|--pdf) OUT [options]"))
     return 2;
   out = png ? png : svg ? svg : pdf;
   if (out == NULL || (!!png + !!svg + !!pdf) != 1)
-    return usage_error ("render needs exactly one of --png, --svg or --pdf");
+    return cli_usage_error ("render needs exactly one of --png, --svg or --pdf");
   if (level != NULL && g_strcmp0 (level, "ward") != 0 && g_strcmp0 (level, "lsoa") != 0)
-    return usage_error ("--level is ward or lsoa");
+    return cli_usage_error ("--level is ward or lsoa");
   if (domain != NULL
       && !g_strv_contains ((const char *const[]){ "imd", "income", "employment", "education",
                                                   "health", "crime", "barriers", "living", NULL },
                            domain))
-    return usage_error ("--domain is imd, income, employment, education, health, crime, barriers"
-                        " or living");
+    return cli_usage_error (
+        "--domain is imd, income, employment, education, health, crime, barriers"
+        " or living");
   wm_render_options_init (&options);
   if (layers != NULL && !wm_layers_parse (layers, &options.layers, &error))
-    return fail (error);
+    return cli_fail (error);
   if (style != NULL && g_strcmp0 (style, "received") == 0)
     options.style = WM_AREA_STYLE_RECEIVED;
   else if (style != NULL && g_strcmp0 (style, "imd") != 0)
-    return usage_error ("--style is imd or received");
+    return cli_usage_error ("--style is imd or received");
   options.min_flow = (gint64) (min_flow * 100);
   if (bbox != NULL)
     {
       double w, s, e, n;
 
       if (sscanf (bbox, "%lf,%lf,%lf,%lf", &w, &s, &e, &n) != 4 || w >= e || s >= n)
-        return usage_error ("--bbox is WEST,SOUTH,EAST,NORTH in degrees");
+        return cli_usage_error ("--bbox is WEST,SOUTH,EAST,NORTH in degrees");
       wm_mercator (w, n, &options.extent[0], &options.extent[1]);
       wm_mercator (e, s, &options.extent[2], &options.extent[3]);
       options.has_extent = TRUE;
     }
   /* Only now: the option strings are set by the parse above. */
   filter = (WmMapFilter){ anchor, category, year, kind, level, domain };
-  project = open_project (argv[1]);
+  project = cli_open_project (argv[1]);
   if (project == NULL)
     return 1;
   scene = wm_scene_load (project, &filter, &error);
   if (scene == NULL)
-    return fail (error);
+    return cli_fail (error);
   if (!wm_render_to_file (scene, &options, out,
                           png   ? WM_RENDER_PNG
                           : svg ? WM_RENDER_SVG
                                 : WM_RENDER_PDF,
                           width, height, &error))
-    return fail (error);
+    return cli_fail (error);
   g_print ("wrote %s (%dx%d)\n", out, width, height);
   return 0;
 }
@@ -728,31 +743,31 @@ verb_public (int argc, char **argv)
   GError *error = NULL;
 
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!parse (context, &argc, &argv, 1,
-              "public PROJECT [--export FILE] [--import FILE] [--test NAME]..."))
+  if (!cli_parse (context, &argc, &argv, 1,
+                  "public PROJECT [--export FILE] [--import FILE] [--test NAME]..."))
     return 2;
-  project = open_project (argv[1]);
+  project = cli_open_project (argv[1]);
   if (project == NULL)
     return 1;
   if (import_path)
     {
       g_autoptr (WmImportReport) report = NULL;
       if (!wm_project_import_public_rules (project, import_path, &report, &error))
-        return fail (error);
+        return cli_fail (error);
       g_print ("%s: %" G_GUINT64_FORMAT " rules; suppliers classified again\n", report->file,
                report->imported);
     }
   if (export_path)
     {
       if (!wm_project_export_public_rules (project, export_path, &error))
-        return fail (error);
+        return cli_fail (error);
       g_print ("wrote %s\n", export_path);
     }
   if (tests)
     {
       g_autoptr (WmPublicRules) rules = wm_project_public_rules (project, &error);
       if (rules == NULL)
-        return fail (error);
+        return cli_fail (error);
       for (int i = 0; tests[i]; i++)
         {
           const char *body = wm_public_rules_match (rules, tests[i]);
@@ -764,7 +779,7 @@ verb_public (int argc, char **argv)
       g_autoptr (GPtrArray) rows = wm_project_public_payees (project, &error);
       gint64 total = 0;
       if (rows == NULL)
-        return fail (error);
+        return cli_fail (error);
       for (guint i = 0; i < rows->len; i++)
         {
           WmPublicPayee   *p = g_ptr_array_index (rows, i);
@@ -806,18 +821,18 @@ verb_matches (int argc, char **argv)
   gboolean acted = FALSE;
 
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!parse (context, &argc, &argv, 1,
-              "matches PROJECT [--accept-above S] [--export FILE] [--import FILE]"
-              " [--export-directory FILE] [--json] [--limit N]"))
+  if (!cli_parse (context, &argc, &argv, 1,
+                  "matches PROJECT [--accept-above S] [--export FILE] [--import FILE]"
+                  " [--export-directory FILE] [--json] [--limit N]"))
     return 2;
-  project = open_project (argv[1]);
+  project = cli_open_project (argv[1]);
   if (project == NULL)
     return 1;
   if (import_path)
     {
       g_autoptr (WmImportReport) report = NULL;
       if (!wm_project_import_review (project, import_path, &report, &error))
-        return fail (error);
+        return cli_fail (error);
       g_print ("%s: %" G_GUINT64_FORMAT " rows, %" G_GUINT64_FORMAT " applied, %" G_GUINT64_FORMAT
                " left as they were\n",
                report->file, report->rows_read, report->imported, report->skipped);
@@ -827,16 +842,16 @@ verb_matches (int argc, char **argv)
     {
       guint n = 0;
       if (accept_above > 1)
-        return usage_error ("--accept-above %g: a score is between 0 and 1", accept_above);
+        return cli_usage_error ("--accept-above %g: a score is between 0 and 1", accept_above);
       if (!wm_project_accept_suggestions (project, accept_above, &n, &error))
-        return fail (error);
+        return cli_fail (error);
       g_print ("accepted %u suggestions scoring at least %.2f\n", n, accept_above);
       acted = TRUE;
     }
   if (export_path)
     {
       if (!wm_project_export_review (project, export_path, &error))
-        return fail (error);
+        return cli_fail (error);
       g_print ("wrote %s\n", export_path);
       acted = TRUE;
     }
@@ -844,7 +859,7 @@ verb_matches (int argc, char **argv)
     {
       guint n = 0;
       if (!wm_project_export_knowledge (project, knowledge, &n, &error))
-        return fail (error);
+        return cli_fail (error);
       g_print ("wrote %s (%u suppliers)\n", knowledge, n);
       acted = TRUE;
     }
@@ -853,7 +868,7 @@ verb_matches (int argc, char **argv)
       g_autoptr (GPtrArray) rows = wm_project_review (project, &error);
 
       if (rows == NULL)
-        return fail (error);
+        return cli_fail (error);
       if (json)
         {
           g_autofree char *text = wm_review_to_json (rows, (guint) MAX (limit, 0));
@@ -890,6 +905,17 @@ static const Verb verbs[] = {
     "PROJECT [--accept-above S] [--export FILE] [--import FILE] [--export-directory FILE]"
     " [--json] [--limit N]" },
   { "public", verb_public, "PROJECT [--export FILE] [--import FILE] [--test NAME]..." },
+  { "sectors", cli_verb_sectors,
+    "PROJECT [--export FILE] [--import FILE] [--export-exclusions FILE] [--import-exclusions FILE]"
+    " [--test TEXT]... [--json]" },
+  { "gaps", cli_verb_gaps,
+    "PROJECT [--json] [--csv OUT] [--anchor-weight W] [--local-weight W] [--save-weights]"
+    " [--limit N]" },
+  { "sites", cli_verb_sites, "PROJECT --sector S [--domain D] [--json] [--limit N]" },
+  { "scenario", cli_verb_scenario,
+    "PROJECT --shift PCT [--sector S,...] [--respend R2,R3] [--per-job GBP] [--json]" },
+  { "network", cli_verb_network, "PROJECT [--json] [--limit N]" },
+  { "lots", cli_verb_lots, "PROJECT --sector S [--json]" },
   { "lines", verb_lines,
     "PROJECT [--anchor A] [--supplier S] [--ward CODE] [--place P] [--category C] [--year Y]"
     " [--kind K] [--limit N] [--json]" },

@@ -8,6 +8,7 @@
 
 #include "wm-error.h"
 #include "wm-project-private.h"
+#include "wm-sectors.h"
 
 static void
 share_row_clear (WmShareRow *row)
@@ -116,15 +117,14 @@ wm_summary_by_from_string (const char *text, WmSummaryBy *by)
   return FALSE;
 }
 
-/* The grouping expression of each "by". Sector is the category as published (else the
- * service area) until sectors are mapped. */
+/* The grouping expression of each "by". Sectors: wm-sectors.c. */
 static const char *
 group_expr (WmSummaryBy by)
 {
   switch (by)
     {
     case WM_SUMMARY_BY_SECTOR:
-      return "coalesce(s.category, s.service, '(none)')";
+      return "coalesce(s.sector, '" WM_SECTOR_UNCLASSIFIED "')";
     case WM_SUMMARY_BY_KIND:
       return "CASE WHEN s.redacted THEN '(redacted)' ELSE coalesce(p.kind, 'unknown') END";
     case WM_SUMMARY_BY_YEAR:
@@ -141,6 +141,8 @@ group_expr (WmSummaryBy by)
 /* Public bodies are their own slice: local, regional, leaked, unlocated and unclassified
  * are of the spend that did not go to public bodies, so the six add up to the total. */
 #define NOT_PUBLIC " AND coalesce(p.kind, '') <> 'public'"
+/* Spend a local firm could win: not to a public body, not excluded by the project's list. */
+#define INFLUENCEABLE "s.excluded IS NULL AND coalesce(p.kind, '') <> 'public'"
 #define SHARE_COLUMNS                                                                              \
   " sum(s.amount_pence),"                                                                          \
   " sum(CASE WHEN p.place = 'local'" NOT_PUBLIC " THEN s.amount_pence ELSE 0 END),"                \
@@ -153,7 +155,12 @@ group_expr (WmSummaryBy by)
   " sum(CASE WHEN p.place IS NULL" NOT_PUBLIC                                                      \
   " AND s.name_id IN (SELECT name_id FROM suggestions)"                                            \
   "   THEN s.amount_pence ELSE 0 END),"                                                            \
-  " count(*), count(DISTINCT p.fid)"
+  " count(*), count(DISTINCT p.fid),"                                                              \
+  " sum(CASE WHEN " INFLUENCEABLE " THEN s.amount_pence ELSE 0 END),"                              \
+  " sum(CASE WHEN p.place = 'local' AND " INFLUENCEABLE " THEN s.amount_pence ELSE 0 END),"        \
+  " sum(CASE WHEN p.place = 'regional' AND " INFLUENCEABLE " THEN s.amount_pence ELSE 0 END),"     \
+  " sum(CASE WHEN p.place = 'leaked' AND " INFLUENCEABLE " THEN s.amount_pence ELSE 0 END),"       \
+  " sum(CASE WHEN p.place IS NULL AND " INFLUENCEABLE " THEN s.amount_pence ELSE 0 END)"
 
 #define SHARE_FROM                                                                                 \
   " FROM spend s JOIN anchors a ON a.fid = s.anchor_id"                                            \
@@ -163,9 +170,11 @@ group_expr (WmSummaryBy by)
 static void
 read_shares (sqlite3_stmt *stmt, int first, WmShareRow *row)
 {
-  gint64 *fields[] = { &row->total,     &row->local,        &row->regional, &row->leaked,
-                       &row->unlocated, &row->unclassified, &row->redacted, &row->public_bodies,
-                       &row->suggested, &row->lines,        &row->suppliers };
+  gint64 *fields[]
+      = { &row->total,      &row->local,         &row->regional,    &row->leaked,
+          &row->unlocated,  &row->unclassified,  &row->redacted,    &row->public_bodies,
+          &row->suggested,  &row->lines,         &row->suppliers,   &row->influenceable,
+          &row->infl_local, &row->infl_regional, &row->infl_leaked, &row->infl_unlocated };
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     *fields[i] = sqlite3_column_int64 (stmt, first + (int) i);
@@ -378,6 +387,22 @@ build_share_row (JsonBuilder *b, const WmShareRow *row, const char *key_name)
     add_share (b, "placed_share", located + row->unclassified, supplier_spend);
     add_share (b, "suggested_share", row->suggested, supplier_spend);
     add_share (b, "unplaced_share", row->unlocated - row->suggested, supplier_spend);
+  }
+  /* Influenceable: what a local firm could win (wm-sectors.h); the rest is listed apart. */
+  {
+    gint64 infl_located = row->infl_local + row->infl_regional + row->infl_leaked;
+
+    json_builder_set_member_name (b, "influenceable");
+    json_builder_begin_object (b);
+    add_pounds (b, "total", row->influenceable);
+    add_pounds (b, "local", row->infl_local);
+    add_pounds (b, "regional", row->infl_regional);
+    add_pounds (b, "leaked", row->infl_leaked);
+    add_pounds (b, "unlocated", row->infl_unlocated);
+    add_share (b, "local_share", row->infl_local, infl_located);
+    add_share (b, "leaked_share", row->infl_leaked, infl_located);
+    json_builder_end_object (b);
+    add_pounds (b, "not_influenceable", row->total - row->public_bodies - row->influenceable);
   }
   if (row->top_unplaced != NULL)
     {

@@ -34,6 +34,13 @@ typedef struct
   gint64 suggested;     /* part of unlocated: payees with a fuzzy suggestion to review */
   gint64 lines;
   gint64 suppliers;
+  /* Influenceable spend (not public, not excluded by the project's list; wm-sectors.h) and
+   * where it went. */
+  gint64 influenceable;
+  gint64 infl_local;
+  gint64 infl_regional;
+  gint64 infl_leaked;
+  gint64 infl_unlocated;
   /* Coverage (by anchor and overall): the largest unplaced payees, WmUnplaced*, at most 10. */
   GPtrArray *top_unplaced;
 } WmShareRow;

@@ -271,7 +271,8 @@ _wm_project_relink (WmProject *self, GCancellable *cancellable, GError **error)
                        error))
     goto out;
   ok = _wm_project_classify_public (db, error) && _wm_project_locate (self, cancellable, error)
-       && _wm_project_suggest (self, cancellable, error);
+       && _wm_project_suggest (self, cancellable, error)
+       && _wm_project_classify_sectors (db, cancellable, error);
 
 out:
   g_clear_pointer (&r.by_key, sqlite3_finalize);

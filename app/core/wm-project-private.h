@@ -66,6 +66,11 @@ GHashTable *_wm_project_ward_deciles (sqlite3 *db, const char *domain, GError **
 gboolean _wm_project_seed_public_rules (sqlite3 *db, GError **error);
 gboolean _wm_project_classify_public (sqlite3 *db, GError **error);
 
+/* Sectors (wm-sectors.c): the shipped lists into a new project; every spend line's sector and
+ * exclusion (why it is not influenceable) from the project's lists. */
+gboolean _wm_project_seed_sector_rules (sqlite3 *db, GError **error);
+gboolean _wm_project_classify_sectors (sqlite3 *db, GCancellable *cancellable, GError **error);
+
 /* The CLI's JSON: what @builder built, pretty-printed. */
 char *_wm_json_builder_to_string (JsonBuilder *builder);
 

@@ -138,7 +138,19 @@ static const char migration_3[]
       "UPDATE spend SET redacted = 1, name_id = NULL WHERE name_id IN (SELECT id FROM names"
       " WHERE norm LIKE 'THIRD PARTY%');";
 
-static const char *const migrations[] = { migration_1, migration_2, migration_3 };
+/* Migration 4: every line's sector and whether it is influenceable (wm-sectors.c), from the
+ * project's copies of the sector and exclusion lists, seeded and applied in C right after. */
+static const char migration_4[]
+    = "CREATE TABLE sector_rules (ord INTEGER PRIMARY KEY, source TEXT NOT NULL,"
+      " pattern TEXT NOT NULL, value TEXT NOT NULL);"
+      "CREATE TABLE influence_rules (ord INTEGER PRIMARY KEY, source TEXT NOT NULL,"
+      " pattern TEXT NOT NULL, value TEXT NOT NULL);"
+      "ALTER TABLE spend ADD COLUMN sector TEXT;"
+      "ALTER TABLE spend ADD COLUMN sector_source TEXT;"
+      "ALTER TABLE spend ADD COLUMN excluded TEXT;"
+      "CREATE INDEX spend_sector ON spend (sector);";
+
+static const char *const migrations[] = { migration_1, migration_2, migration_3, migration_4 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == WM_PROJECT_SCHEMA_VERSION);
 
@@ -306,6 +318,10 @@ run_migrations (WmProject *self, int from, GError **error)
               || !_wm_project_classify_public (self->db, error)))
         return FALSE;
       if (v + 1 == 3 && !_wm_project_suggest (self, NULL, error))
+        return FALSE;
+      if (v + 1 == 4
+          && (!_wm_project_seed_sector_rules (self->db, error)
+              || !_wm_project_classify_sectors (self->db, NULL, error)))
         return FALSE;
       sql = g_strdup_printf ("INSERT OR REPLACE INTO wm_meta VALUES ('schema_version', '%d')",
                              v + 1);

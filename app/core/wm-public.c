@@ -459,7 +459,8 @@ wm_project_import_public_rules (WmProject       *self,
   rep->rows_read = rep->imported = wm_public_rules_count (rules);
   if (!_wm_project_begin (self, error))
     return FALSE;
-  ok = store_rules (db, rules, error) && _wm_project_classify_public (db, error);
+  ok = store_rules (db, rules, error) && _wm_project_classify_public (db, error)
+       && _wm_project_classify_sectors (db, NULL, error);
   return _wm_project_end_import (self, ok, &rep, NULL, NULL, report, error);
 }
 

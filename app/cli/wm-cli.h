@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the CLI's verbs share (wealthmap-cli.c): errors, option parsing, opening a project. */
+#pragma once
+
+#include "app/core/wealthmap-core.h"
+
+/* Prints "wealthmap-cli: MESSAGE", frees @error and returns 1. */
+int cli_fail (GError *error);
+/* Prints "wealthmap-cli: MESSAGE" and returns 2. */
+int cli_usage_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
+/* Parses the options; FALSE (after saying why) unless exactly @n_positional arguments remain. */
+gboolean
+cli_parse (GOptionContext *context, int *argc, char ***argv, int n_positional, const char *usage);
+WmProject *cli_open_project (const char *path);
+
+/* The analysis verbs (wm-cli-gaps.c). */
+int cli_verb_sectors (int argc, char **argv);
+int cli_verb_gaps (int argc, char **argv);
+int cli_verb_sites (int argc, char **argv);
+int cli_verb_scenario (int argc, char **argv);
+int cli_verb_network (int argc, char **argv);
+int cli_verb_lots (int argc, char **argv);

@@ -1,0 +1,946 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Sector and exclusion rules. Word patterns are kept normalised (lower-case ASCII words) in
+ * hash tables, so a text of w words is checked by looking up its runs of at most MAX_WORDS
+ * words, longest first, instead of scanning every rule. SIC rules are prefixes, looked up from
+ * the longest (5 digits) down. Results are memoised per distinct text while a project's lines
+ * are classified, so a million lines with a few thousand distinct texts cost little. */
+#include "wm-sectors.h"
+
+#include <cpl_vsi.h>
+#include <string.h>
+
+#include "wm-error.h"
+#include "wm-project-private.h"
+#include "wm-table-reader.h"
+#include "wm-text.h"
+
+#define MAX_WORDS 8
+#define SKIP "-"
+
+extern GResource *wm_core_get_resource (void);
+
+typedef struct
+{
+  const char *value; /* interned */
+  guint       order;
+} Rule;
+
+typedef struct
+{
+  GHashTable *table; /* normalised pattern -> Rule* */
+  GHashTable *memo;  /* text -> value (interned) or NULL: what each text seen so far gave */
+} WordRules;
+
+typedef struct
+{
+  char *source;
+  char *pattern;
+  char *value;
+} RuleText;
+
+struct _WmSectorRules
+{
+  WordRules   expense, supplier;
+  GHashTable *sic;         /* prefix -> value (interned) */
+  GHashTable *sic_memo;    /* a supplier's codes -> sector or NULL */
+  WordRules   not_expense; /* exclusions */
+  WordRules   not_supplier;
+  GHashTable *not_sectors; /* sector (case-folded) -> reason (interned) */
+  GPtrArray  *texts;       /* RuleText*: the sector rules as given, in order */
+  GPtrArray  *exclusions;  /* RuleText*: the exclusions as given */
+  GPtrArray  *sectors;     /* names, interned, first-seen order */
+  guint       order;
+};
+
+static void
+rule_text_free (RuleText *t)
+{
+  g_free (t->source);
+  g_free (t->pattern);
+  g_free (t->value);
+  g_free (t);
+}
+
+static void
+word_rules_init (WordRules *w)
+{
+  w->table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  w->memo = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+static void
+word_rules_clear (WordRules *w)
+{
+  g_hash_table_unref (w->table);
+  g_hash_table_unref (w->memo);
+}
+
+WmSectorRules *
+wm_sector_rules_new (void)
+{
+  WmSectorRules *rules = g_new0 (WmSectorRules, 1);
+
+  word_rules_init (&rules->expense);
+  word_rules_init (&rules->supplier);
+  word_rules_init (&rules->not_expense);
+  word_rules_init (&rules->not_supplier);
+  rules->sic = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  rules->sic_memo = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  rules->not_sectors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  rules->texts = g_ptr_array_new_with_free_func ((GDestroyNotify) rule_text_free);
+  rules->exclusions = g_ptr_array_new_with_free_func ((GDestroyNotify) rule_text_free);
+  rules->sectors = g_ptr_array_new ();
+  return rules;
+}
+
+void
+wm_sector_rules_free (WmSectorRules *rules)
+{
+  if (rules == NULL)
+    return;
+  word_rules_clear (&rules->expense);
+  word_rules_clear (&rules->supplier);
+  word_rules_clear (&rules->not_expense);
+  word_rules_clear (&rules->not_supplier);
+  g_hash_table_unref (rules->sic);
+  g_hash_table_unref (rules->sic_memo);
+  g_hash_table_unref (rules->not_sectors);
+  g_ptr_array_unref (rules->texts);
+  g_ptr_array_unref (rules->exclusions);
+  g_ptr_array_unref (rules->sectors);
+  g_free (rules);
+}
+
+guint
+wm_sector_rules_count (WmSectorRules *rules)
+{
+  return rules->texts->len;
+}
+
+guint
+wm_sector_rules_count_exclusions (WmSectorRules *rules)
+{
+  return rules->exclusions->len;
+}
+
+GPtrArray *
+wm_sector_rules_sectors (WmSectorRules *rules)
+{
+  return g_ptr_array_ref (rules->sectors);
+}
+
+/* Lower-case ASCII words: every character that is not [A-Za-z0-9] separates words. */
+static GStrv
+text_words (const char *text)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr (GString) word = g_string_new (NULL);
+
+  for (const char *p = text ? text : "";; p++)
+    {
+      if (g_ascii_isalnum (*p))
+        g_string_append_c (word, g_ascii_tolower (*p));
+      else
+        {
+          if (word->len > 0)
+            {
+              g_strv_builder_add (builder, word->str);
+              g_string_truncate (word, 0);
+            }
+          if (*p == '\0')
+            break;
+        }
+    }
+  return g_strv_builder_end (builder);
+}
+
+static char *
+normalise (const char *text, guint *n_words)
+{
+  g_auto (GStrv) words = text_words (text);
+
+  if (n_words)
+    *n_words = g_strv_length (words);
+  return g_strjoinv (" ", words);
+}
+
+static gboolean
+word_rules_add (WordRules *w, const char *pattern, const char *value, guint order, GError **error)
+{
+  guint            n;
+  g_autofree char *key = normalise (pattern, &n);
+  Rule            *rule;
+
+  if (n == 0)
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_FORMAT, "empty pattern");
+      return FALSE;
+    }
+  if (n > MAX_WORDS)
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_FORMAT, "pattern \"%s\" has more than %d words",
+                   pattern, MAX_WORDS);
+      return FALSE;
+    }
+  /* A pattern given twice: the first one stays (earlier rules win ties). */
+  if (g_hash_table_contains (w->table, key))
+    return TRUE;
+  g_hash_table_remove_all (w->memo);
+  rule = g_new (Rule, 1);
+  rule->value = g_intern_string (value);
+  rule->order = order;
+  g_hash_table_insert (w->table, g_steal_pointer (&key), rule);
+  return TRUE;
+}
+
+/* The rule with the most words among the runs of @words found in @w; ties: the earlier rule. */
+static const Rule *
+word_rules_match (WordRules *w, char **words, guint n_words)
+{
+  if (g_hash_table_size (w->table) == 0)
+    return NULL;
+  for (guint len = MIN (n_words, MAX_WORDS); len >= 1; len--)
+    {
+      const Rule *best = NULL;
+
+      for (guint start = 0; start + len <= n_words; start++)
+        {
+          g_autofree char *run = NULL;
+          char            *saved = words[start + len];
+          const Rule      *rule;
+
+          words[start + len] = NULL;
+          run = g_strjoinv (" ", words + start);
+          words[start + len] = saved;
+          rule = g_hash_table_lookup (w->table, run);
+          if (rule != NULL && (best == NULL || rule->order < best->order))
+            best = rule;
+        }
+      if (best != NULL)
+        return best;
+    }
+  return NULL;
+}
+
+/* Memoised: a project's million lines have a few thousand distinct texts. */
+static const char *
+word_rules_value (WordRules *w, const char *text)
+{
+  g_auto (GStrv) words = NULL;
+  const Rule *rule;
+  gpointer    value;
+
+  if (text == NULL || *text == '\0')
+    return NULL;
+  if (g_hash_table_lookup_extended (w->memo, text, NULL, &value))
+    return value;
+  words = text_words (text);
+  rule = word_rules_match (w, words, g_strv_length (words));
+  g_hash_table_insert (w->memo, g_strdup (text), rule ? (gpointer) rule->value : NULL);
+  return rule ? rule->value : NULL;
+}
+
+static void
+note_sector (WmSectorRules *rules, const char *sector)
+{
+  sector = g_intern_string (sector);
+  if (strcmp (sector, SKIP) == 0)
+    return;
+  for (guint i = 0; i < rules->sectors->len; i++)
+    if (g_ptr_array_index (rules->sectors, i) == sector)
+      return;
+  g_ptr_array_add (rules->sectors, (gpointer) sector);
+}
+
+static void
+add_text (GPtrArray *texts, const char *source, const char *pattern, const char *value)
+{
+  RuleText *t = g_new (RuleText, 1);
+
+  t->source = g_strdup (source);
+  t->pattern = g_strdup (pattern);
+  t->value = g_strdup (value);
+  g_ptr_array_add (texts, t);
+}
+
+gboolean
+wm_sector_rules_add (WmSectorRules *rules,
+                     const char    *source,
+                     const char    *pattern,
+                     const char    *sector,
+                     GError       **error)
+{
+  g_autofree char *value = g_strstrip (g_strdup (sector ? sector : ""));
+  g_autofree char *pat = g_strstrip (g_strdup (pattern ? pattern : ""));
+  guint            order = rules->order++;
+
+  if (*value == '\0')
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_FORMAT, "no sector for \"%s\"", pat);
+      return FALSE;
+    }
+  if (g_strcmp0 (source, "sic") == 0)
+    {
+      gsize len = strlen (pat);
+
+      for (gsize i = 0; i < len; i++)
+        if (!g_ascii_isdigit (pat[i]))
+          len = 0;
+      if (len < 2 || len > 5)
+        {
+          g_set_error (error, WM_ERROR, WM_ERROR_FORMAT,
+                       "SIC pattern \"%s\" is not a code prefix of 2 to 5 digits", pat);
+          return FALSE;
+        }
+      if (!g_hash_table_contains (rules->sic, pat))
+        g_hash_table_insert (rules->sic, g_strdup (pat), (gpointer) g_intern_string (value));
+      g_hash_table_remove_all (rules->sic_memo);
+    }
+  else if (g_strcmp0 (source, "expense") == 0)
+    {
+      if (!word_rules_add (&rules->expense, pat, value, order, error))
+        return FALSE;
+    }
+  else if (g_strcmp0 (source, "supplier") == 0)
+    {
+      if (!word_rules_add (&rules->supplier, pat, value, order, error))
+        return FALSE;
+    }
+  else
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_FORMAT,
+                   "source \"%s\" is not one of sic, expense, supplier", source ? source : "");
+      return FALSE;
+    }
+  note_sector (rules, value);
+  add_text (rules->texts, source, pat, value);
+  return TRUE;
+}
+
+gboolean
+wm_sector_rules_add_exclusion (WmSectorRules *rules,
+                               const char    *source,
+                               const char    *pattern,
+                               const char    *reason,
+                               GError       **error)
+{
+  g_autofree char *why = g_strstrip (g_strdup (reason && *reason ? reason : "not influenceable"));
+  g_autofree char *pat = g_strstrip (g_strdup (pattern ? pattern : ""));
+  guint            order = rules->order++;
+
+  if (g_strcmp0 (source, "sector") == 0)
+    {
+      if (*pat == '\0')
+        {
+          g_set_error (error, WM_ERROR, WM_ERROR_FORMAT, "empty sector name");
+          return FALSE;
+        }
+      g_hash_table_replace (rules->not_sectors, g_utf8_casefold (pat, -1),
+                            (gpointer) g_intern_string (why));
+    }
+  else if (g_strcmp0 (source, "expense") == 0)
+    {
+      if (!word_rules_add (&rules->not_expense, pat, why, order, error))
+        return FALSE;
+    }
+  else if (g_strcmp0 (source, "supplier") == 0)
+    {
+      if (!word_rules_add (&rules->not_supplier, pat, why, order, error))
+        return FALSE;
+    }
+  else
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_FORMAT,
+                   "source \"%s\" is not one of sector, expense, supplier", source ? source : "");
+      return FALSE;
+    }
+  add_text (rules->exclusions, source, pat, why);
+  return TRUE;
+}
+
+static const char *
+sic_lookup (WmSectorRules *rules, const char *sic)
+{
+  g_auto (GStrv) codes = NULL;
+
+  codes = g_strsplit_set (sic, " ,;", -1);
+  for (guint i = 0; codes[i]; i++)
+    {
+      char  code[6];
+      gsize len = strlen (codes[i]);
+
+      if (len < 2)
+        continue;
+      /* Companies House writes "62020 - Information technology consultancy activities" in
+       * some files: the code is the leading digits. */
+      len = MIN (len, 5);
+      memcpy (code, codes[i], len);
+      code[len] = '\0';
+      for (gsize l = len; l >= 2; l--)
+        {
+          const char *value;
+
+          code[l] = '\0';
+          value = g_hash_table_lookup (rules->sic, code);
+          if (value == NULL)
+            continue;
+          if (strcmp (value, SKIP) != 0)
+            return value;
+          break; /* an uninformative code: the next code */
+        }
+    }
+  return NULL;
+}
+
+const char *
+wm_sector_rules_sic_sector (WmSectorRules *rules, const char *sic)
+{
+  gpointer value;
+
+  if (sic == NULL || g_hash_table_size (rules->sic) == 0)
+    return NULL;
+  if (!g_hash_table_lookup_extended (rules->sic_memo, sic, NULL, &value))
+    {
+      value = (gpointer) sic_lookup (rules, sic);
+      g_hash_table_insert (rules->sic_memo, g_strdup (sic), value);
+    }
+  return value;
+}
+
+const char *
+wm_sector_rules_classify (WmSectorRules    *rules,
+                          const char       *sic,
+                          const char *const fields[4],
+                          const char       *payee,
+                          const char      **source)
+{
+  const char *sector = wm_sector_rules_sic_sector (rules, sic);
+
+  if (sector != NULL)
+    {
+      *source = "sic";
+      return sector;
+    }
+  for (int f = 0; f < 4; f++)
+    {
+      sector = word_rules_value (&rules->expense, fields[f]);
+      if (sector != NULL && strcmp (sector, SKIP) != 0)
+        {
+          *source = "expense";
+          return sector;
+        }
+    }
+  sector = word_rules_value (&rules->supplier, payee);
+  if (sector != NULL && strcmp (sector, SKIP) != 0)
+    {
+      *source = "supplier";
+      return sector;
+    }
+  *source = NULL;
+  return WM_SECTOR_UNCLASSIFIED;
+}
+
+const char *
+wm_sector_rules_exclusion (WmSectorRules    *rules,
+                           const char       *sector,
+                           const char *const fields[4],
+                           const char       *payee)
+{
+  const char *why = NULL;
+
+  if (sector != NULL && g_hash_table_size (rules->not_sectors) > 0)
+    {
+      g_autofree char *key = g_utf8_casefold (sector, -1);
+      why = g_hash_table_lookup (rules->not_sectors, key);
+    }
+  for (int f = 0; why == NULL && f < 4; f++)
+    why = word_rules_value (&rules->not_expense, fields[f]);
+  if (why == NULL)
+    why = word_rules_value (&rules->not_supplier, payee);
+  return why;
+}
+
+/* "ICT & telecoms" -> "ict-telecoms" */
+static char *
+slug (const char *name)
+{
+  g_auto (GStrv) words = text_words (name);
+  return g_strjoinv ("-", words);
+}
+
+const char *
+wm_sector_rules_find (WmSectorRules *rules, const char *name)
+{
+  g_autofree char *want = slug (name);
+
+  if (*want == '\0')
+    return NULL;
+  if (strcmp (want, "unclassified") == 0)
+    return WM_SECTOR_UNCLASSIFIED;
+  for (guint i = 0; i < rules->sectors->len; i++)
+    {
+      const char      *sector = g_ptr_array_index (rules->sectors, i);
+      g_autofree char *s = slug (sector);
+
+      if (strcmp (s, want) == 0)
+        return sector;
+    }
+  return NULL;
+}
+
+/* ---- files ------------------------------------------------------------------------------ */
+
+typedef gboolean (*AddFunc) (WmSectorRules *, const char *, const char *, const char *, GError **);
+
+static gboolean
+load_csv (
+    WmSectorRules *rules, const char *path, const char *value_name, AddFunc add, GError **error)
+{
+  g_autoptr (WmTableReader) reader = wm_table_reader_open (path, error);
+  int      col[3] = { -1, -1, -1 };
+  gboolean header = FALSE;
+  WmRow    row;
+  GError  *read_error = NULL;
+
+  if (reader == NULL)
+    return FALSE;
+  while (wm_table_reader_next (reader, &row, &read_error))
+    {
+      g_autoptr (GError) rule_error = NULL;
+
+      if (wm_row_is_blank (&row))
+        continue;
+      if (!header)
+        {
+          const char *names[3] = { "source", "pattern", value_name };
+
+          for (guint i = 0; i < row.n_fields; i++)
+            {
+              g_autofree char *h = wm_normalize_header (row.fields[i]);
+              for (int c = 0; c < 3; c++)
+                if (strcmp (h, names[c]) == 0)
+                  col[c] = (int) i;
+            }
+          if (col[0] < 0 || col[1] < 0 || col[2] < 0)
+            {
+              g_set_error (error, WM_ERROR, WM_ERROR_MISSING_COLUMN,
+                           "%s:%" G_GUINT64_FORMAT ": the header needs the columns source,"
+                           " pattern and %s",
+                           wm_table_reader_display_name (reader), row.line, value_name);
+              return FALSE;
+            }
+          header = TRUE;
+          continue;
+        }
+      if (!add (rules, wm_row_cell (&row, col[0]), wm_row_cell (&row, col[1]),
+                wm_row_cell (&row, col[2]), &rule_error))
+        {
+          g_set_error (error, WM_ERROR, WM_ERROR_FORMAT, "%s:%" G_GUINT64_FORMAT ": %s",
+                       wm_table_reader_display_name (reader), row.line, rule_error->message);
+          return FALSE;
+        }
+    }
+  if (read_error)
+    {
+      g_propagate_error (error, read_error);
+      return FALSE;
+    }
+  if (!header)
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_FORMAT, "%s: empty file; no rules",
+                   wm_table_reader_display_name (reader));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+wm_sector_rules_load_sectors (WmSectorRules *rules, const char *path, GError **error)
+{
+  return path == NULL || load_csv (rules, path, "sector", wm_sector_rules_add, error);
+}
+
+gboolean
+wm_sector_rules_load_exclusions (WmSectorRules *rules, const char *path, GError **error)
+{
+  return path == NULL || load_csv (rules, path, "reason", wm_sector_rules_add_exclusion, error);
+}
+
+/* The shipped files are in the core's GResource; the table reader reads them through /vsimem/. */
+static gboolean
+load_resource (WmSectorRules *rules,
+               const char    *name,
+               gboolean (*load) (WmSectorRules *, const char *, GError **),
+               GError **error)
+{
+  g_autofree char *resource = g_strconcat ("/org/wealthmap/core/", name, NULL);
+  g_autoptr (GBytes) bytes = g_resource_lookup_data (wm_core_get_resource (), resource,
+                                                     G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  g_autofree char *vsi = NULL;
+  gsize            size;
+  gconstpointer    data;
+  gboolean         ok;
+
+  if (bytes == NULL)
+    return FALSE;
+  data = g_bytes_get_data (bytes, &size);
+  vsi = g_strdup_printf ("/vsimem/wealthmap-%p-%s", (void *) g_thread_self (), name);
+  VSIFCloseL (VSIFileFromMemBuffer (vsi, (GByte *) data, size, FALSE));
+  ok = load (rules, vsi, error);
+  VSIUnlink (vsi);
+  return ok;
+}
+
+WmSectorRules *
+wm_sector_rules_default (void)
+{
+  g_autoptr (GError) error = NULL;
+  WmSectorRules *rules = wm_sector_rules_new ();
+
+  /* The lists are built into the library: failing to read them is a packaging bug. */
+  if (!load_resource (rules, "sectors.csv", wm_sector_rules_load_sectors, &error)
+      || !load_resource (rules, "non-influenceable.csv", wm_sector_rules_load_exclusions, &error))
+    g_error ("the built-in sector lists are unreadable: %s", error->message);
+  return rules;
+}
+
+/* ---- the project's lists ---------------------------------------------------------------- */
+
+static gboolean
+store_texts (sqlite3 *db, const char *table, GPtrArray *texts, GError **error)
+{
+  g_autofree char *del = g_strdup_printf ("DELETE FROM %s", table);
+  g_autofree char *ins
+      = g_strdup_printf ("INSERT INTO %s (ord, source, pattern, value) VALUES (?, ?, ?, ?)", table);
+  g_autoptr (sqlite3_stmt) insert = NULL;
+
+  if (!_wm_db_exec (db, del, error))
+    return FALSE;
+  insert = _wm_db_prepare (db, ins, error);
+  if (insert == NULL)
+    return FALSE;
+  for (guint i = 0; i < texts->len; i++)
+    {
+      RuleText *t = g_ptr_array_index (texts, i);
+
+      sqlite3_bind_int64 (insert, 1, i);
+      sqlite3_bind_text (insert, 2, t->source, -1, SQLITE_STATIC);
+      sqlite3_bind_text (insert, 3, t->pattern, -1, SQLITE_STATIC);
+      sqlite3_bind_text (insert, 4, t->value, -1, SQLITE_STATIC);
+      if (!_wm_db_step_done (insert, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+store_rules (
+    sqlite3 *db, WmSectorRules *rules, gboolean sectors, gboolean exclusions, GError **error)
+{
+  return (!sectors || store_texts (db, "sector_rules", rules->texts, error))
+         && (!exclusions || store_texts (db, "influence_rules", rules->exclusions, error));
+}
+
+static WmSectorRules *
+project_rules (sqlite3 *db, GError **error)
+{
+  g_autoptr (WmSectorRules) rules = wm_sector_rules_new ();
+  static const char *const tables[2] = { "sector_rules", "influence_rules" };
+
+  for (int t = 0; t < 2; t++)
+    {
+      g_autofree char *sql
+          = g_strdup_printf ("SELECT source, pattern, value FROM %s ORDER BY ord", tables[t]);
+      g_autoptr (sqlite3_stmt) stmt = _wm_db_prepare (db, sql, error);
+      AddFunc add = t == 0 ? wm_sector_rules_add : wm_sector_rules_add_exclusion;
+
+      if (stmt == NULL)
+        return NULL;
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        if (!add (rules, (const char *) sqlite3_column_text (stmt, 0),
+                  (const char *) sqlite3_column_text (stmt, 1),
+                  (const char *) sqlite3_column_text (stmt, 2), error))
+          return NULL;
+    }
+  return g_steal_pointer (&rules);
+}
+
+WmSectorRules *
+wm_project_sector_rules (WmProject *self, GError **error)
+{
+  g_return_val_if_fail (WM_IS_PROJECT (self), NULL);
+  return project_rules (_wm_project_get_db (self), error);
+}
+
+gboolean
+_wm_project_seed_sector_rules (sqlite3 *db, GError **error)
+{
+  g_autoptr (WmSectorRules) rules = wm_sector_rules_default ();
+
+  return store_rules (db, rules, TRUE, TRUE, error);
+}
+
+gboolean
+_wm_project_classify_sectors (sqlite3 *db, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (WmSectorRules) rules = project_rules (db, error);
+  g_autoptr (sqlite3_stmt) lines = NULL;
+  g_autoptr (sqlite3_stmt) set = NULL;
+  guint64 n = 0;
+
+  if (rules == NULL)
+    return FALSE;
+  lines = _wm_db_prepare (db,
+                          "SELECT s.id, s.category, s.classification, s.description, s.service,"
+                          " CASE WHEN s.redacted THEN NULL ELSE coalesce(n.display,"
+                          " s.supplier_text) END, p.sic, p.kind = 'public' AND NOT s.redacted,"
+                          " s.sector, s.sector_source, s.excluded"
+                          " FROM spend s LEFT JOIN names n ON n.id = s.name_id"
+                          " LEFT JOIN suppliers p ON p.fid = n.supplier_id",
+                          error);
+  set = lines ? _wm_db_prepare (db,
+                                "UPDATE spend SET sector = ?, sector_source = ?, excluded = ?"
+                                " WHERE id = ?",
+                                error)
+              : NULL;
+  if (set == NULL)
+    return FALSE;
+  while (sqlite3_step (lines) == SQLITE_ROW)
+    {
+      const char *fields[4];
+      const char *payee = (const char *) sqlite3_column_text (lines, 5);
+      const char *sic = (const char *) sqlite3_column_text (lines, 6);
+      const char *sector, *source, *why;
+
+      if ((++n & 0xffff) == 0 && _wm_check_cancelled (cancellable, "sectors", error))
+        return FALSE;
+      for (int f = 0; f < 4; f++)
+        fields[f] = (const char *) sqlite3_column_text (lines, 1 + f);
+      sector = wm_sector_rules_classify (rules, sic, fields, payee, &source);
+      why = sqlite3_column_int (lines, 7)
+                ? WM_EXCLUDED_PUBLIC
+                : wm_sector_rules_exclusion (rules, sector, fields, payee);
+      /* written only when it changed: a relink after a small import touches few lines */
+      if (g_strcmp0 (sector, (const char *) sqlite3_column_text (lines, 8)) == 0
+          && g_strcmp0 (source, (const char *) sqlite3_column_text (lines, 9)) == 0
+          && g_strcmp0 (why, (const char *) sqlite3_column_text (lines, 10)) == 0)
+        continue;
+      sqlite3_bind_text (set, 1, sector, -1, SQLITE_STATIC);
+      _wm_bind_text_or_null (set, 2, source);
+      _wm_bind_text_or_null (set, 3, why);
+      sqlite3_bind_int64 (set, 4, sqlite3_column_int64 (lines, 0));
+      if (!_wm_db_step_done (set, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+wm_project_import_sector_rules (WmProject  *self,
+                                const char *sectors_path,
+                                const char *exclusions_path,
+                                GError    **error)
+{
+  g_autoptr (WmSectorRules) current = NULL;
+  g_autoptr (WmSectorRules) rules = wm_sector_rules_new ();
+  sqlite3 *db = _wm_project_get_db (self);
+  gboolean ok;
+
+  g_return_val_if_fail (WM_IS_PROJECT (self), FALSE);
+  /* The file read first, so a bad one changes nothing. */
+  if (!wm_sector_rules_load_sectors (rules, sectors_path, error)
+      || !wm_sector_rules_load_exclusions (rules, exclusions_path, error))
+    return FALSE;
+  if (!_wm_project_begin (self, error))
+    return FALSE;
+  ok = store_rules (db, rules, sectors_path != NULL, exclusions_path != NULL, error)
+       && _wm_project_classify_sectors (db, NULL, error);
+  if (!_wm_project_end (self, ok, error))
+    return FALSE;
+  _wm_project_touch (self);
+  return ok;
+}
+
+static gboolean
+export_texts (
+    sqlite3 *db, const char *table, const char *value_name, const char *path, GError **error)
+{
+  g_autofree char *sql
+      = g_strdup_printf ("SELECT source, pattern, value FROM %s ORDER BY ord", table);
+  g_autoptr (sqlite3_stmt) stmt = _wm_db_prepare (db, sql, error);
+  g_autoptr (GString) out = g_string_new (NULL);
+  const char *header[3] = { "source", "pattern", value_name };
+
+  if (stmt == NULL)
+    return FALSE;
+  wm_csv_append_row (out, header, 3);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *fields[3];
+
+      for (int i = 0; i < 3; i++)
+        fields[i] = (const char *) sqlite3_column_text (stmt, i);
+      wm_csv_append_row (out, fields, 3);
+    }
+  return g_file_set_contents (path, out->str, (gssize) out->len, error);
+}
+
+gboolean
+wm_project_export_sector_rules (WmProject  *self,
+                                const char *sectors_path,
+                                const char *exclusions_path,
+                                GError    **error)
+{
+  sqlite3 *db;
+
+  g_return_val_if_fail (WM_IS_PROJECT (self), FALSE);
+  db = _wm_project_get_db (self);
+  return (sectors_path == NULL || export_texts (db, "sector_rules", "sector", sectors_path, error))
+         && (exclusions_path == NULL
+             || export_texts (db, "influence_rules", "reason", exclusions_path, error));
+}
+
+/* ---- coverage --------------------------------------------------------------------------- */
+
+static void
+coverage_free (WmSectorCoverage *c)
+{
+  g_free (c->file);
+  g_free (c->anchor);
+  g_free (c);
+}
+
+GPtrArray *
+wm_project_sector_coverage (WmProject *self, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  GPtrArray *rows;
+
+  g_return_val_if_fail (WM_IS_PROJECT (self), NULL);
+  stmt = _wm_db_prepare (_wm_project_get_db (self),
+                         "SELECT f.name, a.name, count(*), sum(abs(s.amount_pence)),"
+                         " sum(CASE WHEN s.sector_source = 'sic' THEN abs(s.amount_pence) END),"
+                         " sum(CASE WHEN s.sector_source = 'expense' THEN abs(s.amount_pence)"
+                         " END),"
+                         " sum(CASE WHEN s.sector_source = 'supplier' THEN abs(s.amount_pence)"
+                         " END),"
+                         " sum(CASE WHEN s.sector_source IS NULL THEN abs(s.amount_pence) END)"
+                         " FROM spend s JOIN spend_files f ON f.id = s.file_id"
+                         " JOIN anchors a ON a.fid = s.anchor_id GROUP BY f.id ORDER BY a.name,"
+                         " f.id",
+                         error);
+  if (stmt == NULL)
+    return NULL;
+  rows = g_ptr_array_new_with_free_func ((GDestroyNotify) coverage_free);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      WmSectorCoverage *c = g_new0 (WmSectorCoverage, 1);
+
+      c->file = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      c->anchor = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      c->lines = sqlite3_column_int64 (stmt, 2);
+      c->gross = sqlite3_column_int64 (stmt, 3);
+      c->by_sic = sqlite3_column_int64 (stmt, 4);
+      c->by_expense = sqlite3_column_int64 (stmt, 5);
+      c->by_supplier = sqlite3_column_int64 (stmt, 6);
+      c->unclassified = sqlite3_column_int64 (stmt, 7);
+      g_ptr_array_add (rows, c);
+    }
+  return rows;
+}
+
+static void
+unclassified_free (WmUnclassified *u)
+{
+  g_free (u->text);
+  g_free (u);
+}
+
+GPtrArray *
+wm_project_unclassified (WmProject *self, guint limit, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  GPtrArray *rows;
+
+  g_return_val_if_fail (WM_IS_PROJECT (self), NULL);
+  stmt = _wm_db_prepare (_wm_project_get_db (self),
+                         "SELECT coalesce(nullif(s.category, ''), nullif(s.classification, ''),"
+                         " nullif(s.description, ''), nullif(s.service, ''), s.supplier_text,"
+                         " '(nothing)') AS t, sum(abs(s.amount_pence)), count(*)"
+                         " FROM spend s WHERE s.sector_source IS NULL GROUP BY t"
+                         " ORDER BY 2 DESC, t LIMIT ?",
+                         error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, limit ? limit : G_MAXINT64);
+  rows = g_ptr_array_new_with_free_func ((GDestroyNotify) unclassified_free);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      WmUnclassified *u = g_new0 (WmUnclassified, 1);
+
+      u->text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      u->amount = sqlite3_column_int64 (stmt, 1);
+      u->lines = sqlite3_column_int64 (stmt, 2);
+      g_ptr_array_add (rows, u);
+    }
+  return rows;
+}
+
+char *
+wm_sector_coverage_to_json (GPtrArray *coverage, GPtrArray *unclassified)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "files");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < coverage->len; i++)
+    {
+      WmSectorCoverage *c = g_ptr_array_index (coverage, i);
+      const struct
+      {
+        const char *name;
+        gint64      pence;
+      } amounts[] = { { "gross", c->gross },
+                      { "by_sic", c->by_sic },
+                      { "by_expense", c->by_expense },
+                      { "by_supplier", c->by_supplier },
+                      { "unclassified", c->unclassified } };
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "file");
+      json_builder_add_string_value (b, c->file);
+      json_builder_set_member_name (b, "anchor");
+      json_builder_add_string_value (b, c->anchor);
+      json_builder_set_member_name (b, "lines");
+      json_builder_add_int_value (b, c->lines);
+      for (guint k = 0; k < G_N_ELEMENTS (amounts); k++)
+        {
+          json_builder_set_member_name (b, amounts[k].name);
+          json_builder_add_double_value (b, amounts[k].pence / 100.0);
+        }
+      json_builder_set_member_name (b, "covered_share");
+      json_builder_add_double_value (
+          b, c->gross ? (double) (c->gross - c->unclassified) / (double) c->gross : 0);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "unclassified");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < unclassified->len; i++)
+    {
+      WmUnclassified *u = g_ptr_array_index (unclassified, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "text");
+      json_builder_add_string_value (b, u->text);
+      json_builder_set_member_name (b, "amount");
+      json_builder_add_double_value (b, u->amount / 100.0);
+      json_builder_set_member_name (b, "lines");
+      json_builder_add_int_value (b, u->lines);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  return _wm_json_builder_to_string (b);
+}
