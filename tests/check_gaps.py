@@ -305,6 +305,13 @@ check(all(b["payments"] == int(want["count"].get(i, 0))
           and abs(b["payment_amount"] - want["sum"].get(i, 0) / 100) < 0.005
           for i, b in enumerate(lots["bands"])), f"lots of {top_gap}: payments by band")
 
+# The lines behind a gap: `lines --sector --place leaked` (any influenceability, not public).
+got = cli_json("lines", PROJECT, "--sector", top_gap, "--place", "leaked", "--limit", "2")
+want = lines[(lines.sector == top_gap) & (lines.place == "leaked") & (lines.public == 0)]
+check(got["count"] == len(want) and got["total_pence"] == int(want.amount_pence.sum())
+      and len(got["lines"]) == 2, f"lines --sector {top_gap} --place leaked: {len(want)} lines,"
+      f" £{want.amount_pence.sum() / 100:,.2f}")
+
 # ---- 8. the rules round trip, and a bad rules file changes nothing ---------------------------
 with tempfile.TemporaryDirectory() as tmp:
     copy = os.path.join(tmp, "p.wealthmap")

@@ -517,7 +517,7 @@ static int
 verb_lines (int argc, char **argv)
 {
   g_autofree char *anchor = NULL, *supplier = NULL, *ward = NULL, *place = NULL;
-  g_autofree char *category = NULL, *kind = NULL;
+  g_autofree char *category = NULL, *kind = NULL, *sector_name = NULL;
   int              year = 0, limit = 50;
   gboolean         json = FALSE;
   GOptionEntry     entries[] = {
@@ -528,6 +528,7 @@ verb_lines (int argc, char **argv)
         { "place", 0, 0, G_OPTION_ARG_STRING, &place, "local, regional, leaked, unset or unlocated",
           "P" },
         { "category", 0, 0, G_OPTION_ARG_STRING, &category, "Only this spend category", "C" },
+        { "sector", 0, 0, G_OPTION_ARG_STRING, &sector_name, "Only this sector", "S" },
         { "year", 0, 0, G_OPTION_ARG_INT, &year, "Only the financial year starting then", "Y" },
         { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, "Only suppliers of this kind", "K" },
         { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "Lines to print, largest first (0 = all)", "N" },
@@ -555,6 +556,8 @@ verb_lines (int argc, char **argv)
   if (project == NULL)
     return 1;
   query = (WmLineQuery){ anchor, 0, supplier, ward, place, category, year, kind };
+  if (sector_name && (query.sector = cli_sector (project, sector_name)) == NULL)
+    return 2;
   lines = wm_project_spend_lines (project, &query, (guint) limit, &totals, &error);
   if (lines == NULL)
     return cli_fail (error);
@@ -640,6 +643,7 @@ verb_render (int argc, char **argv)
 {
   g_autofree char *png = NULL, *svg = NULL, *pdf = NULL, *layers = NULL, *style = NULL;
   g_autofree char *bbox = NULL, *anchor = NULL, *category = NULL, *kind = NULL;
+  g_autofree char *sector_name = NULL;
   g_autofree char *level = NULL, *domain = NULL;
   int              width = 1600, height = 1000, year = 0;
   double           min_flow = 0;
@@ -655,6 +659,7 @@ verb_render (int argc, char **argv)
         { "bbox", 0, 0, G_OPTION_ARG_STRING, &bbox, "Show this box instead of the place", "W,S,E,N" },
         { "anchor", 0, 0, G_OPTION_ARG_STRING, &anchor, "Only this anchor's spend", "NAME" },
         { "category", 0, 0, G_OPTION_ARG_STRING, &category, "Only this spend category", "C" },
+        { "sector", 0, 0, G_OPTION_ARG_STRING, &sector_name, "Only this sector", "S" },
         { "year", 0, 0, G_OPTION_ARG_INT, &year, "Only the financial year starting then", "Y" },
         { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, "Only suppliers of this kind", "K" },
         { "min-flow", 0, 0, G_OPTION_ARG_DOUBLE, &min_flow, "Leave out flows under £N", "N" },
@@ -709,6 +714,8 @@ verb_render (int argc, char **argv)
   /* Only now: the option strings are set by the parse above. */
   filter = (WmMapFilter){ anchor, category, year, kind, level, domain };
   project = cli_open_project (argv[1]);
+  if (project != NULL && sector_name && (filter.sector = cli_sector (project, sector_name)) == NULL)
+    return 2;
   if (project == NULL)
     return 1;
   scene = wm_scene_load (project, &filter, &error);
@@ -917,11 +924,13 @@ static const Verb verbs[] = {
   { "network", cli_verb_network, "PROJECT [--json] [--limit N]" },
   { "lots", cli_verb_lots, "PROJECT --sector S [--json]" },
   { "lines", verb_lines,
-    "PROJECT [--anchor A] [--supplier S] [--ward CODE] [--place P] [--category C] [--year Y]"
+    "PROJECT [--anchor A] [--supplier S] [--ward CODE] [--place P] [--category C] [--sector S]"
+    " [--year Y]"
     " [--kind K] [--limit N] [--json]" },
   { "render", verb_render,
     "PROJECT (--png|--svg|--pdf) OUT [--width W --height H] [--layer L,...] [--style imd|received]"
-    " [--bbox W,S,E,N] [--anchor A] [--category C] [--year Y] [--kind K] [--min-flow GBP]" },
+    " [--bbox W,S,E,N] [--anchor A] [--category C] [--sector S] [--year Y] [--kind K]"
+    " [--min-flow GBP]" },
 };
 
 static int

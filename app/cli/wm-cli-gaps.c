@@ -29,6 +29,22 @@ find_sector (WmSectorRules *rules, const char *name)
   return sector;
 }
 
+const char *
+cli_sector (WmProject *project, const char *name)
+{
+  g_autoptr (WmSectorRules) rules = NULL;
+  GError *error = NULL;
+
+  rules = wm_project_sector_rules (project, &error);
+  if (rules == NULL)
+    {
+      cli_fail (error);
+      return NULL;
+    }
+  /* sector names are interned by the rules, so they outlive them */
+  return find_sector (rules, name);
+}
+
 static gboolean
 write_text (const char *path, const char *text, GError **error)
 {

@@ -13,6 +13,10 @@ gboolean
 cli_parse (GOptionContext *context, int *argc, char ***argv, int n_positional, const char *usage);
 WmProject *cli_open_project (const char *path);
 
+/* The project's sector named @name (name or slug; an interned string), or NULL after saying
+ * which sectors there are. */
+const char *cli_sector (WmProject *project, const char *name);
+
 /* The analysis verbs (wm-cli-gaps.c). */
 int cli_verb_sectors (int argc, char **argv);
 int cli_verb_gaps (int argc, char **argv);

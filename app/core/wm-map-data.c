@@ -76,7 +76,7 @@ add_rings (WmMapArea *area, OGRGeometryH g)
 #define FILTER_SQL                                                                                 \
   " (?1 IS NULL OR a.name = ?1) AND (?2 IS NULL OR s.category = ?2)"                               \
   " AND (?3 = 0 OR s.fyear = ?3) AND ((?4 IS NULL AND coalesce(p.kind, '') <> 'public') OR "       \
-  "p.kind = ?4)"
+  "p.kind = ?4) AND (?5 IS NULL OR s.sector = ?5)"
 
 static sqlite3_stmt *
 prepare_filtered (sqlite3 *db, const char *sql, const WmMapFilter *filter, GError **error)
@@ -89,6 +89,7 @@ prepare_filtered (sqlite3 *db, const char *sql, const WmMapFilter *filter, GErro
   _wm_bind_text_or_null (stmt, 2, filter->category);
   sqlite3_bind_int (stmt, 3, filter->fyear);
   _wm_bind_text_or_null (stmt, 4, filter->kind);
+  _wm_bind_text_or_null (stmt, 5, filter->sector);
   return stmt;
 }
 
@@ -279,6 +280,13 @@ wm_project_load_map_data (WmProject *self, const WmMapFilter *filter, GError **e
   data->flows = g_array_new (FALSE, FALSE, sizeof (WmMapFlow));
   local = wm_project_get_setting (self, "place_local");
   data->title = map_title (local);
+  if (filter->sector != NULL)
+    {
+      /* "Where the money goes: Hyndburn · ICT & telecoms": a filtered map says so */
+      char *title = g_strdup_printf ("%s · %s", data->title, filter->sector);
+      g_free (data->title);
+      data->title = title;
+    }
 
   if (!load_points (db, data, filter, suppliers, anchors, error)
       || !load_flows (db, data, filter, suppliers, anchors, error))
@@ -313,7 +321,7 @@ wm_project_load_map_data (WmProject *self, const WmMapFilter *filter, GError **e
           " ON a.fid = s.anchor_id JOIN names n ON n.id = s.name_id AND NOT s.redacted"
           " JOIN suppliers p ON p.fid = n.supplier_id WHERE p.kind = 'public' AND"
           " (?1 IS NULL OR a.name = ?1) AND (?2 IS NULL OR s.category = ?2)"
-          " AND (?3 = 0 OR s.fyear = ?3) AND ?4 IS NULL",
+          " AND (?3 = 0 OR s.fyear = ?3) AND ?4 IS NULL AND (?5 IS NULL OR s.sector = ?5)",
           filter, error);
       if (pub == NULL)
         return NULL;

@@ -50,6 +50,7 @@ typedef struct
   const char *kind;     /* supplier kind */
   const char *level;    /* areas drawn: "ward" (NULL) or "lsoa" */
   const char *domain;   /* deprivation colouring them: "imd" (NULL), income, employment, ... */
+  const char *sector;   /* sector (wm-sectors.h) */
 } WmMapFilter;
 
 typedef struct

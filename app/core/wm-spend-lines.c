@@ -18,7 +18,7 @@
   "   AND coalesce(p.kind, '') <> 'public' AND ((?5 = 'unlocated' AND p.place IS NULL)"            \
   "   OR p.place = ?5)))"                                                                          \
   " AND (?6 IS NULL OR s.category = ?6) AND (?7 = 0 OR s.fyear = ?7)"                              \
-  " AND (?8 IS NULL OR p.kind = ?8)"
+  " AND (?8 IS NULL OR p.kind = ?8) AND (?9 IS NULL OR s.sector = ?9)"
 
 static void
 bind_query (sqlite3_stmt *stmt, const WmLineQuery *q)
@@ -31,6 +31,7 @@ bind_query (sqlite3_stmt *stmt, const WmLineQuery *q)
   _wm_bind_text_or_null (stmt, 6, q->category);
   sqlite3_bind_int (stmt, 7, q->fyear);
   _wm_bind_text_or_null (stmt, 8, q->kind);
+  _wm_bind_text_or_null (stmt, 9, q->sector);
 }
 
 void
@@ -75,13 +76,13 @@ wm_project_spend_lines (
       "SELECT a.name, coalesce(s.supplier_text, ''), p.name, s.amount_pence,"
       " s.date, s.category, s.description,"
       " CASE WHEN p.kind = 'public' THEN 'public' ELSE p.place END, f.name, s.sheet, s.line,"
-      " s.redacted" LINES_FROM " ORDER BY s.amount_pence DESC, s.file_id, s.line LIMIT ?9",
+      " s.redacted" LINES_FROM " ORDER BY s.amount_pence DESC, s.file_id, s.line LIMIT ?10",
       error);
   sums = _wm_db_prepare (db, "SELECT count(*), coalesce(sum(s.amount_pence), 0)" LINES_FROM, error);
   if (stmt == NULL || sums == NULL)
     return NULL;
   bind_query (stmt, query);
-  sqlite3_bind_int64 (stmt, 9, limit > 0 ? (gint64) limit : -1);
+  sqlite3_bind_int64 (stmt, 10, limit > 0 ? (gint64) limit : -1);
   bind_query (sums, query);
   lines = g_ptr_array_new_with_free_func ((GDestroyNotify) wm_spend_line_free);
   while (sqlite3_step (stmt) == SQLITE_ROW)

@@ -18,6 +18,7 @@ typedef struct
   const char *category;    /* spend category as published */
   int         fyear;       /* financial year starting in April of this year */
   const char *kind;        /* supplier kind */
+  const char *sector;      /* sector (wm-sectors.h) */
 } WmLineQuery;
 
 typedef struct
