@@ -203,6 +203,54 @@ test_lancashire (void)
   check_map (lancashire_path, "window-lancashire-tall.png", 5, 2000);
 }
 
+/* The Sector row: the map shows one sector's spend, and says so in its title. */
+static void
+test_sector (void)
+{
+  WmWindow        *window = open_window (lancashire_path);
+  WmProject       *project = wm_window_get_project (window);
+  const WmMapData *data;
+  WmLineQuery      query = { 0 };
+  WmLineTotals     totals = { 0 };
+  g_autoptr (GPtrArray) lines = NULL;
+  gint64 drawn = 0, all_amount = 0;
+
+  for (guint i = 0; i < wm_window_get_map_data (window)->points->len; i++)
+    {
+      WmMapPoint *p = g_ptr_array_index (wm_window_get_map_data (window)->points, i);
+      all_amount += p->anchor ? 0 : p->amount;
+    }
+  wm_window_show_sector (window, "ICT & telecoms");
+  spin (50);
+  g_assert_true (wait_until (window_idle, window, 60000));
+  data = wm_window_get_map_data (window);
+  g_assert_nonnull (strstr (data->title, "ICT & telecoms"));
+  for (guint i = 0; i < data->points->len; i++)
+    {
+      WmMapPoint *p = g_ptr_array_index (data->points, i);
+      drawn += p->anchor ? 0 : p->amount;
+    }
+  /* the suppliers drawn plus the unlocated are the sector's supplier spend, line by line */
+  query.sector = "ICT & telecoms";
+  query.place = NULL;
+  lines = wm_project_spend_lines (project, &query, 1, &totals, NULL);
+  g_assert_nonnull (lines);
+  g_assert_cmpint (drawn, >, 0);
+  g_assert_cmpint (drawn, <, all_amount);
+  g_assert_cmpint (drawn + data->unlocated + data->public_bodies, ==, totals.total);
+  {
+    g_autofree char *out = g_build_filename (out_dir, "window-sector.png", NULL);
+    g_autoptr (GdkTexture) texture = NULL;
+
+    spin (1500); /* tiles render on worker threads */
+    texture = grab (GTK_WIDGET (window));
+    g_assert_nonnull (texture);
+    g_assert_true (gdk_texture_save_to_png (texture, out));
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+}
+
 static gboolean
 preview_ready (gpointer data)
 {
@@ -503,6 +551,7 @@ main (int argc, char **argv)
   g_test_add_func ("/wm/window/demo", test_demo);
   g_test_add_func ("/wm/window/lancashire", test_lancashire);
   g_test_add_func ("/wm/window/levels", test_levels);
+  g_test_add_func ("/wm/window/sector", test_sector);
   g_test_add_func ("/wm/window/import-cancel", test_import_cancel);
   g_test_add_func ("/wm/window/lines", test_lines);
   g_test_add_func ("/wm/window/locate", test_locate);

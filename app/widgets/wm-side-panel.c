@@ -101,6 +101,7 @@ struct _WmSidePanel
   AdwComboRow         *anchor_row;
   AdwComboRow         *year_row;
   AdwComboRow         *kind_row;
+  AdwComboRow         *sector_row;
   GtkSpinButton       *min_flow_spin;
   GtkListBox          *anchors_list;
   GtkDrawingArea      *sector_chart;
@@ -111,6 +112,8 @@ struct _WmSidePanel
 
   GListStore    *wards;
   GtkStringList *anchors;
+  GtkStringList *sectors;
+  char          *sector;
   GtkStringList *years;
   GtkStringList *kinds;
   gboolean       updating;
@@ -472,6 +475,12 @@ wm_side_panel_set_data (WmSidePanel     *self,
         g_ptr_array_add (years, (gpointer) key);
     }
   set_choices (self->year_row, self->years, "All years", years);
+  {
+    g_autoptr (GPtrArray) sectors = g_ptr_array_new ();
+    for (guint i = 0; by_sector && i < by_sector->rows->len; i++)
+      g_ptr_array_add (sectors, ((WmShareRow *) by_sector->rows->pdata[i])->key);
+    set_choices (self->sector_row, self->sectors, "All sectors", sectors);
+  }
   self->updating = FALSE;
 
   clear_list (self->anchors_list);
@@ -536,8 +545,13 @@ wm_side_panel_get_filter (WmSidePanel *self, WmMapFilter *filter)
   guint anchor = adw_combo_row_get_selected (self->anchor_row);
   guint year = adw_combo_row_get_selected (self->year_row);
   guint kind = adw_combo_row_get_selected (self->kind_row);
+  guint sector = adw_combo_row_get_selected (self->sector_row);
 
   memset (filter, 0, sizeof *filter);
+  g_clear_pointer (&self->sector, g_free);
+  if (sector != GTK_INVALID_LIST_POSITION && sector > 0)
+    self->sector = g_strdup (gtk_string_list_get_string (self->sectors, sector));
+  filter->sector = self->sector;
   g_clear_pointer (&self->anchor, g_free);
   if (anchor != GTK_INVALID_LIST_POSITION && anchor > 0)
     self->anchor = g_strdup (gtk_string_list_get_string (self->anchors, anchor));
@@ -546,6 +560,19 @@ wm_side_panel_get_filter (WmSidePanel *self, WmMapFilter *filter)
     filter->fyear = atoi (gtk_string_list_get_string (self->years, year));
   if (kind != GTK_INVALID_LIST_POSITION && kind > 0 && kind < G_N_ELEMENTS (kinds))
     filter->kind = kinds[kind][0];
+}
+
+void
+wm_side_panel_set_sector (WmSidePanel *self, const char *sector)
+{
+  guint n, selected = 0;
+
+  g_return_if_fail (WM_IS_SIDE_PANEL (self));
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->sectors));
+  for (guint i = 1; sector && i < n; i++)
+    if (g_strcmp0 (gtk_string_list_get_string (self->sectors, i), sector) == 0)
+      selected = i;
+  adw_combo_row_set_selected (self->sector_row, selected);
 }
 
 gint64
@@ -628,6 +655,7 @@ wm_side_panel_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->anchors);
+  g_clear_object (&self->sectors);
   g_clear_object (&self->years);
   g_clear_object (&self->kinds);
   g_clear_object (&self->wards);
@@ -640,6 +668,7 @@ wm_side_panel_finalize (GObject *object)
   WmSidePanel *self = WM_SIDE_PANEL (object);
 
   g_free (self->anchor);
+  g_free (self->sector);
   g_free (self->kind);
   G_OBJECT_CLASS (wm_side_panel_parent_class)->finalize (object);
 }
@@ -657,6 +686,7 @@ wm_side_panel_class_init (WmSidePanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WmSidePanel, anchor_row);
   gtk_widget_class_bind_template_child (widget_class, WmSidePanel, year_row);
   gtk_widget_class_bind_template_child (widget_class, WmSidePanel, kind_row);
+  gtk_widget_class_bind_template_child (widget_class, WmSidePanel, sector_row);
   gtk_widget_class_bind_template_child (widget_class, WmSidePanel, min_flow_spin);
   gtk_widget_class_bind_template_child (widget_class, WmSidePanel, anchors_list);
   gtk_widget_class_bind_template_child (widget_class, WmSidePanel, sector_chart);
@@ -689,6 +719,9 @@ wm_side_panel_init (WmSidePanel *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->wards = g_list_store_new (WM_TYPE_WARD_ITEM);
   self->anchors = gtk_string_list_new (NULL);
+  self->sectors = gtk_string_list_new (NULL);
+  gtk_string_list_append (self->sectors, "All sectors");
+  adw_combo_row_set_model (self->sector_row, G_LIST_MODEL (self->sectors));
   self->years = gtk_string_list_new (NULL);
   self->kinds = gtk_string_list_new (NULL);
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
@@ -699,6 +732,8 @@ wm_side_panel_init (WmSidePanel *self)
   g_signal_connect_swapped (self->anchor_row, "notify::selected", G_CALLBACK (on_filter_changed),
                             self);
   g_signal_connect_swapped (self->year_row, "notify::selected", G_CALLBACK (on_filter_changed),
+                            self);
+  g_signal_connect_swapped (self->sector_row, "notify::selected", G_CALLBACK (on_filter_changed),
                             self);
   g_signal_connect_swapped (self->kind_row, "notify::selected", G_CALLBACK (on_filter_changed),
                             self);

@@ -21,7 +21,9 @@ void wm_side_panel_set_data (WmSidePanel     *self,
                              const WmSummary *by_kind,
                              GPtrArray       *unmatched);
 /* The filter as chosen; the strings belong to the panel. */
-void   wm_side_panel_get_filter (WmSidePanel *self, WmMapFilter *filter);
+void wm_side_panel_get_filter (WmSidePanel *self, WmMapFilter *filter);
+/* Shows only @sector's spend (NULL: all sectors), as if chosen in the Sector row. */
+void   wm_side_panel_set_sector (WmSidePanel *self, const char *sector);
 gint64 wm_side_panel_get_min_flow (WmSidePanel *self);
 
 G_END_DECLS

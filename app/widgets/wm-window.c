@@ -45,7 +45,7 @@ typedef struct
 {
   char       *path;    /* to open, or NULL to reload */
   WmProject  *project; /* to reload */
-  char       *anchor, *kind;
+  char       *anchor, *kind, *sector;
   const char *level; /* static string */
   char       *domain;
   WmMapFilter filter;
@@ -67,6 +67,7 @@ load_job_free (LoadJob *job)
   g_clear_object (&job->project);
   g_free (job->anchor);
   g_free (job->kind);
+  g_free (job->sector);
   g_free (job->domain);
   g_clear_pointer (&job->scene, wm_scene_unref);
   g_clear_pointer (&job->by_anchor, wm_summary_free);
@@ -319,6 +320,8 @@ start_load (WmWindow *self, const char *path, gboolean full, gboolean fit)
   job->kind = g_strdup (job->filter.kind);
   job->filter.anchor = job->anchor;
   job->filter.kind = job->kind;
+  job->sector = g_strdup (job->filter.sector);
+  job->filter.sector = job->sector;
   job->level = g_settings_get_enum (self->settings, "area-level") == 1 ? "lsoa" : "ward";
   job->domain = g_settings_get_string (self->settings, "deprivation-domain");
   job->filter.level = job->level;
@@ -608,6 +611,7 @@ open_lines (WmWindow   *self,
   query.category = filter.category;
   query.fyear = filter.fyear;
   query.kind = filter.kind;
+  query.sector = filter.sector;
   window = wm_lines_window_new (GTK_WINDOW (self), self->project, &query, what);
   gtk_window_present (GTK_WINDOW (window));
 }
@@ -1112,6 +1116,13 @@ wm_window_get_last_message (WmWindow *self)
 {
   g_return_val_if_fail (WM_IS_WINDOW (self), NULL);
   return self->last_message;
+}
+
+void
+wm_window_show_sector (WmWindow *self, const char *sector)
+{
+  g_return_if_fail (WM_IS_WINDOW (self));
+  wm_side_panel_set_sector (self->side_panel, sector);
 }
 
 const WmMapData *
