@@ -100,66 +100,21 @@ wm_public_rules_add (
   return TRUE;
 }
 
+static gboolean
+add_public_rule (
+    gpointer rules, const char *pattern, const char *match, const char *body, GError **error)
+{
+  return wm_public_rules_add (rules, pattern, match, body, error);
+}
+
 WmPublicRules *
 wm_public_rules_load (const char *path, GError **error)
 {
-  g_autoptr (WmTableReader) reader = wm_table_reader_open (path, error);
-  g_autoptr (WmPublicRules) rules = NULL;
-  int      col[3] = { -1, -1, -1 };
-  gboolean header = FALSE;
-  WmRow    row;
-  GError  *read_error = NULL;
+  static const char *const columns[3] = { "pattern", "match", "body" };
+  g_autoptr (WmPublicRules) rules = wm_public_rules_new ();
 
-  if (reader == NULL)
+  if (!wm_table_read_rules (path, columns, TRUE, add_public_rule, rules, error))
     return NULL;
-  rules = wm_public_rules_new ();
-  while (wm_table_reader_next (reader, &row, &read_error))
-    {
-      g_autoptr (GError) rule_error = NULL;
-
-      if (wm_row_is_blank (&row))
-        continue;
-      if (!header)
-        {
-          static const char *const names[3] = { "pattern", "match", "body" };
-
-          for (guint i = 0; i < row.n_fields; i++)
-            {
-              g_autofree char *h = wm_normalize_header (row.fields[i]);
-              for (int c = 0; c < 3; c++)
-                if (strcmp (h, names[c]) == 0)
-                  col[c] = (int) i;
-            }
-          if (col[0] < 0 || col[1] < 0)
-            {
-              g_set_error (error, WM_ERROR, WM_ERROR_MISSING_COLUMN,
-                           "%s:%" G_GUINT64_FORMAT ": the header needs the columns pattern, match"
-                           " and body",
-                           wm_table_reader_display_name (reader), row.line);
-              return NULL;
-            }
-          header = TRUE;
-          continue;
-        }
-      if (!wm_public_rules_add (rules, wm_row_cell (&row, col[0]), wm_row_cell (&row, col[1]),
-                                wm_row_cell (&row, col[2]), &rule_error))
-        {
-          g_set_error (error, WM_ERROR, WM_ERROR_FORMAT, "%s:%" G_GUINT64_FORMAT ": %s",
-                       wm_table_reader_display_name (reader), row.line, rule_error->message);
-          return NULL;
-        }
-    }
-  if (read_error)
-    {
-      g_propagate_error (error, read_error);
-      return NULL;
-    }
-  if (!header)
-    {
-      g_set_error (error, WM_ERROR, WM_ERROR_FORMAT, "%s: empty file; no rules",
-                   wm_table_reader_display_name (reader));
-      return NULL;
-    }
   return g_steal_pointer (&rules);
 }
 

@@ -493,77 +493,31 @@ wm_sector_rules_find (WmSectorRules *rules, const char *name)
 typedef gboolean (*AddFunc) (WmSectorRules *, const char *, const char *, const char *, GError **);
 
 static gboolean
-load_csv (
-    WmSectorRules *rules, const char *path, const char *value_name, AddFunc add, GError **error)
+add_sector_rule (gpointer rules, const char *a, const char *b, const char *c, GError **error)
 {
-  g_autoptr (WmTableReader) reader = wm_table_reader_open (path, error);
-  int      col[3] = { -1, -1, -1 };
-  gboolean header = FALSE;
-  WmRow    row;
-  GError  *read_error = NULL;
+  return wm_sector_rules_add (rules, a, b, c, error);
+}
 
-  if (reader == NULL)
-    return FALSE;
-  while (wm_table_reader_next (reader, &row, &read_error))
-    {
-      g_autoptr (GError) rule_error = NULL;
-
-      if (wm_row_is_blank (&row))
-        continue;
-      if (!header)
-        {
-          const char *names[3] = { "source", "pattern", value_name };
-
-          for (guint i = 0; i < row.n_fields; i++)
-            {
-              g_autofree char *h = wm_normalize_header (row.fields[i]);
-              for (int c = 0; c < 3; c++)
-                if (strcmp (h, names[c]) == 0)
-                  col[c] = (int) i;
-            }
-          if (col[0] < 0 || col[1] < 0 || col[2] < 0)
-            {
-              g_set_error (error, WM_ERROR, WM_ERROR_MISSING_COLUMN,
-                           "%s:%" G_GUINT64_FORMAT ": the header needs the columns source,"
-                           " pattern and %s",
-                           wm_table_reader_display_name (reader), row.line, value_name);
-              return FALSE;
-            }
-          header = TRUE;
-          continue;
-        }
-      if (!add (rules, wm_row_cell (&row, col[0]), wm_row_cell (&row, col[1]),
-                wm_row_cell (&row, col[2]), &rule_error))
-        {
-          g_set_error (error, WM_ERROR, WM_ERROR_FORMAT, "%s:%" G_GUINT64_FORMAT ": %s",
-                       wm_table_reader_display_name (reader), row.line, rule_error->message);
-          return FALSE;
-        }
-    }
-  if (read_error)
-    {
-      g_propagate_error (error, read_error);
-      return FALSE;
-    }
-  if (!header)
-    {
-      g_set_error (error, WM_ERROR, WM_ERROR_FORMAT, "%s: empty file; no rules",
-                   wm_table_reader_display_name (reader));
-      return FALSE;
-    }
-  return TRUE;
+static gboolean
+add_exclusion (gpointer rules, const char *a, const char *b, const char *c, GError **error)
+{
+  return wm_sector_rules_add_exclusion (rules, a, b, c, error);
 }
 
 gboolean
 wm_sector_rules_load_sectors (WmSectorRules *rules, const char *path, GError **error)
 {
-  return path == NULL || load_csv (rules, path, "sector", wm_sector_rules_add, error);
+  static const char *const columns[3] = { "source", "pattern", "sector" };
+
+  return path == NULL || wm_table_read_rules (path, columns, FALSE, add_sector_rule, rules, error);
 }
 
 gboolean
 wm_sector_rules_load_exclusions (WmSectorRules *rules, const char *path, GError **error)
 {
-  return path == NULL || load_csv (rules, path, "reason", wm_sector_rules_add_exclusion, error);
+  static const char *const columns[3] = { "source", "pattern", "reason" };
+
+  return path == NULL || wm_table_read_rules (path, columns, FALSE, add_exclusion, rules, error);
 }
 
 /* The shipped files are in the core's GResource; the table reader reads them through /vsimem/. */

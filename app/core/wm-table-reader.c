@@ -549,3 +549,67 @@ wm_row_location (WmTableReader *self, const WmRow *row)
     return g_strdup_printf ("%s:%s:%" G_GUINT64_FORMAT, self->display_name, row->sheet, row->line);
   return g_strdup_printf ("%s:%" G_GUINT64_FORMAT, self->display_name, row->line);
 }
+
+gboolean
+wm_table_read_rules (const char       *path,
+                     const char *const columns[3],
+                     gboolean          third_optional,
+                     WmRuleRowFunc     add,
+                     gpointer          target,
+                     GError          **error)
+{
+  g_autoptr (WmTableReader) reader = wm_table_reader_open (path, error);
+  int      col[3] = { -1, -1, -1 };
+  gboolean header = FALSE;
+  WmRow    row;
+  GError  *read_error = NULL;
+
+  if (reader == NULL)
+    return FALSE;
+  while (wm_table_reader_next (reader, &row, &read_error))
+    {
+      g_autoptr (GError) rule_error = NULL;
+
+      if (wm_row_is_blank (&row))
+        continue;
+      if (!header)
+        {
+          for (guint i = 0; i < row.n_fields; i++)
+            {
+              g_autofree char *h = wm_normalize_header (row.fields[i]);
+              for (int c = 0; c < 3; c++)
+                if (strcmp (h, columns[c]) == 0)
+                  col[c] = (int) i;
+            }
+          if (col[0] < 0 || col[1] < 0 || (col[2] < 0 && !third_optional))
+            {
+              g_set_error (error, WM_ERROR, WM_ERROR_MISSING_COLUMN,
+                           "%s:%" G_GUINT64_FORMAT ": the header needs the columns %s, %s and %s",
+                           wm_table_reader_display_name (reader), row.line, columns[0], columns[1],
+                           columns[2]);
+              return FALSE;
+            }
+          header = TRUE;
+          continue;
+        }
+      if (!add (target, wm_row_cell (&row, col[0]), wm_row_cell (&row, col[1]),
+                wm_row_cell (&row, col[2]), &rule_error))
+        {
+          g_set_error (error, WM_ERROR, WM_ERROR_FORMAT, "%s:%" G_GUINT64_FORMAT ": %s",
+                       wm_table_reader_display_name (reader), row.line, rule_error->message);
+          return FALSE;
+        }
+    }
+  if (read_error)
+    {
+      g_propagate_error (error, read_error);
+      return FALSE;
+    }
+  if (!header)
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_FORMAT, "%s: empty file; no rules",
+                   wm_table_reader_display_name (reader));
+      return FALSE;
+    }
+  return TRUE;
+}

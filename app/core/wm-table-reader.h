@@ -42,6 +42,19 @@ gboolean wm_row_is_blank (const WmRow *row);
 /* "file:line" or "file:sheet:row", for messages. */
 char *wm_row_location (WmTableReader *reader, const WmRow *row);
 
+/* One row of a three-column rules file; FALSE with @error set refuses the row. */
+typedef gboolean (*WmRuleRowFunc) (
+    gpointer target, const char *a, const char *b, const char *c, GError **error);
+/* Reads a rules file (CSV with a header naming @columns; the third may be missing when
+ * @third_optional) and hands each row to @add. Errors name the file and line; an empty file
+ * is an error. */
+gboolean wm_table_read_rules (const char       *path,
+                              const char *const columns[3],
+                              gboolean          third_optional,
+                              WmRuleRowFunc     add,
+                              gpointer          target,
+                              GError          **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WmTableReader, wm_table_reader_free)
 
 G_END_DECLS
