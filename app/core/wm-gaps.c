@@ -282,7 +282,6 @@ wm_project_gaps (WmProject *self, const WmGapWeights *weights, GError **error)
       r->suppliers_unlocated = sqlite3_column_int (sectors, 13);
       r->local_firms
           = GPOINTER_TO_INT (g_hash_table_lookup (local_firms, g_intern_string (r->sector)));
-      r->local_firms = MAX (r->local_firms, r->suppliers_local);
       r->score
           = wm_gap_score (&gaps->weights, MAX (r->leaked, 0), r->anchors_buying, r->local_firms);
       r->top_leaked = g_ptr_array_new_with_free_func ((GDestroyNotify) named_amount_free);

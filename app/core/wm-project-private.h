@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "wm-project.h"
+#include "wm-table-reader.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +22,11 @@ sqlite3_stmt *_wm_db_prepare (sqlite3 *db, const char *sql, GError **error);
 gboolean      _wm_db_step_done (sqlite3_stmt *stmt, GError **error);
 gboolean      _wm_db_error (sqlite3 *db, GError **error, const char *what);
 gint64        _wm_db_query_int (sqlite3 *db, const char *sql, gint64 fallback);
+
+/* Hands each row of @sql (three text columns) to @add, as wm_table_read_rules() does for a
+ * file: a project's copy of a rules list back into its rules object. */
+gboolean _wm_db_read_rules (
+    sqlite3 *db, const char *sql, WmRuleRowFunc add, gpointer target, GError **error);
 
 /* Bind helpers that treat NULL and "" as SQL NULL. */
 void _wm_bind_text_or_null (sqlite3_stmt *stmt, int index, const char *text);

@@ -221,6 +221,21 @@ _wm_db_step_done (sqlite3_stmt *stmt, GError **error)
   return TRUE;
 }
 
+gboolean
+_wm_db_read_rules (sqlite3 *db, const char *sql, WmRuleRowFunc add, gpointer target, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = _wm_db_prepare (db, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    if (!add (target, (const char *) sqlite3_column_text (stmt, 0),
+              (const char *) sqlite3_column_text (stmt, 1),
+              (const char *) sqlite3_column_text (stmt, 2), error))
+      return FALSE;
+  return TRUE;
+}
+
 gint64
 _wm_db_query_int (sqlite3 *db, const char *sql, gint64 fallback)
 {

@@ -306,17 +306,11 @@ _wm_project_seed_public_rules (sqlite3 *db, GError **error)
 static WmPublicRules *
 project_rules (sqlite3 *db, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
   g_autoptr (WmPublicRules) rules = wm_public_rules_new ();
 
-  stmt = _wm_db_prepare (db, "SELECT pattern, match, body FROM public_rules", error);
-  if (stmt == NULL)
+  if (!_wm_db_read_rules (db, "SELECT pattern, match, body FROM public_rules", add_public_rule,
+                          rules, error))
     return NULL;
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    if (!wm_public_rules_add (rules, (const char *) sqlite3_column_text (stmt, 0),
-                              (const char *) sqlite3_column_text (stmt, 1),
-                              (const char *) sqlite3_column_text (stmt, 2), error))
-      return NULL;
   return g_steal_pointer (&rules);
 }
 

@@ -490,8 +490,6 @@ wm_sector_rules_find (WmSectorRules *rules, const char *name)
 
 /* ---- files ------------------------------------------------------------------------------ */
 
-typedef gboolean (*AddFunc) (WmSectorRules *, const char *, const char *, const char *, GError **);
-
 static gboolean
 add_sector_rule (gpointer rules, const char *a, const char *b, const char *c, GError **error)
 {
@@ -599,23 +597,12 @@ static WmSectorRules *
 project_rules (sqlite3 *db, GError **error)
 {
   g_autoptr (WmSectorRules) rules = wm_sector_rules_new ();
-  static const char *const tables[2] = { "sector_rules", "influence_rules" };
 
-  for (int t = 0; t < 2; t++)
-    {
-      g_autofree char *sql
-          = g_strdup_printf ("SELECT source, pattern, value FROM %s ORDER BY ord", tables[t]);
-      g_autoptr (sqlite3_stmt) stmt = _wm_db_prepare (db, sql, error);
-      AddFunc add = t == 0 ? wm_sector_rules_add : wm_sector_rules_add_exclusion;
-
-      if (stmt == NULL)
-        return NULL;
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        if (!add (rules, (const char *) sqlite3_column_text (stmt, 0),
-                  (const char *) sqlite3_column_text (stmt, 1),
-                  (const char *) sqlite3_column_text (stmt, 2), error))
-          return NULL;
-    }
+  if (!_wm_db_read_rules (db, "SELECT source, pattern, value FROM sector_rules ORDER BY ord",
+                          add_sector_rule, rules, error)
+      || !_wm_db_read_rules (db, "SELECT source, pattern, value FROM influence_rules ORDER BY ord",
+                             add_exclusion, rules, error))
+    return NULL;
   return g_steal_pointer (&rules);
 }
 
