@@ -166,32 +166,62 @@ compare_gaps (gconstpointer a, gconstpointer b)
   return g_strcmp0 (x->sector, y->sector);
 }
 
+/* Directory suppliers (not public bodies) matching @where whose SIC codes put them in a
+ * sector: sector (interned) -> GArray of gint64 fids. Used for local firms in a sector and for
+ * suppliers already in a candidate ward, whether or not the anchors pay them. */
+static GHashTable *
+directory_firms_by_sector (WmProject *self, const char *where, GError **error)
+{
+  g_autoptr (GHashTable) firms
+      = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_array_unref);
+  g_autoptr (WmSectorRules) rules = wm_project_sector_rules (self, error);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autofree char *sql = NULL;
+
+  if (rules == NULL)
+    return NULL;
+  sql = g_strdup_printf ("SELECT fid, sic FROM suppliers WHERE kind <> 'public' AND sic IS NOT"
+                         " NULL AND %s",
+                         where);
+  stmt = _wm_db_prepare (_wm_project_get_db (self), sql, error);
+  if (stmt == NULL)
+    return NULL;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *sector
+          = wm_sector_rules_sic_sector (rules, (const char *) sqlite3_column_text (stmt, 1));
+      gint64  fid = sqlite3_column_int64 (stmt, 0);
+      GArray *ids;
+
+      if (sector == NULL)
+        continue;
+      sector = g_intern_string (sector);
+      ids = g_hash_table_lookup (firms, sector);
+      if (ids == NULL)
+        g_hash_table_insert (firms, (gpointer) sector,
+                             ids = g_array_new (FALSE, FALSE, sizeof (gint64)));
+      g_array_append_val (ids, fid);
+    }
+  return g_steal_pointer (&firms);
+}
+
 /* Local suppliers of each sector: paid in it, or in the directory with a SIC code of it. */
 static gboolean
 count_local_firms (WmProject *self, GHashTable *by_sector, GError **error)
 {
-  sqlite3 *db = _wm_project_get_db (self);
   g_autoptr (GHashTable) firms
       = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_hash_table_unref);
-  g_autoptr (WmSectorRules) rules = NULL;
+  g_autoptr (GHashTable) directory = NULL;
   g_autoptr (sqlite3_stmt) paid = NULL;
-  g_autoptr (sqlite3_stmt) directory = NULL;
   GHashTableIter iter;
   gpointer       key, value;
 
-  paid = _wm_db_prepare (db,
+  paid = _wm_db_prepare (_wm_project_get_db (self),
                          "SELECT DISTINCT s.sector, p.fid" LINES_FROM
                          " WHERE p.place = 'local' AND " INFLUENCEABLE,
                          error);
-  directory = paid ? _wm_db_prepare (db,
-                                     "SELECT fid, sic FROM suppliers WHERE place = 'local' AND"
-                                     " kind <> 'public' AND sic IS NOT NULL",
-                                     error)
-                   : NULL;
+  directory = paid ? directory_firms_by_sector (self, "place = 'local'", error) : NULL;
   if (directory == NULL)
-    return FALSE;
-  rules = wm_project_sector_rules (self, error);
-  if (rules == NULL)
     return FALSE;
   while (sqlite3_step (paid) == SQLITE_ROW)
     {
@@ -202,19 +232,16 @@ count_local_firms (WmProject *self, GHashTable *by_sector, GError **error)
         g_hash_table_insert (firms, (gpointer) sector, set = g_hash_table_new (NULL, NULL));
       g_hash_table_add (set, GINT_TO_POINTER (sqlite3_column_int (paid, 1)));
     }
-  while (sqlite3_step (directory) == SQLITE_ROW)
+  g_hash_table_iter_init (&iter, directory);
+  while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      const char *sector
-          = wm_sector_rules_sic_sector (rules, (const char *) sqlite3_column_text (directory, 1));
-      GHashTable *set;
+      GArray     *ids = value;
+      GHashTable *set = g_hash_table_lookup (firms, key);
 
-      if (sector == NULL)
-        continue;
-      sector = g_intern_string (sector);
-      set = g_hash_table_lookup (firms, sector);
       if (set == NULL)
-        g_hash_table_insert (firms, (gpointer) sector, set = g_hash_table_new (NULL, NULL));
-      g_hash_table_add (set, GINT_TO_POINTER (sqlite3_column_int (directory, 0)));
+        g_hash_table_insert (firms, key, set = g_hash_table_new (NULL, NULL));
+      for (guint i = 0; i < ids->len; i++)
+        g_hash_table_add (set, GINT_TO_POINTER ((int) g_array_index (ids, gint64, i)));
     }
   g_hash_table_iter_init (&iter, firms);
   while (g_hash_table_iter_next (&iter, &key, &value))
@@ -645,25 +672,17 @@ wm_project_sites (WmProject           *self,
   sqlite3_bind_text (wards, 2, sector, -1, SQLITE_STATIC);
   {
     /* Directory suppliers whose SIC codes put them in the sector, though not paid in it. */
-    g_autoptr (WmSectorRules) rules = wm_project_sector_rules (self, error);
-    g_autoptr (sqlite3_stmt) dir = NULL;
+    g_autoptr (GHashTable) directory
+        = directory_firms_by_sector (self, "ward_code IS NOT NULL", error);
     g_autoptr (GString) ids = g_string_new ("[");
+    GArray *in_sector;
 
-    if (rules == NULL)
+    if (directory == NULL)
       return NULL;
-    dir = _wm_db_prepare (db,
-                          "SELECT fid, sic FROM suppliers WHERE sic IS NOT NULL AND ward_code IS"
-                          " NOT NULL AND kind <> 'public'",
-                          error);
-    if (dir == NULL)
-      return NULL;
-    while (sqlite3_step (dir) == SQLITE_ROW)
-      if (g_strcmp0 (
-              wm_sector_rules_sic_sector (rules, (const char *) sqlite3_column_text (dir, 1)),
-              sector)
-          == 0)
-        g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, ids->len > 1 ? "," : "",
-                                (gint64) sqlite3_column_int64 (dir, 0));
+    in_sector = g_hash_table_lookup (directory, g_intern_string (sector));
+    for (guint i = 0; in_sector && i < in_sector->len; i++)
+      g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "",
+                              g_array_index (in_sector, gint64, i));
     g_string_append_c (ids, ']');
     sqlite3_bind_text (wards, 3, ids->str, -1, SQLITE_TRANSIENT);
   }
@@ -786,23 +805,96 @@ wm_scenario_free (WmScenario *scenario)
   g_free (scenario);
 }
 
-WmScenario *
-wm_project_scenario (WmProject         *self,
-                     const char *const *sectors,
-                     double             shift,
-                     const double       respend[2],
-                     double             per_job,
-                     GError           **error)
+typedef struct
 {
-  g_autoptr (WmScenario) sc = g_new0 (WmScenario, 1);
+  char       *name;
+  gint64      located; /* influenceable located pence */
+  gint64      local;
+  GHashTable *leaked; /* sector -> gint64* leaked influenceable pence */
+} BaseAnchor;
+
+struct _WmScenarioBase
+{
+  GPtrArray *anchors; /* BaseAnchor*, by name */
+};
+
+static void
+base_anchor_free (BaseAnchor *a)
+{
+  g_free (a->name);
+  g_hash_table_unref (a->leaked);
+  g_free (a);
+}
+
+void
+wm_scenario_base_free (WmScenarioBase *base)
+{
+  if (base == NULL)
+    return;
+  g_ptr_array_unref (base->anchors);
+  g_free (base);
+}
+
+WmScenarioBase *
+wm_project_scenario_base (WmProject *self, GError **error)
+{
+  g_autoptr (WmScenarioBase) base = g_new0 (WmScenarioBase, 1);
   g_autoptr (sqlite3_stmt) stmt = NULL;
-  g_autoptr (JsonBuilder) list = json_builder_new ();
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) root = NULL;
-  g_autofree char *sectors_json = NULL;
-  WmScenarioRow   *all;
+  BaseAnchor *anchor = NULL;
+  gint64      last_fid = -1;
 
   g_return_val_if_fail (WM_IS_PROJECT (self), NULL);
+  base->anchors = g_ptr_array_new_with_free_func ((GDestroyNotify) base_anchor_free);
+  stmt = _wm_db_prepare (
+      _wm_project_get_db (self),
+      "SELECT a.fid, a.name, s.sector,"
+      " sum(CASE WHEN p.place IN ('local', 'regional', 'leaked') THEN"
+      "   s.amount_pence ELSE 0 END),"
+      " sum(CASE WHEN p.place = 'local' THEN s.amount_pence ELSE 0 END),"
+      " sum(CASE WHEN p.place = 'leaked' THEN s.amount_pence ELSE 0 END)" LINES_FROM
+      " WHERE " INFLUENCEABLE " GROUP BY a.fid, s.sector ORDER BY a.name, a.fid",
+      error);
+  if (stmt == NULL)
+    return NULL;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 fid = sqlite3_column_int64 (stmt, 0);
+
+      if (anchor == NULL || fid != last_fid)
+        {
+          anchor = g_new0 (BaseAnchor, 1);
+          anchor->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+          anchor->leaked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+          g_ptr_array_add (base->anchors, anchor);
+          last_fid = fid;
+        }
+      anchor->located += sqlite3_column_int64 (stmt, 3);
+      anchor->local += sqlite3_column_int64 (stmt, 4);
+      {
+        const char *sector = sqlite3_column_text (stmt, 2)
+                                 ? (const char *) sqlite3_column_text (stmt, 2)
+                                 : "Unclassified";
+        gint64     *leaked = g_hash_table_lookup (anchor->leaked, sector);
+
+        if (leaked == NULL)
+          g_hash_table_insert (anchor->leaked, g_strdup (sector), leaked = g_new0 (gint64, 1));
+        *leaked += sqlite3_column_int64 (stmt, 5);
+      }
+    }
+  return g_steal_pointer (&base);
+}
+
+WmScenario *
+wm_scenario_compute (const WmScenarioBase *base,
+                     const char *const    *sectors,
+                     double                shift,
+                     const double          respend[2],
+                     double                per_job,
+                     GError              **error)
+{
+  g_autoptr (WmScenario) sc = g_new0 (WmScenario, 1);
+  WmScenarioRow *all;
+
   if (!(shift >= 0 && shift <= 1) || !(respend[0] >= 0 && respend[0] < 1)
       || !(respend[1] >= 0 && respend[1] < 1) || !(per_job > 0))
     {
@@ -818,37 +910,32 @@ wm_project_scenario (WmProject         *self,
   sc->per_job = per_job;
   sc->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) scenario_row_free);
 
-  json_builder_begin_array (list);
-  for (int i = 0; sectors && sectors[i]; i++)
-    json_builder_add_string_value (list, sectors[i]);
-  json_builder_end_array (list);
-  root = json_builder_get_root (list);
-  json_generator_set_root (gen, root);
-  sectors_json = json_generator_to_data (gen, NULL);
-
-  stmt = _wm_db_prepare (_wm_project_get_db (self),
-                         "SELECT a.name,"
-                         " sum(CASE WHEN p.place IN ('local', 'regional', 'leaked') THEN"
-                         "   s.amount_pence ELSE 0 END),"
-                         " sum(CASE WHEN p.place = 'local' THEN s.amount_pence ELSE 0 END),"
-                         " sum(CASE WHEN p.place = 'leaked' AND (?1 OR s.sector IN (SELECT value"
-                         "   FROM json_each(?2))) THEN s.amount_pence ELSE 0 END)" LINES_FROM
-                         " WHERE " INFLUENCEABLE " GROUP BY a.fid ORDER BY a.name",
-                         error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int (stmt, 1, sectors == NULL);
-  sqlite3_bind_text (stmt, 2, sectors_json, -1, SQLITE_STATIC);
   all = g_new0 (WmScenarioRow, 1);
   all->name = g_strdup ("All anchors");
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  for (guint i = 0; i < base->anchors->len; i++)
     {
+      BaseAnchor    *a = g_ptr_array_index (base->anchors, i);
       WmScenarioRow *r = g_new0 (WmScenarioRow, 1);
-      gint64         leaked = sqlite3_column_int64 (stmt, 3);
+      gint64         leaked = 0;
 
-      r->name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      r->located = sqlite3_column_int64 (stmt, 1);
-      r->local = sqlite3_column_int64 (stmt, 2);
+      if (sectors == NULL)
+        {
+          GHashTableIter iter;
+          gpointer       value;
+
+          g_hash_table_iter_init (&iter, a->leaked);
+          while (g_hash_table_iter_next (&iter, NULL, &value))
+            leaked += *(gint64 *) value;
+        }
+      else
+        for (int k = 0; sectors[k]; k++)
+          {
+            gint64 *value = g_hash_table_lookup (a->leaked, sectors[k]);
+            leaked += value ? *value : 0;
+          }
+      r->name = g_strdup (a->name);
+      r->located = a->located;
+      r->local = a->local;
       /* Credits can make a sector's net leaked spend negative: nothing to move then. */
       r->shifted = (gint64) llround (MAX (leaked, 0) * shift);
       r->share_before = share (r->local, r->located);
@@ -875,6 +962,21 @@ wm_project_scenario (WmProject         *self,
   sc->jobs_direct = sc->round[0] / 100.0 / per_job;
   sc->jobs_total = (sc->round[0] + sc->round[1] + sc->round[2]) / 100.0 / per_job;
   return g_steal_pointer (&sc);
+}
+
+WmScenario *
+wm_project_scenario (WmProject         *self,
+                     const char *const *sectors,
+                     double             shift,
+                     const double       respend[2],
+                     double             per_job,
+                     GError           **error)
+{
+  g_autoptr (WmScenarioBase) base = NULL;
+
+  g_return_val_if_fail (WM_IS_PROJECT (self), NULL);
+  base = wm_project_scenario_base (self, error);
+  return base ? wm_scenario_compute (base, sectors, shift, respend, per_job, error) : NULL;
 }
 
 char *

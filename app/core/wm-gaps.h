@@ -157,8 +157,20 @@ typedef struct
   GPtrArray *rows; /* WmScenarioRow*: each anchor, then all anchors */
 } WmScenario;
 
+/* Each anchor's influenceable located, local and (by sector) leaked spend: what a scenario
+ * needs, read once so that a scenario is arithmetic (the app's sliders recompute it live). */
+typedef struct _WmScenarioBase WmScenarioBase;
+WmScenarioBase                *wm_project_scenario_base (WmProject *self, GError **error);
+void                           wm_scenario_base_free (WmScenarioBase *base);
+WmScenario                    *wm_scenario_compute (const WmScenarioBase *base,
+                                                    const char *const    *sectors,
+                                                    double                shift,
+                                                    const double          respend[2],
+                                                    double                per_job,
+                                                    GError              **error);
+
 /* Moving @shift (0..1) of the leaked influenceable spend in @sectors (NULL: all) to local
- * suppliers. */
+ * suppliers: wm_project_scenario_base, then wm_scenario_compute. */
 WmScenario *wm_project_scenario (WmProject         *self,
                                  const char *const *sectors,
                                  double             shift,
@@ -234,6 +246,7 @@ char   *wm_lots_to_json (const WmLots *lots);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WmGaps, wm_gaps_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WmSites, wm_sites_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WmScenario, wm_scenario_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WmScenarioBase, wm_scenario_base_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WmNetwork, wm_network_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WmLots, wm_lots_free)
 
