@@ -199,6 +199,15 @@ check(all(next(g["rank"] for g in gaps["sectors"] if g["sector"] == x)
           < next(g["rank"] for g in gaps["sectors"] if g["sector"] == y) for x, y in pairs),
       f"no-local-supplier sectors bought by 2+ anchors outrank served ones with no more leaked £"
       f" ({len(pairs)} pairs)")
+# The app's "Lines" button lists a gap's leaked lines: `lines --influenceable` must total the
+# gap's leaked £ (checked on the top sector against pandas' figure above).
+top_gap = gaps["sectors"][0]
+listed = cli_json("lines", PROJECT, "--sector", top_gap["sector"], "--place", "leaked",
+                  "--influenceable", "--limit", "1")
+check(abs(listed["total"] - top_gap["leaked"]) < 0.005
+      and listed["count"] == len(by_sector.get_group(top_gap["sector"]).query("place == 'leaked'")),
+      f"lines --influenceable lists {top_gap['sector']}'s {listed['count']} leaked lines,"
+      f" £{listed['total']:,.2f}")
 excluded = sum(e["amount"] for e in gaps["not_influenceable"])
 check(abs(excluded + gaps["influenceable"] - summary["overall"]["total"]) < 0.005,
       f"influenceable + not influenceable = all spend (£{excluded:,.2f} set apart)")

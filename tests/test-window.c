@@ -6,6 +6,7 @@
  *
  * Run as: test-window DEMO.wealthmap LANCASHIRE.wealthmap SPEND_FILE OUT_DIR */
 #include <adwaita.h>
+#include <math.h>
 #include <gdal.h>
 #include <shumate/shumate.h>
 
@@ -247,6 +248,127 @@ test_sector (void)
     g_assert_nonnull (texture);
     g_assert_true (gdk_texture_save_to_png (texture, out));
   }
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+}
+
+static gboolean
+gaps_ready (gpointer data)
+{
+  WmGapsPanel *panel = wm_window_get_gaps_panel (data);
+
+  return window_idle (data) && !wm_gaps_panel_is_loading (panel)
+         && wm_gaps_panel_get_gaps (panel) != NULL;
+}
+
+/* Pixels of the candidate sites' red (wm-render.c marked_rgb), outline and badges. */
+static guint
+count_marked_pixels (GdkTexture *texture)
+{
+  int                w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
+  gsize              stride = (gsize) w * 4;
+  g_autofree guint8 *data = g_malloc (stride * h);
+  guint              n = 0;
+
+  gdk_texture_download (texture, data, stride);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        const guint8 *px = data + y * stride + x * 4;
+        n += ABS (px[2] - 214) <= 3 && ABS (px[1] - 26) <= 3 && ABS (px[0] - 28) <= 3;
+      }
+  return n;
+}
+
+static void
+save_shot (WmWindow *window, const char *name)
+{
+  g_autofree char *out = g_build_filename (out_dir, name, NULL);
+  g_autoptr (GdkTexture) texture = grab (GTK_WIDGET (window));
+
+  g_assert_nonnull (texture);
+  g_assert_true (gdk_texture_save_to_png (texture, out));
+  g_test_message ("screenshot %s", out);
+}
+
+/* The Gaps view: the ranked sectors, a selection that filters the map and marks the candidate
+ * wards, and the Scenario page's sliders recomputing at once. */
+static void
+test_gaps (void)
+{
+  WmWindow         *window = open_window_sized (lancashire_path, 1600, 1000);
+  WmGapsPanel      *panel = wm_window_get_gaps_panel (window);
+  WmProject        *project = wm_window_get_project (window);
+  const WmGaps     *gaps;
+  const WmGapRow   *top;
+  const WmSites    *sites;
+  const WmScenario *sc;
+  g_autoptr (WmSummary) summary = wm_project_summary (project, WM_SUMMARY_BY_ANCHOR, NULL);
+  g_autoptr (GdkTexture) before = NULL;
+  g_autoptr (GdkTexture) after = NULL;
+  gint64 leaked = 0;
+
+  wm_window_show_gaps (window, TRUE);
+  g_assert_true (wait_until (gaps_ready, window, 60000));
+  gaps = wm_gaps_panel_get_gaps (panel);
+  g_assert_cmpuint (gaps->rows->len, >, 5);
+  /* The sectors' leaked £ add up to summary's leaked influenceable £ (another query). */
+  for (guint i = 0; i < gaps->rows->len; i++)
+    leaked += ((WmGapRow *) gaps->rows->pdata[i])->leaked;
+  g_assert_cmpint (leaked, ==, summary->overall.infl_leaked);
+  top = gaps->rows->pdata[0];
+  g_assert_cmpint (top->rank, ==, 1);
+  spin (1500);
+  before = grab (GTK_WIDGET (window));
+  g_assert_cmpuint (count_marked_pixels (before), <, 50);
+
+  /* Selecting the top gap filters the map to its sector and marks its candidate wards. */
+  wm_gaps_panel_select_sector (panel, top->sector);
+  g_assert_cmpstr (wm_gaps_panel_get_sector (panel), ==, top->sector);
+  spin (50);
+  g_assert_true (wait_until (gaps_ready, window, 60000));
+  g_assert_nonnull (strstr (wm_window_get_map_data (window)->title, top->sector));
+  sites = wm_gaps_panel_get_sites (panel);
+  g_assert_nonnull (sites);
+  g_assert_cmpstr (sites->sector, ==, top->sector);
+  g_assert_cmpuint (sites->rows->len, >, 0);
+  for (guint i = 1; i < sites->rows->len; i++)
+    g_assert_cmpfloat (((WmSiteRow *) sites->rows->pdata[i - 1])->score, >=,
+                       ((WmSiteRow *) sites->rows->pdata[i])->score);
+  spin (1500);
+  after = grab (GTK_WIDGET (window));
+  g_test_message ("gaps: %u sectors, top %s (£%.0f leaked); candidate-site pixels %u",
+                  gaps->rows->len, top->sector, top->leaked / 100.0, count_marked_pixels (after));
+  g_assert_cmpuint (count_marked_pixels (after), >, 500);
+  save_shot (window, "window-gaps.png");
+
+  /* The Scenario page: each slider recomputes the figures at once, without reading the
+   * project again. */
+  wm_gaps_panel_show_page (panel, "scenario");
+  wm_gaps_panel_set_scenario (panel, 0, -1, -1);
+  sc = wm_gaps_panel_get_scenario (panel);
+  g_assert_nonnull (sc);
+  g_assert_nonnull (sc->sectors);
+  g_assert_cmpstr (sc->sectors[0], ==, top->sector);
+  g_assert_cmpint (sc->round[0], ==, 0);
+  for (guint i = 0; i < sc->rows->len; i++)
+    {
+      WmScenarioRow *r = sc->rows->pdata[i];
+      g_assert_cmpfloat (r->share_after, ==, r->share_before);
+    }
+  wm_gaps_panel_set_scenario (panel, 100, -1, -1);
+  sc = wm_gaps_panel_get_scenario (panel);
+  /* 100%: all the sector's leaked spend (each anchor's, where positive) becomes local. */
+  g_assert_cmpint (sc->round[0], ==, sc->leaked);
+  g_assert_cmpint (sc->leaked, >=, top->leaked);
+  wm_gaps_panel_set_scenario (panel, 10, 50, 25);
+  sc = wm_gaps_panel_get_scenario (panel);
+  g_assert_cmpfloat (ABS (sc->round[0] - 0.1 * sc->leaked), <=, (double) sc->rows->len);
+  g_assert_cmpint (sc->round[1], ==, (gint64) llround (sc->round[0] * 0.5));
+  g_assert_cmpint (sc->round[2], ==, (gint64) llround (sc->round[1] * 0.25));
+  wm_gaps_panel_set_scenario (panel, 10, 40, 40);
+  spin (500);
+  save_shot (window, "window-scenario.png");
   gtk_window_destroy (GTK_WINDOW (window));
   spin (100);
 }
@@ -552,6 +674,7 @@ main (int argc, char **argv)
   g_test_add_func ("/wm/window/lancashire", test_lancashire);
   g_test_add_func ("/wm/window/levels", test_levels);
   g_test_add_func ("/wm/window/sector", test_sector);
+  g_test_add_func ("/wm/window/gaps", test_gaps);
   g_test_add_func ("/wm/window/import-cancel", test_import_cancel);
   g_test_add_func ("/wm/window/lines", test_lines);
   g_test_add_func ("/wm/window/locate", test_locate);

@@ -519,7 +519,7 @@ verb_lines (int argc, char **argv)
   g_autofree char *anchor = NULL, *supplier = NULL, *ward = NULL, *place = NULL;
   g_autofree char *category = NULL, *kind = NULL, *sector_name = NULL;
   int              year = 0, limit = 50;
-  gboolean         json = FALSE;
+  gboolean         json = FALSE, influenceable = FALSE;
   GOptionEntry     entries[] = {
         { "anchor", 0, 0, G_OPTION_ARG_STRING, &anchor, "Only this anchor's lines", "NAME" },
         { "supplier", 0, 0, G_OPTION_ARG_STRING, &supplier, "Only lines matched to this supplier",
@@ -531,6 +531,8 @@ verb_lines (int argc, char **argv)
         { "sector", 0, 0, G_OPTION_ARG_STRING, &sector_name, "Only this sector", "S" },
         { "year", 0, 0, G_OPTION_ARG_INT, &year, "Only the financial year starting then", "Y" },
         { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, "Only suppliers of this kind", "K" },
+        { "influenceable", 0, 0, G_OPTION_ARG_NONE, &influenceable,
+          "Only influenceable spend (what gaps count)", NULL },
         { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "Lines to print, largest first (0 = all)", "N" },
         { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
         { NULL },
@@ -556,6 +558,7 @@ verb_lines (int argc, char **argv)
   if (project == NULL)
     return 1;
   query = (WmLineQuery){ anchor, 0, supplier, ward, place, category, year, kind };
+  query.influenceable = influenceable;
   if (sector_name && (query.sector = cli_sector (project, sector_name)) == NULL)
     return 2;
   lines = wm_project_spend_lines (project, &query, (guint) limit, &totals, &error);

@@ -18,7 +18,8 @@
   "   AND coalesce(p.kind, '') <> 'public' AND ((?5 = 'unlocated' AND p.place IS NULL)"            \
   "   OR p.place = ?5)))"                                                                          \
   " AND (?6 IS NULL OR s.category = ?6) AND (?7 = 0 OR s.fyear = ?7)"                              \
-  " AND (?8 IS NULL OR p.kind = ?8) AND (?9 IS NULL OR s.sector = ?9)"
+  " AND (?8 IS NULL OR p.kind = ?8) AND (?9 IS NULL OR s.sector = ?9)"                             \
+  " AND (NOT ?10 OR (s.excluded IS NULL AND coalesce(p.kind, '') <> 'public'))"
 
 static void
 bind_query (sqlite3_stmt *stmt, const WmLineQuery *q)
@@ -32,6 +33,7 @@ bind_query (sqlite3_stmt *stmt, const WmLineQuery *q)
   sqlite3_bind_int (stmt, 7, q->fyear);
   _wm_bind_text_or_null (stmt, 8, q->kind);
   _wm_bind_text_or_null (stmt, 9, q->sector);
+  sqlite3_bind_int (stmt, 10, q->influenceable);
 }
 
 void

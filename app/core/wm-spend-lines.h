@@ -10,15 +10,16 @@ G_BEGIN_DECLS
 /* Which lines; NULL or 0 fields mean "any". */
 typedef struct
 {
-  const char *anchor;      /* anchor name */
-  gint64      supplier_id; /* suppliers.fid */
-  const char *supplier;    /* supplier name, exact */
-  const char *ward;        /* code of the ward the supplier is located in */
-  const char *place;       /* local, regional, leaked, unset or unlocated */
-  const char *category;    /* spend category as published */
-  int         fyear;       /* financial year starting in April of this year */
-  const char *kind;        /* supplier kind */
-  const char *sector;      /* sector (wm-sectors.h) */
+  const char *anchor;        /* anchor name */
+  gint64      supplier_id;   /* suppliers.fid */
+  const char *supplier;      /* supplier name, exact */
+  const char *ward;          /* code of the ward the supplier is located in */
+  const char *place;         /* local, regional, leaked, unset or unlocated */
+  const char *category;      /* spend category as published */
+  int         fyear;         /* financial year starting in April of this year */
+  const char *kind;          /* supplier kind */
+  const char *sector;        /* sector (wm-sectors.h) */
+  gboolean    influenceable; /* only influenceable spend (not excluded, not public bodies) */
 } WmLineQuery;
 
 typedef struct

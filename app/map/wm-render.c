@@ -396,6 +396,8 @@ wm_render_options_init (WmRenderOptions *options)
   options->max_flows = DEFAULT_MAX_FLOWS;
   options->hover_area = -1;
   options->hover_point = -1;
+  for (int i = 0; i < WM_RENDER_MAX_MARKED; i++)
+    options->marked_areas[i] = -1;
 }
 
 static const char *const layer_names[]
@@ -628,6 +630,22 @@ halo_layout (cairo_t *cr, double x, double y, PangoLayout *layout)
   cairo_move_to (cr, x, y);
   pango_cairo_show_layout (cr, layout);
 }
+
+/* Text centred on x, y in the current colour. */
+static void
+centred_text (cairo_t *cr, double x, double y, const char *label, double size, gboolean bold)
+{
+  g_autofree char *markup = g_strdup_printf (bold ? "<b>%s</b>" : "%s", label);
+  g_autoptr (PangoLayout) layout = make_layout (cr, markup, size, 0);
+  int w, h;
+
+  pango_layout_get_pixel_size (layout, &w, &h);
+  cairo_move_to (cr, x - w / 2.0, y - h / 2.0);
+  pango_cairo_show_layout (cr, layout);
+}
+
+/* Candidate sites: a red that none of the choropleths or place colours use. */
+static const double marked_rgb[3] = { 0.84, 0.10, 0.11 };
 
 typedef struct
 {
@@ -1045,6 +1063,62 @@ draw_anchors (cairo_t *cr, const WmScene *scene, const WmMapView *view)
     }
 }
 
+static gboolean
+marked (const WmScene *scene, const WmRenderOptions *options, int i)
+{
+  return options->marked_areas[i] >= 0
+         && (guint) options->marked_areas[i] < scene->data->areas->len;
+}
+
+/* Candidate sites: a thick outline under the flows, so the flows stay readable over them. */
+static void
+draw_marked_outlines (cairo_t               *cr,
+                      const WmScene         *scene,
+                      const WmMapView       *view,
+                      const WmRenderOptions *options)
+{
+  for (int i = 0; i < WM_RENDER_MAX_MARKED; i++)
+    if (marked (scene, options, i))
+      {
+        cairo_new_path (cr);
+        shape_path (cr, &scene->areas[options->marked_areas[i]], view);
+        cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
+        cairo_set_line_width (cr, 7);
+        cairo_stroke_preserve (cr);
+        cairo_set_source_rgb (cr, marked_rgb[0], marked_rgb[1], marked_rgb[2]);
+        cairo_set_line_width (cr, 3.5);
+        cairo_stroke (cr);
+      }
+}
+
+/* And their rank in a disc at the middle of each, over everything else. */
+static void
+draw_marked_badges (cairo_t               *cr,
+                    const WmScene         *scene,
+                    const WmMapView       *view,
+                    const WmRenderOptions *options)
+{
+  for (int i = 0; i < WM_RENDER_MAX_MARKED; i++)
+    if (marked (scene, options, i))
+      {
+        const Shape *shape = &scene->areas[options->marked_areas[i]];
+        double       x, y;
+        char         label[4];
+
+        to_px (view, (shape->bbox[0] + shape->bbox[2]) / 2, (shape->bbox[1] + shape->bbox[3]) / 2,
+               &x, &y);
+        cairo_new_path (cr);
+        cairo_arc (cr, x, y, 11, 0, 2 * G_PI);
+        cairo_set_source_rgb (cr, marked_rgb[0], marked_rgb[1], marked_rgb[2]);
+        cairo_fill_preserve (cr);
+        cairo_set_source_rgb (cr, 1, 1, 1);
+        cairo_set_line_width (cr, 2);
+        cairo_stroke (cr);
+        g_snprintf (label, sizeof label, "%d", i + 1);
+        centred_text (cr, x, y, label, 11, TRUE);
+      }
+}
+
 void
 wm_render_overlay (cairo_t               *cr,
                    const WmScene         *scene,
@@ -1071,6 +1145,7 @@ wm_render_overlay (cairo_t               *cr,
       cairo_set_line_width (cr, 2);
       cairo_stroke (cr);
     }
+  draw_marked_outlines (cr, scene, view, options);
   if (options->layers & WM_LAYER_FLOWS)
     draw_flows (cr, scene, view, options, clusters, stats);
   if (options->layers & WM_LAYER_SUPPLIERS)
@@ -1089,6 +1164,7 @@ wm_render_overlay (cairo_t               *cr,
     }
   if (options->layers & WM_LAYER_ANCHORS)
     draw_anchors (cr, scene, view);
+  draw_marked_badges (cr, scene, view, options);
   cairo_restore (cr);
 }
 
@@ -1295,6 +1371,22 @@ wm_render_legend (cairo_t               *cr,
       cairo_set_source_rgb (cr, 0.05, 0.05, 0.05);
       cairo_fill (cr);
       y += text (cr, x + 22, y, "Anchor institution", 12, 0) + 8;
+    }
+  if (options->marked_title[0] != '\0')
+    {
+      cairo_new_path (cr);
+      cairo_arc (cr, x + 9, y + 9, 8, 0, 2 * G_PI);
+      cairo_set_source_rgb (cr, marked_rgb[0], marked_rgb[1], marked_rgb[2]);
+      cairo_fill (cr);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      centred_text (cr, x + 9, y + 9, "1", 10, TRUE);
+      cairo_set_source_rgb (cr, 0.12, 0.12, 0.12);
+      {
+        g_autofree char *title = g_markup_printf_escaped ("<b>%s</b>", options->marked_title);
+        y += text (cr, x + 22, y, title, 12, tw - 22) + 2;
+      }
+      y += text (cr, x + 22, y, "Wards ranked for a new local enterprise (Gaps view)", 11, tw - 22)
+           + 8;
     }
   if (scene->data->unlocated != 0 || scene->data->public_bodies != 0)
     {

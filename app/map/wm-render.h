@@ -43,6 +43,8 @@ typedef struct
   double width, height;
 } WmMapView;
 
+#define WM_RENDER_MAX_MARKED 5
+
 typedef struct
 {
   WmLayers    layers;
@@ -53,6 +55,10 @@ typedef struct
   int         hover_point; /* index into data->points or -1 */
   gboolean    has_extent;  /* show extent (Mercator x0, y0, x1, y1) instead of the scene's */
   double      extent[4];
+  /* Candidate sites for a gap, numbered 1.. in this order: indexes into data->areas, -1 for
+   * none (a site not among the areas drawn, e.g. a ward while LSOAs are shown). */
+  int  marked_areas[WM_RENDER_MAX_MARKED];
+  char marked_title[96]; /* their legend entry, e.g. "Candidate sites: ICT & telecoms" */
 } WmRenderOptions;
 
 /* What the flows layer drew, for its legend. */

@@ -270,6 +270,7 @@ wm_lines_window_new (GtkWindow         *parent,
   d->query.place = d->strings[3] = g_strdup (query->place);
   d->query.category = d->strings[4] = g_strdup (query->category);
   d->query.kind = d->strings[5] = g_strdup (query->kind);
+  d->query.sector = d->strings[6] = g_strdup (query->sector);
   task = g_task_new (self, self->cancellable, load_done, NULL);
   g_task_set_task_data (task, d, (GDestroyNotify) load_data_free);
   g_task_run_in_thread (task, load_thread);

@@ -9,6 +9,7 @@
 
 #include "app/map/wm-overlay-layer.h"
 #include "app/map/wm-tile-source.h"
+#include "wm-gaps-panel.h"
 #include "wm-import-dialog.h"
 #include "wm-lines-window.h"
 #include "wm-side-panel.h"
@@ -21,6 +22,8 @@ struct _WmWindow
   AdwWindowTitle   *window_title;
   AdwFlap          *flap;
   WmSidePanel      *side_panel;
+  AdwFlap          *gaps_flap;
+  WmGapsPanel      *gaps_panel;
   ShumateSimpleMap *map;
   GtkOverlay       *map_overlay;
   GtkDrawingArea   *legend;
@@ -37,6 +40,9 @@ struct _WmWindow
   guint           busy;
   char           *last_message;
   GtkPopover     *popover;
+  /* The Gaps view's candidate sites for its selected sector, marked on the map. */
+  char *marked_codes[WM_RENDER_MAX_MARKED];
+  char *marked_sector;
 };
 
 G_DEFINE_FINAL_TYPE (WmWindow, wm_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -139,6 +145,36 @@ render_options (WmWindow *self, WmRenderOptions *options)
     options->layers &= ~WM_LAYER_FLOWS;
   options->layers &= ~WM_LAYER_LEGEND;
   options->min_flow = wm_side_panel_get_min_flow (self->side_panel);
+  if (self->scene != NULL && self->marked_sector != NULL)
+    {
+      const WmMapData *data = wm_scene_get_data (self->scene);
+      gboolean         any = FALSE;
+
+      for (int m = 0; m < WM_RENDER_MAX_MARKED && self->marked_codes[m]; m++)
+        for (guint i = 0; i < data->areas->len; i++)
+          if (g_strcmp0 (((WmMapArea *) data->areas->pdata[i])->code, self->marked_codes[m]) == 0)
+            {
+              options->marked_areas[m] = (int) i;
+              any = TRUE;
+              break;
+            }
+      if (any)
+        g_snprintf (options->marked_title, sizeof options->marked_title, "Candidate sites: %s",
+                    self->marked_sector);
+    }
+}
+
+/* The per-frame layer and the legend again, for a change that leaves the tiles alone. */
+static void
+update_overlay (WmWindow *self)
+{
+  WmRenderOptions options;
+
+  if (self->scene == NULL || gtk_widget_get_parent (GTK_WIDGET (self->overlay)) == NULL)
+    return;
+  render_options (self, &options);
+  wm_overlay_layer_set_scene (self->overlay, self->scene, &options);
+  gtk_widget_queue_draw (GTK_WIDGET (self->legend));
 }
 
 /* A centre that puts the tiles on whole pixels at a whole zoom level: the cairo renderer then
@@ -287,8 +323,11 @@ load_done (GObject *object, GAsyncResult *result, gpointer user_data)
       adw_window_title_set_subtitle (self->window_title, subtitle);
     }
   if (job->full)
-    wm_side_panel_set_data (self->side_panel, job->by_anchor, job->by_year, job->by_sector,
-                            job->by_kind, job->unmatched);
+    {
+      wm_side_panel_set_data (self->side_panel, job->by_anchor, job->by_year, job->by_sector,
+                              job->by_kind, job->unmatched);
+      wm_gaps_panel_set_project (self->gaps_panel, self->project);
+    }
   apply_scene (self, job->scene);
   if (job->fit)
     fit_map (self);
@@ -765,6 +804,59 @@ on_settings_changed (WmWindow *self, const char *key)
   else if ((g_strcmp0 (key, "area-level") == 0 || g_strcmp0 (key, "deprivation-domain") == 0)
            && self->project != NULL)
     start_load (self, NULL, FALSE, FALSE);
+  if (g_strcmp0 (key, "deprivation-domain") == 0)
+    {
+      g_autofree char *domain = g_settings_get_string (self->settings, "deprivation-domain");
+      wm_gaps_panel_set_domain (self->gaps_panel, domain);
+    }
+}
+
+static void
+on_gap_selected (WmWindow *self, const char *sector)
+{
+  wm_side_panel_set_sector (self->side_panel, sector);
+}
+
+static void
+on_sites_changed (WmWindow *self)
+{
+  const WmSites *sites = wm_gaps_panel_get_sites (self->gaps_panel);
+
+  for (int m = 0; m < WM_RENDER_MAX_MARKED; m++)
+    g_clear_pointer (&self->marked_codes[m], g_free);
+  g_clear_pointer (&self->marked_sector, g_free);
+  if (sites != NULL)
+    {
+      self->marked_sector = g_strdup (sites->sector);
+      for (guint m = 0; m < MIN (WM_RENDER_MAX_MARKED, sites->rows->len); m++)
+        self->marked_codes[m] = g_strdup (((WmSiteRow *) sites->rows->pdata[m])->code);
+    }
+  update_overlay (self);
+}
+
+/* A gap's "Lines": the leaked influenceable lines behind its figure. */
+static void
+on_gap_show_lines (WmWindow *self, const char *sector)
+{
+  WmLineQuery      query = { 0 };
+  WmLinesWindow   *window;
+  g_autofree char *what = g_strdup_printf ("%s, leaked, influenceable", sector);
+
+  if (self->project == NULL)
+    return;
+  query.sector = sector;
+  query.place = "leaked";
+  query.influenceable = TRUE;
+  window = wm_lines_window_new (GTK_WINDOW (self), self->project, &query, what);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+wm_window_gaps_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  WmWindow *self = WM_WINDOW (widget);
+
+  adw_flap_set_reveal_flap (self->gaps_flap, !adw_flap_get_reveal_flap (self->gaps_flap));
 }
 
 static void
@@ -990,6 +1082,9 @@ wm_window_finalize (GObject *object)
   g_clear_object (&self->project);
   g_clear_pointer (&self->scene, wm_scene_unref);
   g_free (self->last_message);
+  for (int m = 0; m < WM_RENDER_MAX_MARKED; m++)
+    g_free (self->marked_codes[m]);
+  g_free (self->marked_sector);
   G_OBJECT_CLASS (wm_window_parent_class)->finalize (object);
 }
 
@@ -1005,12 +1100,15 @@ wm_window_class_init (WmWindowClass *klass)
   window_class->close_request = wm_window_close_request;
   g_type_ensure (SHUMATE_TYPE_SIMPLE_MAP);
   g_type_ensure (WM_TYPE_SIDE_PANEL);
+  g_type_ensure (WM_TYPE_GAPS_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/wealthmap/Wealthmap/ui/wm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, WmWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, WmWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, WmWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, WmWindow, side_panel);
+  gtk_widget_class_bind_template_child (widget_class, WmWindow, gaps_flap);
+  gtk_widget_class_bind_template_child (widget_class, WmWindow, gaps_panel);
   gtk_widget_class_bind_template_child (widget_class, WmWindow, map);
   gtk_widget_class_bind_template_child (widget_class, WmWindow, map_overlay);
   gtk_widget_class_bind_template_child (widget_class, WmWindow, legend);
@@ -1023,10 +1121,12 @@ wm_window_class_init (WmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, wm_window_open_demo_action);
   gtk_widget_class_install_action (widget_class, "win.import", "s", wm_window_import_action);
   gtk_widget_class_install_action (widget_class, "win.review", NULL, wm_window_review_action);
+  gtk_widget_class_install_action (widget_class, "win.gaps", NULL, wm_window_gaps_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.review",
                                        NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_g, GDK_CONTROL_MASK, "win.gaps", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.import", "s",
                                        "spend");
 }
@@ -1089,6 +1189,16 @@ wm_window_init (WmWindow *self)
                            G_CALLBACK (wm_window_locate_supplier), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->side_panel, "anchor-activated", G_CALLBACK (on_anchor_activated),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->gaps_panel, "sector-selected", G_CALLBACK (on_gap_selected), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->gaps_panel, "sites-changed", G_CALLBACK (on_sites_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->gaps_panel, "show-lines", G_CALLBACK (on_gap_show_lines), self,
+                           G_CONNECT_SWAPPED);
+  {
+    g_autofree char *domain = g_settings_get_string (self->settings, "deprivation-domain");
+    wm_gaps_panel_set_domain (self->gaps_panel, domain);
+  }
 }
 
 WmWindow *
@@ -1137,4 +1247,18 @@ wm_window_get_map_widget (WmWindow *self)
 {
   g_return_val_if_fail (WM_IS_WINDOW (self), NULL);
   return GTK_WIDGET (self->map);
+}
+
+void
+wm_window_show_gaps (WmWindow *self, gboolean show)
+{
+  g_return_if_fail (WM_IS_WINDOW (self));
+  adw_flap_set_reveal_flap (self->gaps_flap, show);
+}
+
+WmGapsPanel *
+wm_window_get_gaps_panel (WmWindow *self)
+{
+  g_return_val_if_fail (WM_IS_WINDOW (self), NULL);
+  return self->gaps_panel;
 }

@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 
+#include "wm-gaps-panel.h"
 #include "wm-import-job.h"
 #include "wm-review-window.h"
 
@@ -33,6 +34,9 @@ gboolean         wm_window_is_busy (WmWindow *self);
 const char      *wm_window_get_last_message (WmWindow *self);
 GtkWidget       *wm_window_get_map_widget (WmWindow *self);
 const WmMapData *wm_window_get_map_data (WmWindow *self);
+/* The Gaps view (Ctrl+G), shown or hidden. */
+void         wm_window_show_gaps (WmWindow *self, gboolean show);
+WmGapsPanel *wm_window_get_gaps_panel (WmWindow *self);
 /* The review of unplaced suppliers (win.review, Ctrl+R); NULL without a project. */
 WmReviewWindow *wm_window_open_review (WmWindow *self);
 
