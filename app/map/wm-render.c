@@ -357,6 +357,19 @@ wm_scene_get_extent (const WmScene *scene, double *x0, double *y0, double *x1, d
   *y1 = scene->extent[3];
 }
 
+gboolean
+wm_scene_get_area_extent (
+    const WmScene *scene, guint area, double *x0, double *y0, double *x1, double *y1)
+{
+  if (area >= scene->data->areas->len)
+    return FALSE;
+  *x0 = scene->areas[area].bbox[0];
+  *y0 = scene->areas[area].bbox[1];
+  *x1 = scene->areas[area].bbox[2];
+  *y1 = scene->areas[area].bbox[3];
+  return TRUE;
+}
+
 void
 wm_map_view_init_tile (WmMapView *view, guint x, guint y, guint zoom, guint tile_size)
 {

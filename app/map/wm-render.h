@@ -83,6 +83,10 @@ const WmMapData *wm_scene_get_data (const WmScene *scene);
 /* The bounding box to show first: the local area and region when set, else everything. */
 void wm_scene_get_extent (const WmScene *scene, double *x0, double *y0, double *x1, double *y1);
 
+/* The Mercator bounding box of one of the scene's areas; FALSE when @area is out of range. */
+gboolean wm_scene_get_area_extent (
+    const WmScene *scene, guint area, double *x0, double *y0, double *x1, double *y1);
+
 /* Normalised Web Mercator of lon/lat and back. */
 void wm_mercator (double lon, double lat, double *mx, double *my);
 void wm_mercator_inverse (double mx, double my, double *lon, double *lat);

@@ -192,14 +192,11 @@ center_snapped (WmWindow *self, double mx, double my, double zoom, double *lon, 
 }
 
 static void
-fit_map (WmWindow *self)
+fit_box (WmWindow *self, double x0, double y0, double x1, double y1)
 {
   ShumateMap *map = shumate_simple_map_get_map (self->map);
-  double      x0, y0, x1, y1, lon, lat, w, h, zoom;
+  double      lon, lat, w, h, zoom;
 
-  if (self->scene == NULL)
-    return;
-  wm_scene_get_extent (self->scene, &x0, &y0, &x1, &y1);
   w = MAX (gtk_widget_get_width (GTK_WIDGET (self->map)), 400);
   h = MAX (gtk_widget_get_height (GTK_WIDGET (self->map)), 300);
   zoom = log2 (MIN ((w - 60) / ((x1 - x0) * 256), (h - 60) / ((y1 - y0) * 256)));
@@ -207,6 +204,17 @@ fit_map (WmWindow *self)
   center_snapped (self, (x0 + x1) / 2, (y0 + y1) / 2, zoom, &lon, &lat);
   shumate_viewport_set_zoom_level (shumate_map_get_viewport (map), zoom);
   shumate_map_center_on (map, lat, lon);
+}
+
+static void
+fit_map (WmWindow *self)
+{
+  double x0, y0, x1, y1;
+
+  if (self->scene == NULL)
+    return;
+  wm_scene_get_extent (self->scene, &x0, &y0, &x1, &y1);
+  fit_box (self, x0, y0, x1, y1);
 }
 
 /* Shows @scene: a new tile source (libshumate cannot invalidate tiles) and the overlay. */
@@ -832,6 +840,32 @@ on_sites_changed (WmWindow *self)
         self->marked_codes[m] = g_strdup (((WmSiteRow *) sites->rows->pdata[m])->code);
     }
   update_overlay (self);
+  /* Zooms to the candidate wards (with room around them), so they can be seen and compared. */
+  if (self->scene != NULL && sites != NULL)
+    {
+      WmRenderOptions options;
+      double          box[4] = { INFINITY, INFINITY, -INFINITY, -INFINITY };
+
+      render_options (self, &options);
+      for (int m = 0; m < WM_RENDER_MAX_MARKED; m++)
+        {
+          double a[4];
+
+          if (options.marked_areas[m] >= 0
+              && wm_scene_get_area_extent (self->scene, (guint) options.marked_areas[m], &a[0],
+                                           &a[1], &a[2], &a[3]))
+            for (int k = 0; k < 2; k++)
+              {
+                box[k] = MIN (box[k], a[k]);
+                box[k + 2] = MAX (box[k + 2], a[k + 2]);
+              }
+        }
+      if (isfinite (box[0]))
+        {
+          double pad = MAX (box[2] - box[0], box[3] - box[1]) * 0.6;
+          fit_box (self, box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad);
+        }
+    }
 }
 
 /* A gap's "Lines": the leaked influenceable lines behind its figure. */
