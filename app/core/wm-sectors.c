@@ -31,12 +31,7 @@ typedef struct
   GHashTable *memo;  /* text -> value (interned) or NULL: what each text seen so far gave */
 } WordRules;
 
-typedef struct
-{
-  char *source;
-  char *pattern;
-  char *value;
-} RuleText;
+typedef WmRuleText RuleText;
 
 struct _WmSectorRules
 {
@@ -682,20 +677,34 @@ wm_project_import_sector_rules (WmProject  *self,
                                 const char *exclusions_path,
                                 GError    **error)
 {
-  g_autoptr (WmSectorRules) current = NULL;
   g_autoptr (WmSectorRules) rules = wm_sector_rules_new ();
-  sqlite3 *db = _wm_project_get_db (self);
-  gboolean ok;
 
   g_return_val_if_fail (WM_IS_PROJECT (self), FALSE);
   /* The file read first, so a bad one changes nothing. */
   if (!wm_sector_rules_load_sectors (rules, sectors_path, error)
       || !wm_sector_rules_load_exclusions (rules, exclusions_path, error))
     return FALSE;
+  return wm_project_set_sector_rules (self, rules, sectors_path != NULL, exclusions_path != NULL,
+                                      NULL, error);
+}
+
+gboolean
+wm_project_set_sector_rules (WmProject     *self,
+                             WmSectorRules *rules,
+                             gboolean       sectors,
+                             gboolean       exclusions,
+                             GCancellable  *cancellable,
+                             GError       **error)
+{
+  sqlite3 *db;
+  gboolean ok;
+
+  g_return_val_if_fail (WM_IS_PROJECT (self) && rules != NULL, FALSE);
+  db = _wm_project_get_db (self);
   if (!_wm_project_begin (self, error))
     return FALSE;
-  ok = store_rules (db, rules, sectors_path != NULL, exclusions_path != NULL, error)
-       && _wm_project_classify_sectors (db, NULL, error);
+  ok = store_rules (db, rules, sectors, exclusions, error)
+       && _wm_project_classify_sectors (db, cancellable, error);
   if (!_wm_project_end (self, ok, error))
     return FALSE;
   _wm_project_touch (self);
@@ -703,27 +712,37 @@ wm_project_import_sector_rules (WmProject  *self,
 }
 
 static gboolean
-export_texts (
-    sqlite3 *db, const char *table, const char *value_name, const char *path, GError **error)
+save_texts (const GPtrArray *texts, const char *value_name, const char *path, GError **error)
 {
-  g_autofree char *sql
-      = g_strdup_printf ("SELECT source, pattern, value FROM %s ORDER BY ord", table);
-  g_autoptr (sqlite3_stmt) stmt = _wm_db_prepare (db, sql, error);
   g_autoptr (GString) out = g_string_new (NULL);
   const char *header[3] = { "source", "pattern", value_name };
 
-  if (stmt == NULL)
-    return FALSE;
   wm_csv_append_row (out, header, 3);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  for (guint i = 0; i < texts->len; i++)
     {
-      const char *fields[3];
+      const RuleText *t = g_ptr_array_index (texts, i);
+      const char     *fields[3] = { t->source, t->pattern, t->value };
 
-      for (int i = 0; i < 3; i++)
-        fields[i] = (const char *) sqlite3_column_text (stmt, i);
       wm_csv_append_row (out, fields, 3);
     }
   return g_file_set_contents (path, out->str, (gssize) out->len, error);
+}
+
+const GPtrArray *
+wm_sector_rules_texts (WmSectorRules *rules, gboolean exclusions)
+{
+  return exclusions ? rules->exclusions : rules->texts;
+}
+
+gboolean
+wm_sector_rules_save (WmSectorRules *rules,
+                      const char    *sectors_path,
+                      const char    *exclusions_path,
+                      GError       **error)
+{
+  return (sectors_path == NULL || save_texts (rules->texts, "sector", sectors_path, error))
+         && (exclusions_path == NULL
+             || save_texts (rules->exclusions, "reason", exclusions_path, error));
 }
 
 gboolean
@@ -732,13 +751,11 @@ wm_project_export_sector_rules (WmProject  *self,
                                 const char *exclusions_path,
                                 GError    **error)
 {
-  sqlite3 *db;
+  g_autoptr (WmSectorRules) rules = NULL;
 
   g_return_val_if_fail (WM_IS_PROJECT (self), FALSE);
-  db = _wm_project_get_db (self);
-  return (sectors_path == NULL || export_texts (db, "sector_rules", "sector", sectors_path, error))
-         && (exclusions_path == NULL
-             || export_texts (db, "influence_rules", "reason", exclusions_path, error));
+  rules = project_rules (_wm_project_get_db (self), error);
+  return rules != NULL && wm_sector_rules_save (rules, sectors_path, exclusions_path, error);
 }
 
 /* ---- coverage --------------------------------------------------------------------------- */

@@ -44,6 +44,24 @@ gboolean wm_sector_rules_add_exclusion (WmSectorRules *rules,
                                         GError       **error);
 guint    wm_sector_rules_count (WmSectorRules *rules);
 guint    wm_sector_rules_count_exclusions (WmSectorRules *rules);
+/* A rule as given: the rows of data/sectors.csv (source, pattern, sector) or of
+ * data/non-influenceable.csv (source, pattern, reason). */
+typedef struct
+{
+  char *source;
+  char *pattern;
+  char *value;
+} WmRuleText;
+
+/* The sector rules (or, @exclusions, the exclusions) as given, in order: WmRuleText*. */
+const GPtrArray *wm_sector_rules_texts (WmSectorRules *rules, gboolean exclusions);
+/* Writes the rules to CSV files in the layout the load functions read; either path may be
+ * NULL. */
+gboolean wm_sector_rules_save (WmSectorRules *rules,
+                               const char    *sectors_path,
+                               const char    *exclusions_path,
+                               GError       **error);
+
 /* The sector names the rules use, in the order they first appear. */
 GPtrArray *wm_sector_rules_sectors (WmSectorRules *rules);
 /* Rules from CSV files (columns source, pattern, sector / source, pattern, reason); errors name
@@ -80,6 +98,14 @@ gboolean wm_project_import_sector_rules (WmProject  *self,
                                          const char *sectors_path,
                                          const char *exclusions_path,
                                          GError    **error);
+/* Replaces the project's sector rules (@sectors) and/or exclusions (@exclusions) with those in
+ * @rules and gives every line its sector again, in one transaction (the app's rules editor). */
+gboolean wm_project_set_sector_rules (WmProject     *self,
+                                      WmSectorRules *rules,
+                                      gboolean       sectors,
+                                      gboolean       exclusions,
+                                      GCancellable  *cancellable,
+                                      GError       **error);
 gboolean wm_project_export_sector_rules (WmProject  *self,
                                          const char *sectors_path,
                                          const char *exclusions_path,
