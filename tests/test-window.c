@@ -252,6 +252,8 @@ test_sector (void)
   spin (100);
 }
 
+static WmWindow *open_copy (const char *path, const char *name);
+
 static gboolean
 gaps_ready (gpointer data)
 {
@@ -369,6 +371,85 @@ test_gaps (void)
   wm_gaps_panel_set_scenario (panel, 10, 40, 40);
   spin (500);
   save_shot (window, "window-scenario.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+}
+
+static const WmGapRow *
+gap_row (const WmGaps *gaps, const char *sector)
+{
+  for (guint i = 0; i < gaps->rows->len; i++)
+    if (g_strcmp0 (((WmGapRow *) gaps->rows->pdata[i])->sector, sector) == 0)
+      return gaps->rows->pdata[i];
+  return NULL;
+}
+
+/* The rules editor: a bad rule is refused naming its list and row, and changes nothing; a new
+ * exclusion, applied, takes a supplier's spend out of its gap. */
+static void
+test_rules (void)
+{
+  WmWindow      *window = open_copy (lancashire_path, "rules.wealthmap");
+  WmGapsPanel   *panel = wm_window_get_gaps_panel (window);
+  WmProject     *project = wm_window_get_project (window);
+  WmRulesWindow *editor;
+  WmLineQuery    query = { 0 };
+  WmLineTotals   phoenix = { 0 };
+  g_autoptr (GPtrArray) lines = NULL;
+  g_autoptr (WmSectorRules) stored = wm_project_sector_rules (project, NULL);
+  gint64 leaked_before;
+
+  wm_window_show_gaps (window, TRUE);
+  g_assert_true (wait_until (gaps_ready, window, 60000));
+  leaked_before = gap_row (wm_gaps_panel_get_gaps (panel), "ICT & telecoms")->leaked;
+
+  editor = wm_window_open_rules (window);
+  g_assert_nonnull (editor);
+  g_assert_cmpuint (wm_rules_window_count (editor, FALSE), ==,
+                    wm_sector_rules_texts (stored, FALSE)->len);
+  g_assert_cmpuint (wm_rules_window_count (editor, TRUE), ==,
+                    wm_sector_rules_texts (stored, TRUE)->len);
+  g_assert_cmpuint (wm_rules_window_count (editor, FALSE), >, 800);
+  wm_rules_window_add_rule (editor, FALSE, "sic", "7", "ICT & telecoms");
+  g_assert_false (wm_rules_window_apply (editor));
+  g_test_message ("bad rule: %s", wm_rules_window_get_message (editor));
+  g_assert_nonnull (strstr (wm_rules_window_get_message (editor), "Sectors, rule 1"));
+  g_assert_nonnull (strstr (wm_rules_window_get_message (editor), "SIC pattern \"7\""));
+  g_assert_false (wm_window_is_busy (window));
+  gtk_window_destroy (GTK_WINDOW (editor));
+
+  /* What the new exclusion should take out: the supplier's leaked influenceable ICT lines. */
+  query.supplier = "PHOENIX SOFTWARE LTD";
+  query.sector = "ICT & telecoms";
+  query.place = "leaked";
+  query.influenceable = TRUE;
+  lines = wm_project_spend_lines (project, &query, 1, &phoenix, NULL);
+  g_assert_nonnull (lines);
+  g_assert_cmpint (phoenix.total, >, 0);
+
+  editor = wm_window_open_rules (window);
+  wm_rules_window_add_rule (editor, TRUE, "supplier", "PHOENIX SOFTWARE", "national framework");
+  spin (300);
+  {
+    g_autofree char *out = g_build_filename (out_dir, "window-rules.png", NULL);
+    g_autoptr (GdkTexture) texture = grab (GTK_WIDGET (editor));
+
+    g_assert_nonnull (texture);
+    g_assert_true (gdk_texture_save_to_png (texture, out));
+  }
+  g_assert_true (wm_rules_window_apply (editor));
+  spin (50);
+  g_assert_true (wait_until (gaps_ready, window, 120000));
+  spin (200);
+  g_assert_true (wait_until (gaps_ready, window, 60000));
+  g_test_message ("ICT leaked £%.2f -> £%.2f after excluding Phoenix (£%.2f); %s",
+                  leaked_before / 100.0,
+                  gap_row (wm_gaps_panel_get_gaps (panel), "ICT & telecoms")->leaked / 100.0,
+                  phoenix.total / 100.0, wm_rules_window_get_message (editor));
+  g_assert_cmpint (gap_row (wm_gaps_panel_get_gaps (panel), "ICT & telecoms")->leaked, ==,
+                   leaked_before - phoenix.total);
+  g_assert_nonnull (strstr (wm_rules_window_get_message (editor), "Applied"));
+  gtk_window_destroy (GTK_WINDOW (editor));
   gtk_window_destroy (GTK_WINDOW (window));
   spin (100);
 }
@@ -675,6 +756,7 @@ main (int argc, char **argv)
   g_test_add_func ("/wm/window/levels", test_levels);
   g_test_add_func ("/wm/window/sector", test_sector);
   g_test_add_func ("/wm/window/gaps", test_gaps);
+  g_test_add_func ("/wm/window/rules", test_rules);
   g_test_add_func ("/wm/window/import-cancel", test_import_cancel);
   g_test_add_func ("/wm/window/lines", test_lines);
   g_test_add_func ("/wm/window/locate", test_locate);

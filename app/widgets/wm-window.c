@@ -12,6 +12,7 @@
 #include "wm-gaps-panel.h"
 #include "wm-import-dialog.h"
 #include "wm-lines-window.h"
+#include "wm-rules-window.h"
 #include "wm-side-panel.h"
 
 struct _WmWindow
@@ -885,6 +886,111 @@ on_gap_show_lines (WmWindow *self, const char *sector)
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/* ---- the rules editor ------------------------------------------------------------------- */
+
+typedef struct
+{
+  WmProject     *project;
+  WmSectorRules *rules;
+  WmRulesWindow *editor; /* weak */
+} RulesTask;
+
+static void
+rules_task_free (RulesTask *t)
+{
+  g_object_unref (t->project);
+  wm_sector_rules_free (t->rules);
+  g_clear_weak_pointer (&t->editor);
+  g_free (t);
+}
+
+static void
+rules_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  RulesTask *t = data;
+  GError    *error = NULL;
+
+  if (wm_project_set_sector_rules (t->project, t->rules, TRUE, TRUE, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+rules_done (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  WmWindow  *self = WM_WINDOW (object);
+  RulesTask *t = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
+
+  job_ended (self);
+  g_clear_object (&self->job_cancellable);
+  if (t->editor != NULL)
+    wm_rules_window_applied (t->editor, error);
+  if (!ok)
+    {
+      if (g_error_matches (error, WM_ERROR, WM_ERROR_CANCELLED))
+        show_toast (self, "Cancelled; the project's rules are unchanged", 5);
+      else
+        show_error (self, error);
+      return;
+    }
+  show_toast (self, "Sector rules applied to every spend line", 5);
+  start_load (self, NULL, TRUE, FALSE);
+}
+
+static void
+on_rules_apply (WmRulesWindow *editor, WmSectorRules *rules, WmWindow *self)
+{
+  g_autoptr (GTask) task = NULL;
+  RulesTask *t;
+
+  if (self->project == NULL || self->job_cancellable != NULL)
+    {
+      g_autoptr (GError) error = g_error_new_literal (
+          WM_ERROR, WM_ERROR_IO, "another import is running: wait for it or cancel it");
+      wm_sector_rules_free (rules);
+      wm_rules_window_applied (editor, error);
+      return;
+    }
+  t = g_new0 (RulesTask, 1);
+  t->project = g_object_ref (self->project);
+  t->rules = rules;
+  g_set_weak_pointer (&t->editor, editor);
+  self->job_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->job_cancellable, rules_done, NULL);
+  g_task_set_task_data (task, t, (GDestroyNotify) rules_task_free);
+  job_started (self, "Giving every spend line its sector under the new rules…");
+  g_task_run_in_thread (task, rules_thread);
+}
+
+WmRulesWindow *
+wm_window_open_rules (WmWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+  WmRulesWindow *editor;
+
+  g_return_val_if_fail (WM_IS_WINDOW (self), NULL);
+  if (self->project == NULL)
+    return NULL;
+  editor = wm_rules_window_new (GTK_WINDOW (self), self->project, &error);
+  if (editor == NULL)
+    {
+      show_error (self, error);
+      return NULL;
+    }
+  g_signal_connect_object (editor, "apply", G_CALLBACK (on_rules_apply), self, 0);
+  gtk_window_present (GTK_WINDOW (editor));
+  return editor;
+}
+
+static void
+wm_window_rules_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  wm_window_open_rules (WM_WINDOW (widget));
+}
+
 static void
 wm_window_gaps_action (GtkWidget *widget, const char *action, GVariant *param)
 {
@@ -1156,6 +1262,7 @@ wm_window_class_init (WmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.import", "s", wm_window_import_action);
   gtk_widget_class_install_action (widget_class, "win.review", NULL, wm_window_review_action);
   gtk_widget_class_install_action (widget_class, "win.gaps", NULL, wm_window_gaps_action);
+  gtk_widget_class_install_action (widget_class, "win.rules", NULL, wm_window_rules_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.review",

@@ -8,6 +8,7 @@
 #include "wm-gaps-panel.h"
 #include "wm-import-job.h"
 #include "wm-review-window.h"
+#include "wm-rules-window.h"
 
 G_BEGIN_DECLS
 
@@ -37,6 +38,9 @@ const WmMapData *wm_window_get_map_data (WmWindow *self);
 /* The Gaps view (Ctrl+G), shown or hidden. */
 void         wm_window_show_gaps (WmWindow *self, gboolean show);
 WmGapsPanel *wm_window_get_gaps_panel (WmWindow *self);
+/* The editor of the project's sector and influenceable rules (win.rules); NULL without a
+ * project. */
+WmRulesWindow *wm_window_open_rules (WmWindow *self);
 /* The review of unplaced suppliers (win.review, Ctrl+R); NULL without a project. */
 WmReviewWindow *wm_window_open_review (WmWindow *self);
 
