@@ -60,6 +60,7 @@ typedef struct
   GtkSingleSelection *selection;
   GtkSearchEntry     *search;
   GtkLabel           *count;
+  GtkColumnView      *view;
   GtkStringList      *sources;
   char               *query; /* case-folded search text */
 } Page;
@@ -322,7 +323,13 @@ add_rule (Page *page, const char *source, const char *pattern, const char *value
   /* At the top: the earlier rule wins a tie, so a new rule overrides the shipped ones. */
   gtk_editable_set_text (GTK_EDITABLE (page->search), "");
   g_list_store_insert (page->store, 0, item);
+  adw_view_stack_set_visible_child_name (page->window->stack,
+                                         page->exclusions ? "exclusions" : "sectors");
   gtk_single_selection_set_selected (page->selection, 0);
+  /* The list keeps the row that was first in view, which would hide the new one above it:
+   * setting the model again shows the list from its top (GTK 4.8 has no scroll_to). */
+  gtk_column_view_set_model (page->view, NULL);
+  gtk_column_view_set_model (page->view, GTK_SELECTION_MODEL (page->selection));
   update_count (page);
   set_dirty (page->window, TRUE);
 }
@@ -406,11 +413,13 @@ build_page (WmRulesWindow *self, Page *page, gboolean exclusions)
   gtk_column_view_set_show_row_separators (GTK_COLUMN_VIEW (view), TRUE);
   add_column (GTK_COLUMN_VIEW (view), page, "Source", COL_SOURCE, FALSE);
   add_column (GTK_COLUMN_VIEW (view), page, "Pattern", COL_PATTERN, TRUE);
-  add_column (GTK_COLUMN_VIEW (view), page, exclusions ? "Reason" : "Sector", COL_VALUE, FALSE);
+  add_column (GTK_COLUMN_VIEW (view), page, exclusions ? "Reason" : "Sector", COL_VALUE,
+              exclusions);
   scrolled = gtk_scrolled_window_new ();
   gtk_widget_set_vexpand (scrolled, TRUE);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
   gtk_widget_add_css_class (scrolled, "card");
+  page->view = GTK_COLUMN_VIEW (view);
   gtk_box_append (GTK_BOX (box), scrolled);
   return box;
 }
