@@ -15,6 +15,7 @@
 #include "wm-map-data.h"
 #include "wm-project.h"
 #include "wm-public.h"
+#include "wm-report.h"
 #include "wm-review.h"
 #include "wm-sectors.h"
 #include "wm-spend-lines.h"
