@@ -926,6 +926,8 @@ static const Verb verbs[] = {
     "PROJECT --shift PCT [--sector S,...] [--respend R2,R3] [--per-job GBP] [--json]" },
   { "network", cli_verb_network, "PROJECT [--json] [--limit N]" },
   { "lots", cli_verb_lots, "PROJECT --sector S [--json]" },
+  { "ward-report", cli_verb_ward_report,
+    "PROJECT WARD [--pdf OUT] [--csv OUT] | PROJECT --all DIR" },
   { "lines", verb_lines,
     "PROJECT [--anchor A] [--supplier S] [--ward CODE] [--place P] [--category C] [--sector S]"
     " [--year Y]"

@@ -24,3 +24,6 @@ int cli_verb_sites (int argc, char **argv);
 int cli_verb_scenario (int argc, char **argv);
 int cli_verb_network (int argc, char **argv);
 int cli_verb_lots (int argc, char **argv);
+
+/* The reports (wm-cli-report.c). */
+int cli_verb_ward_report (int argc, char **argv);

@@ -250,9 +250,9 @@ load_sources (WmProject *self, sqlite3 *db, WmWardReport *r, GError **error)
 {
   g_autoptr (sqlite3_stmt) files = _wm_db_prepare (
       db,
-      "SELECT a.name, f.name, min(s.date), max(s.date), count(s.id) FROM spend_files f"
-      " JOIN anchors a ON a.fid = f.anchor_id LEFT JOIN spend s ON s.file_id = f.id"
-      " GROUP BY f.id ORDER BY a.name, min(s.date), f.name",
+      "SELECT a.name, count(DISTINCT f.id), min(s.date), max(s.date), count(s.id),"
+      " min(f.name) FROM spend_files f JOIN anchors a ON a.fid = f.anchor_id"
+      " LEFT JOIN spend s ON s.file_id = f.id GROUP BY a.fid ORDER BY a.name",
       error);
   g_autoptr (sqlite3_stmt) areas = NULL;
   g_autofree char *local = wm_project_get_setting (self, "place_local");
@@ -269,10 +269,13 @@ load_sources (WmProject *self, sqlite3 *db, WmWardReport *r, GError **error)
       const char *from = (const char *) sqlite3_column_text (files, 2);
       const char *to = (const char *) sqlite3_column_text (files, 3);
 
+      int              n = sqlite3_column_int (files, 1);
+      g_autofree char *what = n == 1 ? g_strdup ((const char *) sqlite3_column_text (files, 5))
+                                     : g_strdup_printf ("%d spend files", n);
+
       g_ptr_array_add (r->sources,
-                       g_strdup_printf ("%s: %s, %" G_GINT64_FORMAT " lines%s%s%s%s",
-                                        sqlite3_column_text (files, 0),
-                                        sqlite3_column_text (files, 1),
+                       g_strdup_printf ("%s, %s, %" G_GINT64_FORMAT " lines%s%s%s%s",
+                                        sqlite3_column_text (files, 0), what,
                                         (gint64) sqlite3_column_int64 (files, 4), from ? ", " : "",
                                         from ? from : "", to ? " to " : "", to ? to : ""));
     }
@@ -298,10 +301,11 @@ load_sources (WmProject *self, sqlite3 *db, WmWardReport *r, GError **error)
                                " and leaked.");
   else
     r->definitions = g_strdup_printf (
-        "Local: suppliers located in the wards of %s (%d wards). Regional: in the rest of %s%s."
+        "Local: suppliers located in the wards of %s (%d wards). Regional: in the rest of the"
+        " region (%s)%s."
         " Leaked: located anywhere else. Spend to public bodies and spend on the project's"
         " not-influenceable list (tax, grants, pay, national contracts) is counted apart.",
-        local, r->local_wards, region && *region ? region : "the region",
+        local, r->local_wards, region && *region ? region : "not set",
         km && g_ascii_strtod (km, NULL) > 0 ? " and within the set distance" : "");
   return TRUE;
 }

@@ -759,12 +759,12 @@ wm_kind_from_string (const char *text)
   return WM_KIND_UNKNOWN;
 }
 
-char *
-wm_format_pounds (gint64 pence)
+/* @raw's digits after @prefix, in groups of three. */
+static char *
+group_digits (const char *prefix, const char *raw)
 {
-  g_autofree char *raw = g_strdup_printf ("%.0f", ABS ((double) pence) / 100.0);
-  GString         *s = g_string_new (pence <= -50 ? "-£" : "£");
-  int              len = (int) strlen (raw);
+  GString *s = g_string_new (prefix);
+  int      len = (int) strlen (raw);
 
   for (int i = 0; i < len; i++)
     {
@@ -773,6 +773,22 @@ wm_format_pounds (gint64 pence)
         g_string_append_c (s, ',');
     }
   return g_string_free (s, FALSE);
+}
+
+char *
+wm_format_pounds (gint64 pence)
+{
+  g_autofree char *raw = g_strdup_printf ("%.0f", ABS ((double) pence) / 100.0);
+
+  return group_digits (pence <= -50 ? "-£" : "£", raw);
+}
+
+char *
+wm_format_count (gint64 n)
+{
+  g_autofree char *raw = g_strdup_printf ("%" G_GUINT64_FORMAT, (guint64) ABS (n));
+
+  return group_digits (n < 0 ? "-" : "", raw);
 }
 
 char *

@@ -74,6 +74,8 @@ char *wm_format_share (gint64 part, gint64 whole);
 
 /* "£1.2m", "£350k", "£900": for map labels and legends. */
 char *wm_format_pounds_short (gint64 pence);
+/* "12,345". */
+char *wm_format_count (gint64 n);
 
 /* "53.75, -2.36" (latitude, longitude in decimal degrees; comma or space between): TRUE and
  * the two numbers, FALSE for anything else. */

@@ -629,6 +629,25 @@ text (cairo_t *cr, double x, double y, const char *markup, double size, double m
   return h;
 }
 
+PangoLayout *
+wm_render_layout (cairo_t *cr, const char *markup, double size, double max_width)
+{
+  return make_layout (cr, markup, size, max_width);
+}
+
+double
+wm_render_text (cairo_t *cr, double x, double y, const char *markup, double size, double max_width)
+{
+  return text (cr, x, y, markup, size, max_width);
+}
+
+void
+wm_render_decile_rgb (int decile, double rgb[3])
+{
+  for (int i = 0; i < 3; i++)
+    rgb[i] = viridis[CLAMP (decile, 1, 10) - 1][i] / 255.0;
+}
+
 /* A label with a white halo, readable over any fill. */
 static void
 halo_layout (cairo_t *cr, double x, double y, PangoLayout *layout)
@@ -682,7 +701,7 @@ cell_key (const WmMapView *view, double mx, double my)
 
 /* Suppliers grouped by a grid fixed to the world (so clusters stay put while panning). */
 static GHashTable *
-cluster_suppliers (const WmScene *scene, const WmMapView *view)
+cluster_suppliers (const WmScene *scene, const WmMapView *view, const char *only_ward)
 {
   GHashTable *cells = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   double      pad = 2 * CELL / view->scale;
@@ -695,7 +714,7 @@ cluster_suppliers (const WmScene *scene, const WmMapView *view)
       Cluster          *c;
       double            x, y, w;
 
-      if (p->anchor)
+      if (p->anchor || (only_ward && g_strcmp0 (p->ward, only_ward) != 0))
         continue;
       if (mx < view->x0 - pad || mx > view->x0 + view->width / view->scale + pad
           || my < view->y0 - pad || my > view->y0 + view->height / view->scale + pad)
@@ -849,6 +868,9 @@ draw_flows (cairo_t               *cr,
       char             key[64];
       gint64           cell;
 
+      if (options->only_ward
+          && g_strcmp0 (((WmMapPoint *) data->points->pdata[f->to])->ward, options->only_ward) != 0)
+        continue;
       if (f->amount < options->min_flow)
         {
           stats->below_min += f->amount;
@@ -1111,6 +1133,8 @@ draw_marked_badges (cairo_t               *cr,
                     const WmMapView       *view,
                     const WmRenderOptions *options)
 {
+  if (options->marked_plain)
+    return;
   for (int i = 0; i < WM_RENDER_MAX_MARKED; i++)
     if (marked (scene, options, i))
       {
@@ -1139,7 +1163,7 @@ wm_render_overlay (cairo_t               *cr,
                    const WmRenderOptions *options,
                    WmFlowStats           *stats)
 {
-  g_autoptr (GHashTable) clusters = cluster_suppliers (scene, view);
+  g_autoptr (GHashTable) clusters = cluster_suppliers (scene, view, options->only_ward);
   WmFlowStats dummy;
 
   if (stats == NULL)

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cairo.h>
+#include <pango/pangocairo.h>
 
 #include "app/core/wm-map-data.h"
 
@@ -57,8 +58,11 @@ typedef struct
   double      extent[4];
   /* Candidate sites for a gap, numbered 1.. in this order: indexes into data->areas, -1 for
    * none (a site not among the areas drawn, e.g. a ward while LSOAs are shown). */
-  int  marked_areas[WM_RENDER_MAX_MARKED];
-  char marked_title[96]; /* their legend entry, e.g. "Candidate sites: ICT & telecoms" */
+  int      marked_areas[WM_RENDER_MAX_MARKED];
+  char     marked_title[96]; /* their legend entry, e.g. "Candidate sites: ICT & telecoms" */
+  gboolean marked_plain;     /* outlines only, without the numbered discs */
+  /* Only flows to, and suppliers in, this ward (a ward report's map); NULL: all. */
+  const char *only_ward;
 } WmRenderOptions;
 
 /* What the flows layer drew, for its legend. */
@@ -128,6 +132,14 @@ double wm_render_legend (cairo_t               *cr,
                          double                 x,
                          double                 y,
                          double                 width);
+
+/* A Pango layout of @markup in Sans at @size, wrapped at @max_width when above 0. */
+PangoLayout *wm_render_layout (cairo_t *cr, const char *markup, double size, double max_width);
+/* Pango markup at x, y (top left), wrapped at @max_width when above 0; returns its height. */
+double
+wm_render_text (cairo_t *cr, double x, double y, const char *markup, double size, double max_width);
+/* The colour of IMD decile @decile (1..10) on the map, for charts that use the same key. */
+void wm_render_decile_rgb (int decile, double rgb[3]);
 
 /* The area or point under a pixel of @view (-1 when none); points win over areas. */
 int wm_scene_pick_area (const WmScene *scene, const WmMapView *view, double px, double py);
