@@ -285,6 +285,42 @@ load (WmGapsPanel *self)
 
 /* ---- the chart -------------------------------------------------------------------------- */
 
+/* A chart label in the widget's font and colour, centred in a row @row_h high at @y: from @x,
+ * or ending at @x when @right; ellipsized at @max_w when above 0. */
+static void
+chart_text (GtkWidget  *widget,
+            cairo_t    *cr,
+            const char *text,
+            double      x,
+            double      y,
+            double      row_h,
+            double      max_w,
+            gboolean    bold,
+            gboolean    right)
+{
+  g_autoptr (PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
+  GdkRGBA fg;
+  int     w, h;
+
+  if (bold)
+    {
+      PangoAttrList *attrs = pango_attr_list_new ();
+      pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+      pango_layout_set_attributes (layout, attrs);
+      pango_attr_list_unref (attrs);
+    }
+  if (max_w > 0)
+    {
+      pango_layout_set_width (layout, (int) (max_w * PANGO_SCALE));
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+    }
+  pango_layout_get_pixel_size (layout, &w, &h);
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  gdk_cairo_set_source_rgba (cr, &fg);
+  cairo_move_to (cr, right ? x - w : x, y + (row_h - h) / 2.0);
+  pango_cairo_show_layout (cr, layout);
+}
+
 static void
 draw_chart (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
 {
@@ -309,8 +345,6 @@ draw_chart (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer d
       double           bar = MAX (0, (width - label_w - value_w - 8) * r->leaked / (double) max);
       g_autofree char *label = g_strdup_printf ("%d  %s", r->rank, r->sector);
       g_autofree char *value = pounds_short (r->leaked);
-      PangoLayout     *layout;
-      int              lw, lh;
 
       if (g_strcmp0 (r->sector, self->sector) == 0)
         {
@@ -318,25 +352,11 @@ draw_chart (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer d
           cairo_rectangle (cr, 0, y, width, CHART_ROW_HEIGHT);
           cairo_fill (cr);
         }
-      layout = gtk_widget_create_pango_layout (widget, label);
-      pango_layout_set_width (layout, (int) ((label_w - 6) * PANGO_SCALE));
-      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-      pango_layout_get_pixel_size (layout, &lw, &lh);
-      gdk_cairo_set_source_rgba (cr, &fg);
-      cairo_move_to (cr, 0, y + (CHART_ROW_HEIGHT - lh) / 2.0);
-      pango_cairo_show_layout (cr, layout);
-      g_object_unref (layout);
-
+      chart_text (widget, cr, label, 0, y, CHART_ROW_HEIGHT, label_w - 6, FALSE, FALSE);
       cairo_set_source_rgb (cr, leaked_rgb[0], leaked_rgb[1], leaked_rgb[2]);
       cairo_rectangle (cr, label_w, y + 4, bar, CHART_ROW_HEIGHT - 8);
       cairo_fill (cr);
-
-      layout = gtk_widget_create_pango_layout (widget, value);
-      pango_layout_get_pixel_size (layout, &lw, &lh);
-      gdk_cairo_set_source_rgba (cr, &fg);
-      cairo_move_to (cr, label_w + bar + 6, y + (CHART_ROW_HEIGHT - lh) / 2.0);
-      pango_cairo_show_layout (cr, layout);
-      g_object_unref (layout);
+      chart_text (widget, cr, value, label_w + bar + 6, y, CHART_ROW_HEIGHT, -1, FALSE, FALSE);
     }
   if (gtk_drawing_area_get_content_height (area) != (int) (n * CHART_ROW_HEIGHT))
     gtk_drawing_area_set_content_height (area, (int) (MAX (n, 1) * CHART_ROW_HEIGHT));
@@ -720,38 +740,16 @@ draw_shares (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer 
       double               bar_w = width - label_w - 110;
       g_autofree char     *figures
           = g_strdup_printf ("%.1f%% → %.1f%%", 100 * r->share_before, 100 * r->share_after);
-      g_autofree char *name = g_strdup (r->name);
-      PangoLayout     *layout = gtk_widget_create_pango_layout (widget, name);
-      int              lw, lh;
 
-      if (i + 1 == self->scenario->rows->len)
-        {
-          PangoAttrList *attrs = pango_attr_list_new ();
-          pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
-          pango_layout_set_attributes (layout, attrs);
-          pango_attr_list_unref (attrs);
-        }
-      pango_layout_set_width (layout, (int) ((label_w - 6) * PANGO_SCALE));
-      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-      pango_layout_get_pixel_size (layout, &lw, &lh);
-      gdk_cairo_set_source_rgba (cr, &fg);
-      cairo_move_to (cr, 0, y + (28 - lh) / 2.0);
-      pango_cairo_show_layout (cr, layout);
-      g_object_unref (layout);
-
+      chart_text (widget, cr, r->name, 0, y, 28, label_w - 6, i + 1 == self->scenario->rows->len,
+                  FALSE);
       cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.35);
       cairo_rectangle (cr, label_w, y + 5, bar_w * r->share_before / max, 8);
       cairo_fill (cr);
       cairo_set_source_rgb (cr, local_rgb[0], local_rgb[1], local_rgb[2]);
       cairo_rectangle (cr, label_w, y + 15, bar_w * r->share_after / max, 8);
       cairo_fill (cr);
-
-      layout = gtk_widget_create_pango_layout (widget, figures);
-      pango_layout_get_pixel_size (layout, &lw, &lh);
-      gdk_cairo_set_source_rgba (cr, &fg);
-      cairo_move_to (cr, width - lw, y + (28 - lh) / 2.0);
-      pango_cairo_show_layout (cr, layout);
-      g_object_unref (layout);
+      chart_text (widget, cr, figures, width, y, 28, -1, FALSE, TRUE);
       y += 28;
     }
   wanted = (int) MAX (y, 28);
