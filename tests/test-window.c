@@ -7,6 +7,7 @@
  * Run as: test-window DEMO.wealthmap LANCASHIRE.wealthmap SPEND_FILE OUT_DIR */
 #include <adwaita.h>
 #include <math.h>
+#include <glib/gstdio.h>
 #include <gdal.h>
 #include <shumate/shumate.h>
 
@@ -454,6 +455,33 @@ test_rules (void)
   spin (100);
 }
 
+/* A ward's report from the app: written on a worker thread, then a toast says where. */
+static void
+test_ward_report (void)
+{
+  WmWindow        *window = open_window (lancashire_path);
+  g_autofree char *out = g_build_filename (out_dir, "ward-report.pdf", NULL);
+  g_autofree char *contents = NULL;
+  gsize            length = 0;
+
+  g_unlink (out);
+  wm_window_save_ward_report (window, "E05005207", out);
+  g_assert_true (wm_window_is_busy (window));
+  g_assert_true (wait_until (window_idle, window, 60000));
+  g_assert_nonnull (strstr (wm_window_get_last_message (window), "Ward report saved"));
+  g_assert_true (g_file_get_contents (out, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 10000);
+  g_assert_true (g_str_has_prefix (contents, "%PDF"));
+  /* A ward the project does not have: an error, and no file. */
+  g_unlink (out);
+  wm_window_save_ward_report (window, "E05999999", out);
+  g_assert_true (wait_until (window_idle, window, 60000));
+  g_assert_nonnull (strstr (wm_window_get_last_message (window), "E05999999"));
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+}
+
 static gboolean
 preview_ready (gpointer data)
 {
@@ -757,6 +785,7 @@ main (int argc, char **argv)
   g_test_add_func ("/wm/window/sector", test_sector);
   g_test_add_func ("/wm/window/gaps", test_gaps);
   g_test_add_func ("/wm/window/rules", test_rules);
+  g_test_add_func ("/wm/window/ward-report", test_ward_report);
   g_test_add_func ("/wm/window/import-cancel", test_import_cancel);
   g_test_add_func ("/wm/window/lines", test_lines);
   g_test_add_func ("/wm/window/locate", test_locate);

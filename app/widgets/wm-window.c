@@ -8,6 +8,7 @@
 #include <shumate/shumate.h>
 
 #include "app/map/wm-overlay-layer.h"
+#include "app/map/wm-report-pdf.h"
 #include "app/map/wm-tile-source.h"
 #include "wm-gaps-panel.h"
 #include "wm-import-dialog.h"
@@ -691,6 +692,103 @@ on_popover_lines_clicked (GtkButton *button, WmWindow *self)
     }
 }
 
+/* ---- ward reports ----------------------------------------------------------------------- */
+
+typedef struct
+{
+  WmProject *project;
+  char      *code;
+  char      *path;
+} ReportJob;
+
+static void
+report_job_free (ReportJob *job)
+{
+  g_object_unref (job->project);
+  g_free (job->code);
+  g_free (job->path);
+  g_free (job);
+}
+
+static void
+report_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  ReportJob  *job = data;
+  WmMapFilter filter = { 0 };
+  GError     *error = NULL;
+  g_autoptr (WmWardReport) report = wm_project_ward_report (job->project, job->code, &error);
+  g_autoptr (WmScene) scene = report ? wm_scene_load (job->project, &filter, &error) : NULL;
+
+  if (scene == NULL || !wm_ward_report_to_pdf (report, scene, job->path, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+report_done (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  WmWindow  *self = WM_WINDOW (object);
+  ReportJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+
+  job_ended (self);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    show_error (self, error);
+  else
+    {
+      g_autofree char *text = g_strdup_printf ("Ward report saved: %s", job->path);
+      show_toast (self, text, 6);
+    }
+}
+
+void
+wm_window_save_ward_report (WmWindow *self, const char *code, const char *path)
+{
+  g_autoptr (GTask) task = NULL;
+  ReportJob *job;
+
+  g_return_if_fail (WM_IS_WINDOW (self) && code != NULL && path != NULL);
+  if (self->project == NULL)
+    return;
+  job = g_new0 (ReportJob, 1);
+  job->project = g_object_ref (self->project);
+  job->code = g_strdup (code);
+  job->path = g_strdup (path);
+  task = g_task_new (self, NULL, report_done, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) report_job_free);
+  job_started (self, "Writing the ward report…");
+  g_task_run_in_thread (task, report_thread);
+}
+
+static void
+report_response (GtkNativeDialog *chooser, int response, WmWindow *self)
+{
+  g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  const char *code = g_object_get_data (G_OBJECT (chooser), "code");
+
+  if (response == GTK_RESPONSE_ACCEPT && file != NULL)
+    wm_window_save_ward_report (self, code, g_file_peek_path (file));
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+}
+
+static void
+on_popover_report_clicked (GtkButton *button, WmWindow *self)
+{
+  const char           *code = g_object_get_data (G_OBJECT (button), "code");
+  GtkFileChooserNative *chooser;
+  g_autofree char      *name = g_strdup_printf ("%s.pdf", code);
+
+  gtk_popover_popdown (self->popover);
+  chooser = gtk_file_chooser_native_new ("Save the Ward Report", GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_object_set_data_full (G_OBJECT (chooser), "code", g_strdup (code), g_free);
+  g_signal_connect (chooser, "response", G_CALLBACK (report_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 static void
 on_click (GtkGestureClick *gesture, int n_press, double x, double y, WmWindow *self)
 {
@@ -721,6 +819,16 @@ on_click (GtkGestureClick *gesture, int n_press, double x, double y, WmWindow *s
   g_signal_connect (button, "clicked", G_CALLBACK (on_popover_lines_clicked), self);
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), button);
+  if (point < 0 && g_strcmp0 (data->level, "lsoa") != 0)
+    {
+      const WmMapArea *a = g_ptr_array_index (data->areas, area);
+
+      button = gtk_button_new_with_mnemonic ("Ward _Report…");
+      gtk_widget_set_tooltip_text (button, "One A4 page about this ward for its councillors (PDF)");
+      g_object_set_data_full (G_OBJECT (button), "code", g_strdup (a->code), g_free);
+      g_signal_connect (button, "clicked", G_CALLBACK (on_popover_report_clicked), self);
+      gtk_box_append (GTK_BOX (box), button);
+    }
   gtk_popover_set_child (self->popover, box);
   gtk_widget_set_parent (GTK_WIDGET (self->popover), GTK_WIDGET (self->overlay));
   gtk_popover_set_pointing_to (self->popover, &(GdkRectangle){ (int) x, (int) y, 1, 1 });

@@ -35,6 +35,9 @@ gboolean         wm_window_is_busy (WmWindow *self);
 const char      *wm_window_get_last_message (WmWindow *self);
 GtkWidget       *wm_window_get_map_widget (WmWindow *self);
 const WmMapData *wm_window_get_map_data (WmWindow *self);
+/* Writes the ward report (docs/reports.md) of ward @code to @path on a worker thread, with
+ * progress; a toast says where it went, or why not. */
+void wm_window_save_ward_report (WmWindow *self, const char *code, const char *path);
 /* The Gaps view (Ctrl+G), shown or hidden. */
 void         wm_window_show_gaps (WmWindow *self, gboolean show);
 WmGapsPanel *wm_window_get_gaps_panel (WmWindow *self);
