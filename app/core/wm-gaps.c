@@ -166,6 +166,21 @@ compare_gaps (gconstpointer a, gconstpointer b)
   return g_strcmp0 (x->sector, y->sector);
 }
 
+void
+wm_gaps_rank (WmGaps *gaps, const WmGapWeights *weights)
+{
+  gaps->weights = *weights;
+  for (guint i = 0; i < gaps->rows->len; i++)
+    {
+      WmGapRow *r = g_ptr_array_index (gaps->rows, i);
+
+      r->score = wm_gap_score (weights, MAX (r->leaked, 0), r->anchors_buying, r->local_firms);
+    }
+  g_ptr_array_sort (gaps->rows, compare_gaps);
+  for (guint i = 0; i < gaps->rows->len; i++)
+    ((WmGapRow *) g_ptr_array_index (gaps->rows, i))->rank = (int) i + 1;
+}
+
 /* Directory suppliers (not public bodies) matching @where whose SIC codes put them in a
  * sector: sector (interned) -> GArray of gint64 fids. Used for local firms in a sector and for
  * suppliers already in a candidate ward, whether or not the anchors pay them. */
@@ -309,17 +324,13 @@ wm_project_gaps (WmProject *self, const WmGapWeights *weights, GError **error)
       r->suppliers_unlocated = sqlite3_column_int (sectors, 13);
       r->local_firms
           = GPOINTER_TO_INT (g_hash_table_lookup (local_firms, g_intern_string (r->sector)));
-      r->score
-          = wm_gap_score (&gaps->weights, MAX (r->leaked, 0), r->anchors_buying, r->local_firms);
       r->top_leaked = g_ptr_array_new_with_free_func ((GDestroyNotify) named_amount_free);
       gaps->influenceable += r->total;
       gaps->leaked += r->leaked;
       g_ptr_array_add (gaps->rows, r);
       g_hash_table_insert (rows_by_sector, r->sector, r);
     }
-  g_ptr_array_sort (gaps->rows, compare_gaps);
-  for (guint i = 0; i < gaps->rows->len; i++)
-    ((WmGapRow *) g_ptr_array_index (gaps->rows, i))->rank = (int) i + 1;
+  wm_gaps_rank (gaps, &gaps->weights);
 
   leakers = _wm_db_prepare (db,
                             "SELECT s.sector, p.name, sum(s.amount_pence) AS amount" LINES_FROM

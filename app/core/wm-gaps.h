@@ -74,6 +74,9 @@ gboolean wm_project_set_gap_weights (WmProject *self, const WmGapWeights *weight
 double
 wm_gap_score (const WmGapWeights *weights, gint64 leaked, int anchors_buying, int local_firms);
 
+/* Scores the rows with @weights, sorts them by score and numbers their ranks: how
+ * wm_project_gaps ranks, and how the app re-ranks when a weight changes. */
+void wm_gaps_rank (WmGaps *gaps, const WmGapWeights *weights);
 /* @weights NULL: the project's. */
 WmGaps *wm_project_gaps (WmProject *self, const WmGapWeights *weights, GError **error);
 void    wm_gaps_free (WmGaps *gaps);

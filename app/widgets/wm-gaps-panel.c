@@ -660,18 +660,6 @@ on_lines_clicked (WmGapsPanel *self)
 
 /* ---- weights ---------------------------------------------------------------------------- */
 
-static int
-compare_rows (gconstpointer a, gconstpointer b)
-{
-  const WmGapRow *x = *(WmGapRow **) a, *y = *(WmGapRow **) b;
-
-  if (x->score != y->score)
-    return x->score < y->score ? 1 : -1;
-  if (x->leaked != y->leaked)
-    return x->leaked < y->leaked ? 1 : -1;
-  return g_strcmp0 (x->sector, y->sector);
-}
-
 static void
 save_weights_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
@@ -693,16 +681,8 @@ on_weights_changed (WmGapsPanel *self)
     return;
   weights.anchor_weight = gtk_spin_button_get_value (self->anchor_weight);
   weights.local_weight = gtk_spin_button_get_value (self->local_weight);
-  self->gaps->weights = weights;
   /* Re-ranking is arithmetic on the rows read: no need to read the project again. */
-  for (guint i = 0; i < self->gaps->rows->len; i++)
-    {
-      WmGapRow *r = self->gaps->rows->pdata[i];
-      r->score = wm_gap_score (&weights, r->leaked, r->anchors_buying, r->local_firms);
-    }
-  g_ptr_array_sort (self->gaps->rows, compare_rows);
-  for (guint i = 0; i < self->gaps->rows->len; i++)
-    ((WmGapRow *) self->gaps->rows->pdata[i])->rank = (int) i + 1;
+  wm_gaps_rank (self->gaps, &weights);
   fill_table (self);
   /* The weights are the project's settings: saved for the CLI and the next session. */
   task = g_task_new (self->project, NULL, NULL, NULL);
