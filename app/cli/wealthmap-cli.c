@@ -374,14 +374,35 @@ print_share_row (const WmShareRow *r)
            lp, rp, xp, unlocated, up, pp, r->lines);
 }
 
+gboolean
+cli_write_text (const char *path, const char *text)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (g_file_set_contents (path, text, -1, &error))
+    return TRUE;
+  /* GLib's message names its temporary file; say it about the file asked for. */
+  if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    g_printerr ("wealthmap-cli: %s: cannot write it: its folder does not exist\n", path);
+  else if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_ACCES))
+    g_printerr ("wealthmap-cli: %s: cannot write it: permission denied\n", path);
+  else
+    g_printerr ("wealthmap-cli: %s: cannot write it: %s\n", path, error->message);
+  return FALSE;
+}
+
 static int
 verb_summary (int argc, char **argv)
 {
   gboolean         json = FALSE;
-  g_autofree char *by_text = NULL;
+  g_autofree char *by_text = NULL, *csv_path = NULL, *wards_path = NULL;
   GOptionEntry     entries[] = {
         { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON (schema in docs/cli.md)", NULL },
         { "by", 0, 0, G_OPTION_ARG_STRING, &by_text, "anchor, sector, kind, year or ward", "WHAT" },
+        { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_path,
+          "Write the table (by anchor, or --by) as CSV, UTF-8 with BOM", "FILE" },
+        { "wards-csv", 0, 0, G_OPTION_ARG_FILENAME, &wards_path,
+          "Write the ward table (received £, IMD) as CSV, UTF-8 with BOM", "FILE" },
         { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("PROJECT");
@@ -392,7 +413,8 @@ verb_summary (int argc, char **argv)
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!cli_parse (context, &argc, &argv, 1,
-                  "summary PROJECT [--json] [--by anchor|sector|kind|year|ward]"))
+                  "summary PROJECT [--json] [--by anchor|sector|kind|year|ward] [--csv FILE]"
+                  " [--wards-csv FILE]"))
     return 2;
   if (by_text && !wm_summary_by_from_string (by_text, &by))
     return cli_usage_error ("--by %s: expected anchor, sector, kind, year or ward", by_text);
@@ -402,6 +424,21 @@ verb_summary (int argc, char **argv)
   summary = wm_project_summary (project, by, &error);
   if (summary == NULL)
     return cli_fail (error);
+  if (csv_path != NULL || wards_path != NULL)
+    {
+      g_autofree char *table = csv_path ? wm_summary_to_csv (summary) : NULL;
+      g_autofree char *wards = wards_path ? wm_summary_wards_to_csv (summary) : NULL;
+
+      if ((csv_path && !cli_write_text (csv_path, table))
+          || (wards_path && !cli_write_text (wards_path, wards)))
+        return 1;
+      if (csv_path && !json)
+        g_print ("wrote %s\n", csv_path);
+      if (wards_path && !json)
+        g_print ("wrote %s\n", wards_path);
+      if (!json)
+        return 0;
+    }
   if (json)
     {
       g_autofree char *text = wm_summary_to_json (summary);
@@ -477,10 +514,12 @@ verb_summary (int argc, char **argv)
 static int
 verb_unmatched (int argc, char **argv)
 {
-  gboolean     json = FALSE;
-  GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
-    { NULL },
+  gboolean         json = FALSE;
+  g_autofree char *csv_path = NULL;
+  GOptionEntry     entries[] = {
+        { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+        { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_path, "Write them as CSV, UTF-8 with BOM", "FILE" },
+        { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("PROJECT");
   g_autoptr (WmProject) project = NULL;
@@ -488,7 +527,7 @@ verb_unmatched (int argc, char **argv)
   GError *error = NULL;
 
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!cli_parse (context, &argc, &argv, 1, "unmatched PROJECT [--json]"))
+  if (!cli_parse (context, &argc, &argv, 1, "unmatched PROJECT [--json] [--csv FILE]"))
     return 2;
   project = cli_open_project (argv[1]);
   if (project == NULL)
@@ -496,6 +535,18 @@ verb_unmatched (int argc, char **argv)
   rows = wm_project_unmatched (project, &error);
   if (rows == NULL)
     return cli_fail (error);
+  if (csv_path != NULL)
+    {
+      g_autofree char *text = wm_unmatched_to_csv (rows);
+
+      if (!cli_write_text (csv_path, text))
+        return 1;
+      if (!json)
+        {
+          g_print ("wrote %s (%u suppliers)\n", csv_path, rows->len);
+          return 0;
+        }
+    }
   if (json)
     {
       g_autofree char *text = wm_unmatched_to_json (rows);
@@ -908,8 +959,9 @@ static const Verb verbs[] = {
   { "new", verb_new, "PROJECT" },
   { "import", verb_import, "(spend|areas|deprivation|lookup|postcodes|suppliers) PROJECT FILE" },
   { "place", verb_place, "PROJECT --local CODES (--region CODES | --region-km N)" },
-  { "summary", verb_summary, "PROJECT [--json] [--by anchor|sector|kind|year|ward]" },
-  { "unmatched", verb_unmatched, "PROJECT [--json]" },
+  { "summary", verb_summary,
+    "PROJECT [--json] [--by anchor|sector|kind|year|ward] [--csv FILE] [--wards-csv FILE]" },
+  { "unmatched", verb_unmatched, "PROJECT [--json] [--csv FILE]" },
   { "locate", verb_locate, "PROJECT --supplier NAME (--postcode P | --at LAT,LON)" },
   { "matches", verb_matches,
     "PROJECT [--accept-above S] [--export FILE] [--import FILE] [--export-directory FILE]"

@@ -45,12 +45,6 @@ cli_sector (WmProject *project, const char *name)
   return find_sector (rules, name);
 }
 
-static gboolean
-write_text (const char *path, const char *text, GError **error)
-{
-  return g_file_set_contents (path, text, -1, error);
-}
-
 /* ---- sectors ---------------------------------------------------------------------------- */
 
 int
@@ -213,8 +207,8 @@ cli_verb_gaps (int argc, char **argv)
   if (csv_path)
     {
       g_autofree char *csv = wm_gaps_to_csv (gaps);
-      if (!write_text (csv_path, csv, &error))
-        return cli_fail (error);
+      if (!cli_write_text (csv_path, csv))
+        return 1;
       if (!json)
         g_print ("wrote %s\n", csv_path);
     }

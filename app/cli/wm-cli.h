@@ -12,6 +12,8 @@ int cli_usage_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
 gboolean
 cli_parse (GOptionContext *context, int *argc, char ***argv, int n_positional, const char *usage);
 WmProject *cli_open_project (const char *path);
+/* Writes @text to @path whole (a temporary file renamed into place); FALSE after saying why. */
+gboolean cli_write_text (const char *path, const char *text);
 
 /* The project's sector named @name (name or slug; an interned string), or NULL after saying
  * which sectors there are. */

@@ -9,6 +9,7 @@
 #include "wm-error.h"
 #include "wm-project-private.h"
 #include "wm-sectors.h"
+#include "wm-text.h"
 
 static void
 share_row_clear (WmShareRow *row)
@@ -605,4 +606,184 @@ wm_unmatched_to_json (GPtrArray *rows)
     }
   json_builder_end_array (b);
   return _wm_json_builder_to_string (b);
+}
+
+/* ---- tables out as CSV -------------------------------------------------------------------- */
+
+static const char *
+by_column (WmSummaryBy by)
+{
+  switch (by)
+    {
+    case WM_SUMMARY_BY_SECTOR:
+      return "sector";
+    case WM_SUMMARY_BY_KIND:
+      return "kind";
+    case WM_SUMMARY_BY_YEAR:
+      return "year";
+    case WM_SUMMARY_BY_WARD:
+      return "ward_code";
+    case WM_SUMMARY_BY_ANCHOR:
+    default:
+      return "anchor";
+    }
+}
+
+static void
+append_share_csv (GString *out, const WmShareRow *r, const char *key, const char *label)
+{
+  gint64 located = r->local + r->regional + r->leaked;
+  gint64 infl_located = r->infl_local + r->infl_regional + r->infl_leaked;
+  gint64 amounts[]
+      = { r->total,      r->local,         r->regional,      r->leaked,        r->unlocated,
+          r->redacted,   r->unclassified,  r->public_bodies, r->suggested,     r->influenceable,
+          r->infl_local, r->infl_regional, r->infl_leaked,   r->infl_unlocated };
+  char *cells[G_N_ELEMENTS (amounts) + 8];
+  guint n = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (amounts); i++)
+    cells[n++] = wm_format_pounds_plain (amounts[i]);
+  cells[n++] = wm_format_fraction_plain (r->local, located);
+  cells[n++] = wm_format_fraction_plain (r->regional, located);
+  cells[n++] = wm_format_fraction_plain (r->leaked, located);
+  cells[n++] = wm_format_fraction_plain (r->unlocated, r->total);
+  cells[n++] = wm_format_fraction_plain (r->infl_local, infl_located);
+  cells[n++] = wm_format_fraction_plain (r->infl_leaked, infl_located);
+  cells[n++] = g_strdup_printf ("%" G_GINT64_FORMAT, r->lines);
+  cells[n++] = g_strdup_printf ("%" G_GINT64_FORMAT, r->suppliers);
+  {
+    const char *fields[2 + G_N_ELEMENTS (cells)];
+
+    fields[0] = key ? key : "";
+    fields[1] = label ? label : "";
+    for (guint i = 0; i < n; i++)
+      fields[2 + i] = cells[i];
+    wm_csv_append_row (out, fields, 2 + n);
+  }
+  for (guint i = 0; i < n; i++)
+    g_free (cells[i]);
+}
+
+char *
+wm_summary_to_csv (const WmSummary *summary)
+{
+  GString    *out = g_string_new ("\xEF\xBB\xBF");
+  const char *header[] = { by_column (summary->by),
+                           "label",
+                           "total_gbp",
+                           "local_gbp",
+                           "regional_gbp",
+                           "leaked_gbp",
+                           "unlocated_gbp",
+                           "redacted_gbp",
+                           "unclassified_gbp",
+                           "public_bodies_gbp",
+                           "suggested_gbp",
+                           "influenceable_gbp",
+                           "influenceable_local_gbp",
+                           "influenceable_regional_gbp",
+                           "influenceable_leaked_gbp",
+                           "influenceable_unlocated_gbp",
+                           "local_share",
+                           "regional_share",
+                           "leaked_share",
+                           "unlocated_share_of_total",
+                           "influenceable_local_share",
+                           "influenceable_leaked_share",
+                           "lines",
+                           "suppliers" };
+
+  g_return_val_if_fail (summary != NULL, NULL);
+  wm_csv_append_row (out, header, G_N_ELEMENTS (header));
+  for (guint i = 0; i < summary->rows->len; i++)
+    {
+      const WmShareRow *r = g_ptr_array_index (summary->rows, i);
+      append_share_csv (out, r, r->key, r->label);
+    }
+  append_share_csv (out, &summary->overall, "All", "All anchors");
+  return g_string_free (out, FALSE);
+}
+
+char *
+wm_summary_wards_to_csv (const WmSummary *summary)
+{
+  GString           *out = g_string_new ("\xEF\xBB\xBF");
+  static const char *header[] = { "ward_code",
+                                  "ward_name",
+                                  "role",
+                                  "received_gbp",
+                                  "share_of_local_area_received",
+                                  "suppliers",
+                                  "imd_decile",
+                                  "imd_mean_rank",
+                                  "residents_share_decile_1",
+                                  "residents_share_decile_1_2",
+                                  "residents" };
+  gint64             local_received = 0;
+
+  g_return_val_if_fail (summary != NULL, NULL);
+  for (guint i = 0; i < summary->wards->len; i++)
+    {
+      const WmWardRow *w = g_ptr_array_index (summary->wards, i);
+      if (g_strcmp0 (w->role, "local") == 0)
+        local_received += w->received;
+    }
+  wm_csv_append_row (out, header, G_N_ELEMENTS (header));
+  for (guint i = 0; i < summary->wards->len; i++)
+    {
+      const WmWardRow *w = g_ptr_array_index (summary->wards, i);
+      gboolean         known = w->imd_decile > 0;
+      char             buf[3][G_ASCII_DTOSTR_BUF_SIZE];
+      g_autofree char *received = wm_format_pounds_plain (w->received);
+      g_autofree char *share = g_strcmp0 (w->role, "local") == 0
+                                   ? wm_format_fraction_plain (w->received, local_received)
+                                   : g_strdup ("");
+      g_autofree char *suppliers = g_strdup_printf ("%" G_GINT64_FORMAT, w->suppliers);
+      g_autofree char *decile = known ? g_strdup_printf ("%d", w->imd_decile) : g_strdup ("");
+      g_autofree char *residents = w->population > 0
+                                       ? g_strdup_printf ("%" G_GINT64_FORMAT, w->population)
+                                       : g_strdup ("");
+      const char      *fields[G_N_ELEMENTS (header)];
+
+      fields[0] = w->code;
+      fields[1] = w->name ? w->name : "";
+      fields[2] = w->role ? w->role : "";
+      fields[3] = received;
+      fields[4] = share;
+      fields[5] = suppliers;
+      fields[6] = decile;
+      fields[7] = known ? g_ascii_formatd (buf[0], sizeof buf[0], "%.1f", w->imd_mean_rank) : "";
+      fields[8] = known ? g_ascii_formatd (buf[1], sizeof buf[1], "%.4f", w->share_decile_1) : "";
+      fields[9] = known ? g_ascii_formatd (buf[2], sizeof buf[2], "%.4f", w->share_decile_12) : "";
+      fields[10] = residents;
+      wm_csv_append_row (out, fields, G_N_ELEMENTS (header));
+    }
+  return g_string_free (out, FALSE);
+}
+
+char *
+wm_unmatched_to_csv (GPtrArray *rows)
+{
+  GString           *out = g_string_new ("\xEF\xBB\xBF");
+  static const char *header[]
+      = { "supplier", "kind", "postcode", "why", "amount_gbp", "lines", "anchors" };
+
+  g_return_val_if_fail (rows != NULL, NULL);
+  wm_csv_append_row (out, header, G_N_ELEMENTS (header));
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const WmUnmatchedRow *r = g_ptr_array_index (rows, i);
+      g_autofree char      *amount = wm_format_pounds_plain (r->amount);
+      g_autofree char      *lines = g_strdup_printf ("%" G_GINT64_FORMAT, r->lines);
+      const char           *fields[] = { r->name,
+                               r->kind ? r->kind : "",
+                               r->postcode ? r->postcode : "",
+                               r->why ? r->why : "",
+                                         amount,
+                                         lines,
+                               r->anchors ? r->anchors : "" };
+
+      wm_csv_append_row (out, fields, G_N_ELEMENTS (fields));
+    }
+  return g_string_free (out, FALSE);
 }

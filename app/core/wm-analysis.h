@@ -80,7 +80,13 @@ typedef struct
 WmSummary *wm_project_summary (WmProject *self, WmSummaryBy by, GError **error);
 void       wm_summary_free (WmSummary *summary);
 char      *wm_summary_to_json (const WmSummary *summary);
-gboolean   wm_summary_by_from_string (const char *text, WmSummaryBy *by);
+/* The rows of @summary (by its dimension) and an "All" row, as CSV: UTF-8 with a BOM so a
+ * spreadsheet reads £ right, amounts in pounds without separators, shares as fractions. */
+char *wm_summary_to_csv (const WmSummary *summary);
+/* The ward table (the app's side panel): received £, share of the local area's, suppliers,
+ * IMD decile and rank, residents in the most deprived LSOAs; the same CSV conventions. */
+char    *wm_summary_wards_to_csv (const WmSummary *summary);
+gboolean wm_summary_by_from_string (const char *text, WmSummaryBy *by);
 
 typedef struct
 {
@@ -98,6 +104,8 @@ typedef struct
 GPtrArray *wm_project_unmatched (WmProject *self, GError **error);
 void       wm_unmatched_row_free (WmUnmatchedRow *row);
 char      *wm_unmatched_to_json (GPtrArray *rows);
+/* Unlocated suppliers as CSV (UTF-8 with BOM): name, kind, postcode, why, £, lines, anchors. */
+char *wm_unmatched_to_csv (GPtrArray *rows);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WmSummary, wm_summary_free)
 

@@ -451,13 +451,6 @@ wm_gaps_to_json (const WmGaps *gaps)
 }
 
 static char *
-pounds_plain (gint64 pence)
-{
-  return g_strdup_printf ("%s%" G_GINT64_FORMAT ".%02d", pence < 0 ? "-" : "", ABS (pence) / 100,
-                          (int) (ABS (pence) % 100));
-}
-
-static char *
 fraction_text (double value)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
@@ -484,11 +477,11 @@ wm_gaps_to_csv (const WmGaps *gaps)
       WmGapRow        *r = g_ptr_array_index (gaps->rows, i);
       g_autofree char *rank = g_strdup_printf ("%d", r->rank);
       g_autofree char *score = g_strdup_printf ("%.2f", r->score);
-      g_autofree char *total = pounds_plain (r->total);
-      g_autofree char *local = pounds_plain (r->local);
-      g_autofree char *regional = pounds_plain (r->regional);
-      g_autofree char *leaked = pounds_plain (r->leaked);
-      g_autofree char *unlocated = pounds_plain (r->unlocated);
+      g_autofree char *total = wm_format_pounds_plain (r->total);
+      g_autofree char *local = wm_format_pounds_plain (r->local);
+      g_autofree char *regional = wm_format_pounds_plain (r->regional);
+      g_autofree char *leaked = wm_format_pounds_plain (r->leaked);
+      g_autofree char *unlocated = wm_format_pounds_plain (r->unlocated);
       g_autofree char *lshare
           = fraction_text (share (r->leaked, r->local + r->regional + r->leaked));
       g_autofree char *buying = g_strdup_printf ("%d", r->anchors_buying);

@@ -564,13 +564,6 @@ wm_project_accept_suggestions (WmProject *self, double min_score, guint *n_accep
 
 /* ---- the review as a spreadsheet -------------------------------------------------------- */
 
-static char *
-pounds_plain (gint64 pence)
-{
-  return g_strdup_printf ("%s%" G_GINT64_FORMAT ".%02d", pence < 0 ? "-" : "", ABS (pence) / 100,
-                          (int) (ABS (pence) % 100));
-}
-
 gboolean
 wm_project_export_review (WmProject *self, const char *path, GError **error)
 {
@@ -597,7 +590,7 @@ wm_project_export_review (WmProject *self, const char *path, GError **error)
     {
       WmReviewRow     *r = g_ptr_array_index (rows, i);
       WmSuggestion    *best = r->suggestions->len ? g_ptr_array_index (r->suggestions, 0) : NULL;
-      g_autofree char *amount = pounds_plain (r->amount);
+      g_autofree char *amount = wm_format_pounds_plain (r->amount);
       g_autofree char *lines = g_strdup_printf ("%" G_GINT64_FORMAT, r->lines);
       g_autofree char *score = best ? g_strdup_printf ("%.3f", best->score) : g_strdup ("");
       g_autoptr (GString) others = g_string_new (NULL);

@@ -792,6 +792,23 @@ wm_format_count (gint64 n)
 }
 
 char *
+wm_format_pounds_plain (gint64 pence)
+{
+  return g_strdup_printf ("%s%" G_GINT64_FORMAT ".%02d", pence < 0 ? "-" : "", ABS (pence) / 100,
+                          (int) (ABS (pence) % 100));
+}
+
+char *
+wm_format_fraction_plain (gint64 part, gint64 whole)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (whole == 0)
+    return g_strdup ("");
+  return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.4f", (double) part / (double) whole));
+}
+
+char *
 wm_format_pounds_short (gint64 pence)
 {
   double      pounds = ABS ((double) pence) / 100.0;

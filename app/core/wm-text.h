@@ -76,6 +76,10 @@ char *wm_format_share (gint64 part, gint64 whole);
 char *wm_format_pounds_short (gint64 pence);
 /* "12,345". */
 char *wm_format_count (gint64 n);
+/* "-1234.56": pounds for CSV cells, without £ or separators, so a spreadsheet sums them. */
+char *wm_format_pounds_plain (gint64 pence);
+/* "0.1234" (4 decimals, '.' whatever the locale), or "" when @whole is zero. */
+char *wm_format_fraction_plain (gint64 part, gint64 whole);
 
 /* "53.75, -2.36" (latitude, longitude in decimal degrees; comma or space between): TRUE and
  * the two numbers, FALSE for anything else. */
