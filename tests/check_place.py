@@ -311,7 +311,8 @@ def check_render(project, tmp):
     img = Image.open(png).convert("RGB")
     (pax, pay), (psx, psy) = pixel(box, ax, ay), pixel(box, sx, sy)
     length = ((psx - pax) ** 2 + (psy - pay) ** 2) ** 0.5
-    lit = [(x, y) for y in range(H) for x in range(W) if sum(img.getpixel((x, y))) > 60]
+    # the page is white where nothing is drawn
+    lit = [(x, y) for y in range(H) for x in range(W) if sum(img.getpixel((x, y))) < 720]
     def dist(x, y):
         t = max(0.0, min(1.0, ((x - pax) * (psx - pax) + (y - pay) * (psy - pay)) / length ** 2))
         return ((x - pax - t * (psx - pax)) ** 2 + (y - pay - t * (psy - pay)) ** 2) ** 0.5, t

@@ -698,15 +698,24 @@ verb_render (int argc, char **argv)
   g_autofree char *png = NULL, *svg = NULL, *pdf = NULL, *layers = NULL, *style = NULL;
   g_autofree char *bbox = NULL, *anchor = NULL, *category = NULL, *kind = NULL;
   g_autofree char *sector_name = NULL;
-  g_autofree char *level = NULL, *domain = NULL;
-  int              width = 1600, height = 1000, year = 0;
-  double           min_flow = 0;
+  g_autofree char *level = NULL, *domain = NULL, *paper = NULL, *title = NULL;
+  int              width = 0, height = 0, year = 0;
+  double           min_flow = 0, dpi = 96;
+  gboolean         north = FALSE;
   GOptionEntry     entries[] = {
         { "png", 0, 0, G_OPTION_ARG_FILENAME, &png, "Write a PNG", "OUT" },
         { "svg", 0, 0, G_OPTION_ARG_FILENAME, &svg, "Write an SVG", "OUT" },
         { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, "Write a PDF", "OUT" },
-        { "width", 0, 0, G_OPTION_ARG_INT, &width, "Width in pixels (points for PDF)", "W" },
-        { "height", 0, 0, G_OPTION_ARG_INT, &height, "Height", "H" },
+        { "width", 0, 0, G_OPTION_ARG_INT, &width,
+          "Width in pixels (points for SVG and PDF; default 1600)", "W" },
+        { "height", 0, 0, G_OPTION_ARG_INT, &height, "Height (default 1000)", "H" },
+        { "paper", 0, 0, G_OPTION_ARG_STRING, &paper,
+          "Or a paper size: a0..a5 or letter, landscape (add -portrait for upright)", "P" },
+        { "dpi", 0, 0, G_OPTION_ARG_DOUBLE, &dpi,
+          "PNG: pixels per inch of the paper, or the text size of a --width page (default 96)", "N" },
+        { "title", 0, 0, G_OPTION_ARG_STRING, &title, "The map's title (default: the project's)",
+          "TEXT" },
+        { "north-arrow", 0, 0, G_OPTION_ARG_NONE, &north, "Draw a north arrow", NULL },
         { "layer", 0, 0, G_OPTION_ARG_STRING, &layers,
           "Layers (base,areas,outlines,flows,suppliers,anchors,legend; default all)", "L,..." },
         { "style", 0, 0, G_OPTION_ARG_STRING, &style, "Ward colours: imd (default) or received", "S" },
@@ -731,6 +740,8 @@ verb_render (int argc, char **argv)
   const char     *out;
   WmRenderOptions options;
   WmMapFilter     filter;
+  WmRenderFormat  format;
+  WmPageSize      size;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!cli_parse (context, &argc, &argv, 1, "render PROJECT (--png|--svg|--pdf) OUT [options]"))
@@ -738,6 +749,17 @@ verb_render (int argc, char **argv)
   out = png ? png : svg ? svg : pdf;
   if (out == NULL || (!!png + !!svg + !!pdf) != 1)
     return cli_usage_error ("render needs exactly one of --png, --svg or --pdf");
+  format = png ? WM_RENDER_PNG : svg ? WM_RENDER_SVG : WM_RENDER_PDF;
+  if (paper != NULL && (width || height))
+    return cli_usage_error ("give either --paper or --width and --height");
+  if (paper != NULL ? !wm_page_size_for_paper (paper, format, dpi, &size, &error)
+                    : !wm_page_size_for_pixels (width ? width : 1600, height ? height : 1000,
+                                                format, dpi, &size, &error))
+    {
+      g_printerr ("wealthmap-cli: %s\n", error->message);
+      g_error_free (error);
+      return 2;
+    }
   if (level != NULL && g_strcmp0 (level, "ward") != 0 && g_strcmp0 (level, "lsoa") != 0)
     return cli_usage_error ("--level is ward or lsoa");
   if (domain != NULL
@@ -755,6 +777,8 @@ verb_render (int argc, char **argv)
   else if (style != NULL && g_strcmp0 (style, "imd") != 0)
     return cli_usage_error ("--style is imd or received");
   options.min_flow = (gint64) (min_flow * 100);
+  options.title = title;
+  options.north_arrow = north;
   if (bbox != NULL)
     {
       double w, s, e, n;
@@ -775,13 +799,10 @@ verb_render (int argc, char **argv)
   scene = wm_scene_load (project, &filter, &error);
   if (scene == NULL)
     return cli_fail (error);
-  if (!wm_render_to_file (scene, &options, out,
-                          png   ? WM_RENDER_PNG
-                          : svg ? WM_RENDER_SVG
-                                : WM_RENDER_PDF,
-                          width, height, &error))
+  if (!wm_render_to_file (scene, &options, out, format, &size, &error))
     return cli_fail (error);
-  g_print ("wrote %s (%dx%d)\n", out, width, height);
+  g_print ("wrote %s (%dx%d %s)\n", out, size.width, size.height,
+           format == WM_RENDER_PNG ? "pixels" : "points");
   return 0;
 }
 
@@ -987,7 +1008,7 @@ static const Verb verbs[] = {
   { "render", verb_render,
     "PROJECT (--png|--svg|--pdf) OUT [--width W --height H] [--layer L,...] [--style imd|received]"
     " [--bbox W,S,E,N] [--anchor A] [--category C] [--sector S] [--year Y] [--kind K]"
-    " [--min-flow GBP]" },
+    " [--min-flow GBP] [--paper a0..a5|letter[-portrait]] [--dpi N] [--title T] [--north-arrow]" },
 };
 
 static int

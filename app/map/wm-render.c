@@ -8,6 +8,8 @@
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <string.h>
@@ -1503,14 +1505,70 @@ wm_scene_pick_point (const WmScene *scene, const WmMapView *view, double px, dou
   return best;
 }
 
+/* A north arrow whose tip is at x, y. */
+static void
+north_arrow (cairo_t *cr, double x, double y)
+{
+  cairo_save (cr);
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
+  cairo_arc (cr, x, y + 26, 24, 0, 2 * G_PI);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+  cairo_move_to (cr, x, y + 6);
+  cairo_line_to (cr, x + 9, y + 34);
+  cairo_line_to (cr, x, y + 28);
+  cairo_close_path (cr);
+  cairo_fill (cr);
+  cairo_set_line_width (cr, 1.2);
+  cairo_move_to (cr, x, y + 6);
+  cairo_line_to (cr, x - 9, y + 34);
+  cairo_line_to (cr, x, y + 28);
+  cairo_close_path (cr);
+  cairo_stroke (cr);
+  centred_text (cr, x, y + 43, "N", 11, TRUE);
+  cairo_restore (cr);
+}
+
+/* The title, and a story's caption in a box under it; returns the bottom. */
+static double
+title_block (cairo_t *cr, const WmScene *scene, const WmRenderOptions *options, double width)
+{
+  g_autofree char *title = g_markup_printf_escaped (
+      "<b>%s</b>", options->title && *options->title ? options->title : scene->data->title);
+  g_autoptr (PangoLayout) layout = make_layout (cr, title, 22, width);
+  int    w, h;
+  double y = MARGIN - 10;
+
+  halo_layout (cr, MARGIN, y, layout);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  y += h + 6;
+  if (options->caption && *options->caption)
+    {
+      g_autofree char *markup = g_markup_escape_text (options->caption, -1);
+      g_autoptr (PangoLayout) caption = make_layout (cr, markup, 15, MIN (width, 560));
+
+      pango_layout_get_pixel_size (caption, &w, &h);
+      cairo_set_source_rgba (cr, 1, 1, 1, 0.88);
+      cairo_rectangle (cr, MARGIN - 8, y - 4, w + 16, h + 8);
+      cairo_fill (cr);
+      cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+      cairo_move_to (cr, MARGIN, y);
+      pango_cairo_show_layout (cr, caption);
+      y += h + 8;
+    }
+  return y;
+}
+
 void
 wm_render_map (
     cairo_t *cr, const WmScene *scene, const WmRenderOptions *options, double width, double height)
 {
   WmMapView   view;
   WmFlowStats stats;
-  double      map_width = (options->layers & WM_LAYER_LEGEND) ? width - LEGEND_WIDTH : width;
-  double      x0, y0, x1, y1;
+  /* The legend takes at most a fifth of a narrow page; its text wraps to fit. */
+  double legend_width = CLAMP (width * 0.22, 210, LEGEND_WIDTH);
+  double map_width = (options->layers & WM_LAYER_LEGEND) ? width - legend_width : width;
+  double x0, y0, x1, y1;
 
   if (options->has_extent)
     x0 = options->extent[0], y0 = options->extent[1], x1 = options->extent[2],
@@ -1532,21 +1590,223 @@ wm_render_map (
 
   cairo_save (cr);
   wm_render_scale_bar (cr, &view, MARGIN, height - MARGIN);
-  {
-    g_autofree char *title = g_markup_printf_escaped ("<b>%s</b>", scene->data->title);
-    g_autoptr (PangoLayout) layout = make_layout (cr, title, 22, map_width - 2 * MARGIN);
-    halo_layout (cr, MARGIN, MARGIN - 10, layout);
-  }
-  cairo_rectangle (cr, map_width, 0, LEGEND_WIDTH, height);
+  title_block (cr, scene, options, map_width - 2 * MARGIN);
+  /* Above the scale bar: the map's top and right edges carry the arrows of flows leaving. */
+  if (options->north_arrow)
+    north_arrow (cr, MARGIN + 24, height - MARGIN - 90);
+  cairo_rectangle (cr, map_width, 0, legend_width, height);
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_fill (cr);
-  wm_render_legend (cr, scene, options, &stats, map_width + 16, MARGIN, LEGEND_WIDTH - 28);
-  cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
-  text (cr, map_width + 16, height - 86,
-        "Contains OS data © Crown copyright and database right; ONS and MHCLG data (English "
-        "Indices of Deprivation 2019), Open Government Licence v3.0. Land: Natural Earth.",
-        10, LEGEND_WIDTH - 32);
+  {
+    const char *attribution
+        = "Contains OS data © Crown copyright and database right; ONS and MHCLG data (English "
+          "Indices of Deprivation 2019), Open Government Licence v3.0. Land: Natural Earth.";
+    g_autoptr (PangoLayout) credit = make_layout (cr, attribution, 10, legend_width - 32);
+    int    w, h;
+    double room, used, shrink;
+
+    pango_layout_get_pixel_size (credit, &w, &h);
+    room = height - MARGIN - h - 12 - MARGIN;
+    /* Measured first on a surface that keeps nothing: a legend taller than the page is drawn
+     * smaller rather than running into the credits. */
+    {
+      cairo_surface_t *scratch = cairo_recording_surface_create (CAIRO_CONTENT_COLOR, NULL);
+      cairo_t         *measure = cairo_create (scratch);
+
+      used = wm_render_legend (measure, scene, options, &stats, 0, 0, legend_width - 28);
+      cairo_destroy (measure);
+      cairo_surface_destroy (scratch);
+    }
+    shrink = used > room && used > 0 ? room / used : 1;
+    cairo_save (cr);
+    cairo_translate (cr, map_width + 16, MARGIN);
+    cairo_scale (cr, shrink, shrink);
+    wm_render_legend (cr, scene, options, &stats, 0, 0, (legend_width - 28) / shrink);
+    cairo_restore (cr);
+    cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
+    cairo_move_to (cr, map_width + 16, height - MARGIN - h);
+    pango_cairo_show_layout (cr, credit);
+  }
   cairo_restore (cr);
+}
+
+static const struct
+{
+  const char *name;
+  double      long_mm, short_mm;
+} papers[] = {
+  { "a0", 1189, 841 }, { "a1", 841, 594 }, { "a2", 594, 420 },         { "a3", 420, 297 },
+  { "a4", 297, 210 },  { "a5", 210, 148 }, { "letter", 279.4, 215.9 },
+};
+
+static gboolean
+check_page (const WmPageSize *size, WmRenderFormat format, GError **error)
+{
+  double lw = size->width / size->scale, lh = size->height / size->scale;
+
+  if (lw < 400 || lh < 280 || size->width > 20000 || size->height > 20000
+      || (format == WM_RENDER_PNG && (double) size->width * size->height > 200e6))
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_BAD_VALUE,
+                   "map size %dx%d at this density: the page must be at least 400x280 at 96 dpi "
+                   "(or in points) and at most 20000 on a side and 200 million pixels",
+                   size->width, size->height);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+wm_page_size_for_pixels (
+    int width, int height, WmRenderFormat format, double dpi, WmPageSize *size, GError **error)
+{
+  if (!(dpi >= 36 && dpi <= 1200))
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_BAD_VALUE, "%g dpi: expected 36 to 1200", dpi);
+      return FALSE;
+    }
+  size->width = width;
+  size->height = height;
+  size->scale = format == WM_RENDER_PNG ? dpi / 96.0 : 1.0;
+  return check_page (size, format, error);
+}
+
+gboolean
+wm_page_size_for_paper (
+    const char *paper, WmRenderFormat format, double dpi, WmPageSize *size, GError **error)
+{
+  g_autofree char *name = g_ascii_strdown (paper, -1);
+  gboolean         portrait = g_str_has_suffix (name, "-portrait");
+  double           units = format == WM_RENDER_PNG ? dpi : 72.0; /* per inch */
+
+  if (portrait)
+    name[strlen (name) - strlen ("-portrait")] = '\0';
+  else if (g_str_has_suffix (name, "-landscape"))
+    name[strlen (name) - strlen ("-landscape")] = '\0';
+  if (!(dpi >= 36 && dpi <= 1200))
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_BAD_VALUE, "%g dpi: expected 36 to 1200", dpi);
+      return FALSE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (papers); i++)
+    if (strcmp (papers[i].name, name) == 0)
+      {
+        int w = (int) round (papers[i].long_mm / 25.4 * units);
+        int h = (int) round (papers[i].short_mm / 25.4 * units);
+
+        size->width = portrait ? h : w;
+        size->height = portrait ? w : h;
+        size->scale = units / 72.0;
+        return check_page (size, format, error);
+      }
+  g_set_error (error, WM_ERROR, WM_ERROR_BAD_VALUE,
+               "paper %s: expected a0, a1, a2, a3, a4, a5 or letter, with -portrait for upright",
+               paper);
+  return FALSE;
+}
+
+struct _WmRenderDoc
+{
+  cairo_surface_t *surface;
+  WmRenderFormat   format;
+  WmPageSize       size;
+  char            *path, *part;
+  guint            pages;
+};
+
+WmRenderDoc *
+wm_render_doc_new (const char *path, WmRenderFormat format, const WmPageSize *size, GError **error)
+{
+  WmRenderDoc *doc;
+
+  g_return_val_if_fail (path != NULL && size != NULL, NULL);
+  if (!check_page (size, format, error))
+    return NULL;
+  doc = g_new0 (WmRenderDoc, 1);
+  doc->format = format;
+  doc->size = *size;
+  doc->path = g_strdup (path);
+  /* Written beside and renamed at the end: a failed export never leaves half a file where an
+   * earlier one was. */
+  doc->part = g_strdup_printf ("%s.part", path);
+  if (format == WM_RENDER_SVG)
+    doc->surface = cairo_svg_surface_create (doc->part, size->width, size->height);
+  else if (format == WM_RENDER_PDF)
+    doc->surface = cairo_pdf_surface_create (doc->part, size->width, size->height);
+  else
+    doc->surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, size->width, size->height);
+  if (cairo_surface_status (doc->surface) != CAIRO_STATUS_SUCCESS)
+    {
+      g_autofree char *folder = g_path_get_dirname (path);
+
+      g_set_error (error, WM_ERROR, WM_ERROR_IO, "%s: cannot write the map (%s)", path,
+                   !g_file_test (folder, G_FILE_TEST_IS_DIR)
+                       ? "its folder does not exist"
+                       : cairo_status_to_string (cairo_surface_status (doc->surface)));
+      cairo_surface_destroy (doc->surface);
+      g_unlink (doc->part);
+      g_free (doc->path);
+      g_free (doc->part);
+      g_free (doc);
+      return NULL;
+    }
+  if (format == WM_RENDER_PDF)
+    cairo_pdf_surface_set_metadata (doc->surface, CAIRO_PDF_METADATA_CREATOR, "Wealthmap");
+  return doc;
+}
+
+void
+wm_render_doc_add_page (WmRenderDoc *doc, const WmScene *scene, const WmRenderOptions *options)
+{
+  cairo_t *cr;
+
+  g_return_if_fail (doc != NULL && scene != NULL && options != NULL);
+  g_return_if_fail (doc->pages == 0 || doc->format == WM_RENDER_PDF);
+  cr = cairo_create (doc->surface);
+  cairo_scale (cr, doc->size.scale, doc->size.scale);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  wm_render_map (cr, scene, options, doc->size.width / doc->size.scale,
+                 doc->size.height / doc->size.scale);
+  if (doc->format == WM_RENDER_PDF)
+    cairo_show_page (cr);
+  cairo_destroy (cr);
+  doc->pages++;
+}
+
+gboolean
+wm_render_doc_finish (WmRenderDoc *doc, GError **error)
+{
+  cairo_status_t status;
+  gboolean       ok;
+
+  g_return_val_if_fail (doc != NULL, FALSE);
+  if (doc->format == WM_RENDER_PNG)
+    status = cairo_surface_write_to_png (doc->surface, doc->part);
+  else
+    {
+      cairo_surface_finish (doc->surface);
+      status = cairo_surface_status (doc->surface);
+    }
+  cairo_surface_destroy (doc->surface);
+  ok = status == CAIRO_STATUS_SUCCESS && doc->pages > 0;
+  if (!ok)
+    g_set_error (error, WM_ERROR, WM_ERROR_IO, "%s: cannot write the map (%s)", doc->path,
+                 doc->pages ? cairo_status_to_string (status) : "no page drawn");
+  else if (g_rename (doc->part, doc->path) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, WM_ERROR, WM_ERROR_IO, "%s: cannot write the map (%s)", doc->path,
+                   g_strerror (saved));
+      ok = FALSE;
+    }
+  if (!ok)
+    g_unlink (doc->part);
+  g_free (doc->path);
+  g_free (doc->part);
+  g_free (doc);
+  return ok;
 }
 
 gboolean
@@ -1554,44 +1814,15 @@ wm_render_to_file (const WmScene         *scene,
                    const WmRenderOptions *options,
                    const char            *path,
                    WmRenderFormat         format,
-                   int                    width,
-                   int                    height,
+                   const WmPageSize      *size,
                    GError               **error)
 {
-  cairo_surface_t *surface;
-  cairo_t         *cr;
-  cairo_status_t   status;
+  WmRenderDoc *doc;
 
   g_return_val_if_fail (scene != NULL && options != NULL && path != NULL, FALSE);
-  if (width < 400 || height < 300 || width > 20000 || height > 20000)
-    {
-      g_set_error (error, WM_ERROR, WM_ERROR_BAD_VALUE,
-                   "map size %dx%d: width and height must be between 400x300 and 20000", width,
-                   height);
-      return FALSE;
-    }
-  if (format == WM_RENDER_SVG)
-    surface = cairo_svg_surface_create (path, width, height);
-  else if (format == WM_RENDER_PDF)
-    surface = cairo_pdf_surface_create (path, width, height);
-  else
-    surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
-  cr = cairo_create (surface);
-  wm_render_map (cr, scene, options, width, height);
-  cairo_destroy (cr);
-  if (format == WM_RENDER_PNG)
-    status = cairo_surface_write_to_png (surface, path);
-  else
-    {
-      cairo_surface_finish (surface);
-      status = cairo_surface_status (surface);
-    }
-  cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, WM_ERROR, WM_ERROR_IO, "%s: cannot write the map (%s)", path,
-                   cairo_status_to_string (status));
-      return FALSE;
-    }
-  return TRUE;
+  doc = wm_render_doc_new (path, format, size, error);
+  if (doc == NULL)
+    return FALSE;
+  wm_render_doc_add_page (doc, scene, options);
+  return wm_render_doc_finish (doc, error);
 }

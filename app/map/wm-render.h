@@ -63,7 +63,21 @@ typedef struct
   gboolean marked_plain;     /* outlines only, without the numbered discs */
   /* Only flows to, and suppliers in, this ward (a ward report's map); NULL: all. */
   const char *only_ward;
+  /* Exports (WM_LAYER_LEGEND): the title (NULL: the project's), a caption under it (a
+   * story's text; NULL: none) and a north arrow. */
+  const char *title;
+  const char *caption;
+  gboolean    north_arrow;
 } WmRenderOptions;
+
+/* The size of an exported page: the surface in its own units (pixels for PNG, points for SVG
+ * and PDF) and how many of them make one unit of the map's layout, in which text sizes,
+ * line widths and the legend are set (1: as on screen). */
+typedef struct
+{
+  int    width, height;
+  double scale;
+} WmPageSize;
 
 /* What the flows layer drew, for its legend. */
 typedef struct
@@ -148,12 +162,33 @@ int wm_scene_pick_point (const WmScene *scene, const WmMapView *view, double px,
 /* A whole map, fitted to the scene's extent, with legend, title and scale bar. */
 void wm_render_map (
     cairo_t *cr, const WmScene *scene, const WmRenderOptions *options, double width, double height);
+
+/* A page @width x @height in the format's units, its text as on a screen of @dpi (PNG; 96 is
+ * a screen's) or in points (SVG, PDF). */
+gboolean wm_page_size_for_pixels (
+    int width, int height, WmRenderFormat format, double dpi, WmPageSize *size, GError **error);
+/* A paper size: "a0".."a5" or "letter", landscape unless it ends in "-portrait"; a PNG at
+ * @dpi. The layout is in points, so a PNG and a PDF of the same paper look the same. */
+gboolean wm_page_size_for_paper (
+    const char *paper, WmRenderFormat format, double dpi, WmPageSize *size, GError **error);
+
+/* An export being written: one page for PNG and SVG, any number for PDF (a story). */
+typedef struct _WmRenderDoc WmRenderDoc;
+
+WmRenderDoc *
+wm_render_doc_new (const char *path, WmRenderFormat format, const WmPageSize *size, GError **error);
+/* Draws wm_render_map on a new page (the options' layers should include the legend). */
+void
+wm_render_doc_add_page (WmRenderDoc *doc, const WmScene *scene, const WmRenderOptions *options);
+/* Writes the file and frees @doc; FALSE (saying why, naming the file) when it could not. */
+gboolean wm_render_doc_finish (WmRenderDoc *doc, GError **error);
+
+/* One page: new, add_page, finish. */
 gboolean wm_render_to_file (const WmScene         *scene,
                             const WmRenderOptions *options,
                             const char            *path,
                             WmRenderFormat         format,
-                            int                    width,
-                            int                    height,
+                            const WmPageSize      *size,
                             GError               **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WmScene, wm_scene_unref)
