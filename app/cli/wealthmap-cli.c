@@ -1001,6 +1001,10 @@ static const Verb verbs[] = {
   { "lots", cli_verb_lots, "PROJECT --sector S [--json]" },
   { "ward-report", cli_verb_ward_report,
     "PROJECT WARD [--pdf OUT] [--csv OUT] | PROJECT --all DIR" },
+  { "story", cli_verb_story,
+    "PROJECT [STORY] [--add [--title T] [--caption C] [--bbox W,S,E,N] [--style S] [--level L]"
+    " [--domain D] [--no-flows] [filters]] [--remove N] [--move N --to M] [--delete]"
+    " [--pdf OUT [--paper P]] [--json]" },
   { "lines", verb_lines,
     "PROJECT [--anchor A] [--supplier S] [--ward CODE] [--place P] [--category C] [--sector S]"
     " [--year Y]"

@@ -29,3 +29,6 @@ int cli_verb_lots (int argc, char **argv);
 
 /* The reports (wm-cli-report.c). */
 int cli_verb_ward_report (int argc, char **argv);
+
+/* Stories (wm-cli-story.c). */
+int cli_verb_story (int argc, char **argv);

@@ -16,6 +16,7 @@
 #include "wm-project.h"
 #include "wm-public.h"
 #include "wm-report.h"
+#include "wm-story.h"
 #include "wm-review.h"
 #include "wm-sectors.h"
 #include "wm-spend-lines.h"

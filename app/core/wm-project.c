@@ -150,7 +150,18 @@ static const char migration_4[]
       "ALTER TABLE spend ADD COLUMN excluded TEXT;"
       "CREATE INDEX spend_sector ON spend (sector);";
 
-static const char *const migrations[] = { migration_1, migration_2, migration_3, migration_4 };
+/* Migration 5: stories, sequences of saved map views for presentations (wm-story.c). */
+static const char migration_5[]
+    = "CREATE TABLE story_views (id INTEGER PRIMARY KEY, story TEXT NOT NULL,"
+      " position INTEGER NOT NULL, title TEXT, caption TEXT, west REAL NOT NULL,"
+      " south REAL NOT NULL, east REAL NOT NULL, north REAL NOT NULL, level TEXT NOT NULL,"
+      " domain TEXT NOT NULL, style TEXT NOT NULL, flows INTEGER NOT NULL, anchor TEXT,"
+      " sector TEXT, kind TEXT, category TEXT, year INTEGER NOT NULL DEFAULT 0,"
+      " min_flow INTEGER NOT NULL DEFAULT 0);"
+      "CREATE INDEX story_views_story ON story_views (story, position);";
+
+static const char *const migrations[]
+    = { migration_1, migration_2, migration_3, migration_4, migration_5 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == WM_PROJECT_SCHEMA_VERSION);
 

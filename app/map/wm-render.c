@@ -1809,6 +1809,18 @@ wm_render_doc_finish (WmRenderDoc *doc, GError **error)
   return ok;
 }
 
+void
+wm_render_doc_abandon (WmRenderDoc *doc)
+{
+  g_return_if_fail (doc != NULL);
+  cairo_surface_finish (doc->surface);
+  cairo_surface_destroy (doc->surface);
+  g_unlink (doc->part);
+  g_free (doc->path);
+  g_free (doc->part);
+  g_free (doc);
+}
+
 gboolean
 wm_render_to_file (const WmScene         *scene,
                    const WmRenderOptions *options,

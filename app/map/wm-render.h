@@ -182,6 +182,8 @@ void
 wm_render_doc_add_page (WmRenderDoc *doc, const WmScene *scene, const WmRenderOptions *options);
 /* Writes the file and frees @doc; FALSE (saying why, naming the file) when it could not. */
 gboolean wm_render_doc_finish (WmRenderDoc *doc, GError **error);
+/* Frees @doc and what it had written (a cancelled export): the file named is left alone. */
+void wm_render_doc_abandon (WmRenderDoc *doc);
 
 /* One page: new, add_page, finish. */
 gboolean wm_render_to_file (const WmScene         *scene,
