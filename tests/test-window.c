@@ -7,6 +7,7 @@
  * Run as: test-window DEMO.wealthmap LANCASHIRE.wealthmap SPEND_FILE OUT_DIR */
 #include <adwaita.h>
 #include <math.h>
+#include <string.h>
 #include <glib/gstdio.h>
 #include <gdal.h>
 #include <shumate/shumate.h>
@@ -14,6 +15,7 @@
 #include "app/map/wm-render.h"
 #include "app/widgets/wm-import-dialog.h"
 #include "app/widgets/wm-lines-window.h"
+#include "app/widgets/wm-stories-window.h"
 #include "app/widgets/wm-window.h"
 
 static const char *demo_path, *lancashire_path, *spend_file, *out_dir;
@@ -456,6 +458,180 @@ test_rules (void)
 }
 
 /* A ward's report from the app: written on a worker thread, then a toast says where. */
+/* Presents a key press to the window's capture-phase key controllers (the presentation keys),
+ * as GTK would deliver one; TRUE when one handled it. */
+static gboolean
+send_key (WmWindow *window, guint keyval)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  gboolean handled = FALSE;
+
+  for (guint i = 0; !handled && i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GtkEventController) c = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (c)
+          && gtk_event_controller_get_propagation_phase (c) == GTK_PHASE_CAPTURE)
+        g_signal_emit_by_name (c, "key-pressed", keyval, 0, 0, &handled);
+    }
+  return handled;
+}
+
+static void
+shoot (WmWindow *window, const char *name, guint want_deciles)
+{
+  DrawWait         wait = { GTK_WIDGET (window), { 0 }, want_deciles };
+  g_autofree char *out = g_build_filename (out_dir, name, NULL);
+  g_autoptr (GdkTexture) texture = NULL;
+
+  g_assert_true (wait_until (window_idle, window, 60000));
+  spin (400); /* the extent is fitted over a few frames */
+  g_assert_true (wait_until (map_drawn, &wait, 60000));
+  spin (300);
+  texture = grab (GTK_WIDGET (window));
+  g_assert_true (gdk_texture_save_to_png (texture, out));
+  g_test_message ("%s: %u colours", out, wait.pixels.distinct);
+}
+
+static guint
+pdf_pages (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize            length = 0;
+  guint            pages = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_true (g_str_has_prefix (contents, "%PDF"));
+  /* the streams hold NUL bytes: compare byte by byte */
+  for (gsize i = 0; i + 12 < length; i++)
+    pages += memcmp (contents + i, "/Type /Page", 11) == 0 && contents[i + 11] != 's';
+  return pages;
+}
+
+/* A story made in the app (a view from the API, two through the Stories window's fields), then
+ * presented: full screen, captions, Page Down / Right / Left / Escape stepping it, each step
+ * screenshotted; leaving puts the map back. Then the story, the map and a table exported. */
+static void
+test_present (void)
+{
+  WmWindow *window = open_copy (lancashire_path, "present.wealthmap");
+  g_autoptr (GSettings) settings = g_settings_new ("org.wealthmap.Wealthmap");
+  g_autoptr (WmStoryView) hyndburn = wm_story_view_new ();
+  g_autoptr (WmStoryView) view = NULL;
+  GtkWindow       *stories;
+  double           cx, cy;
+  g_autofree char *pdf = g_build_filename (out_dir, "story.pdf", NULL);
+  g_autofree char *png = g_build_filename (out_dir, "export-a4.png", NULL);
+  g_autofree char *csv = g_build_filename (out_dir, "wards.csv", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr (GdkTexture) exported = NULL;
+  g_autoptr (GError) error = NULL;
+
+  wm_window_add_view_to_story (window, "Workshop", "Where the money goes",
+                               "Six anchors' spend: most of it leaves Hyndburn.");
+  g_assert_true (wait_until (window_idle, window, 60000));
+  g_assert_cmpstr (wm_window_get_last_message (window), ==, "View 1 added to “Workshop”");
+
+  /* View 2: ICT & telecoms, zoomed to Hyndburn, added through the Stories window. */
+  wm_window_show_sector (window, "ICT & telecoms");
+  hyndburn->west = -2.45, hyndburn->south = 53.68, hyndburn->east = -2.28, hyndburn->north = 53.81;
+  hyndburn->sector = g_strdup ("ICT & telecoms");
+  wm_window_apply_view (window, hyndburn);
+  g_assert_true (wait_until (window_idle, window, 60000));
+  spin (500);
+  stories = wm_window_open_stories (window);
+  g_assert_nonnull (stories);
+  gtk_editable_set_text (wm_stories_window_get_title_entry (WM_STORIES_WINDOW (stories)),
+                         "ICT leaks most");
+  gtk_editable_set_text (wm_stories_window_get_caption_entry (WM_STORIES_WINDOW (stories)),
+                         "ICT & telecoms: £1.25m a year leaves the county.");
+  g_signal_emit_by_name (wm_stories_window_get_caption_entry (WM_STORIES_WINDOW (stories)),
+                         "entry-activated");
+  g_assert_true (wait_until (window_idle, window, 60000));
+  g_assert_cmpuint (wm_stories_window_get_n_views (WM_STORIES_WINDOW (stories)), ==, 2);
+
+  /* View 3: £ received, no flows, all sectors. */
+  wm_window_show_sector (window, NULL);
+  g_settings_set_enum (settings, "area-style", 1);
+  g_settings_set_boolean (settings, "show-flows", FALSE);
+  g_assert_true (wait_until (window_idle, window, 60000));
+  wm_window_add_view_to_story (window, "Workshop", "Who received it",
+                               "Barnfield received half of what stayed local.");
+  g_assert_true (wait_until (window_idle, window, 60000));
+  g_assert_cmpuint (wm_stories_window_get_n_views (WM_STORIES_WINDOW (stories)), ==, 3);
+  g_settings_set_enum (settings, "area-style", 0);
+  g_settings_set_boolean (settings, "show-flows", TRUE);
+  gtk_window_close (stories);
+
+  /* Present it. */
+  g_assert_false (wm_window_present (window, "No such story"));
+  g_assert_false (wm_window_is_presenting (window));
+  g_assert_true (wm_window_present (window, "Workshop"));
+  g_assert_true (wm_window_is_presenting (window));
+  g_assert_cmpint (wm_window_get_story_step (window), ==, 0);
+  g_assert_cmpstr (wm_window_get_story_caption (window), ==,
+                   "Six anchors' spend: most of it leaves Hyndburn.");
+  shoot (window, "present-1.png", 3);
+
+  g_assert_true (send_key (window, GDK_KEY_Page_Down));
+  g_assert_cmpint (wm_window_get_story_step (window), ==, 1);
+  shoot (window, "present-2.png", 2);
+  view = wm_window_capture_view (window);
+  g_assert_cmpstr (view->sector, ==, "ICT & telecoms");
+  cx = (view->west + view->east) / 2, cy = (view->south + view->north) / 2;
+  g_test_message ("view 2 centre %.3f, %.3f", cx, cy);
+  g_assert_cmpfloat (fabs (cx - (-2.365)), <, 0.05);
+  g_assert_cmpfloat (fabs (cy - 53.745), <, 0.05);
+  g_clear_pointer (&view, wm_story_view_free);
+
+  g_assert_true (send_key (window, GDK_KEY_Right));
+  g_assert_cmpint (wm_window_get_story_step (window), ==, 2);
+  shoot (window, "present-3.png", 0); /* £ received: no decile fills */
+  view = wm_window_capture_view (window);
+  g_assert_cmpstr (view->style, ==, "received");
+  g_assert_false (view->flows);
+  g_assert_null (view->sector);
+  g_clear_pointer (&view, wm_story_view_free);
+
+  g_assert_true (send_key (window, GDK_KEY_Right)); /* the last view stays */
+  g_assert_cmpint (wm_window_get_story_step (window), ==, 2);
+  g_assert_true (send_key (window, GDK_KEY_Page_Up));
+  g_assert_cmpint (wm_window_get_story_step (window), ==, 1);
+  g_assert_true (send_key (window, GDK_KEY_Escape));
+  g_assert_false (wm_window_is_presenting (window));
+  g_assert_false (send_key (window, GDK_KEY_Right)); /* the map's own keys again */
+  g_assert_true (wait_until (window_idle, window, 60000));
+  view = wm_window_capture_view (window);
+  g_assert_cmpstr (view->style, ==, "imd");
+  g_assert_true (view->flows);
+  g_assert_null (view->sector);
+
+  /* Exports from the app. */
+  g_unlink (pdf);
+  wm_window_export_story (window, "Workshop", pdf);
+  g_assert_true (wait_until (window_idle, window, 60000));
+  g_assert_cmpuint (pdf_pages (pdf), ==, 3);
+  g_unlink (png);
+  g_assert_true (
+      wm_window_export_map (window, png, WM_RENDER_PNG, "a4", 150, "Lancashire", TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_until (window_idle, window, 60000));
+  exported = gdk_texture_new_from_filename (png, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (exported), ==, 1754); /* 297 mm at 150 dpi */
+  g_assert_cmpint (gdk_texture_get_height (exported), ==, 1240);
+  g_assert_false (
+      wm_window_export_map (window, png, WM_RENDER_PNG, "b9", 150, NULL, FALSE, &error));
+  g_assert_error (error, WM_ERROR, WM_ERROR_BAD_VALUE);
+  g_unlink (csv);
+  wm_window_export_table (window, "wards", csv);
+  g_assert_true (wait_until (window_idle, window, 60000));
+  g_assert_true (g_file_get_contents (csv, &contents, NULL, NULL));
+  g_assert_true (g_str_has_prefix (contents, "\xEF\xBB\xBF\"ward_code\""));
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+}
+
 static void
 test_ward_report (void)
 {
@@ -790,5 +966,6 @@ main (int argc, char **argv)
   g_test_add_func ("/wm/window/lines", test_lines);
   g_test_add_func ("/wm/window/locate", test_locate);
   g_test_add_func ("/wm/window/review", test_review);
+  g_test_add_func ("/wm/window/present", test_present);
   return g_test_run ();
 }

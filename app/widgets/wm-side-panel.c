@@ -575,6 +575,41 @@ wm_side_panel_set_sector (WmSidePanel *self, const char *sector)
   adw_combo_row_set_selected (self->sector_row, selected);
 }
 
+static guint
+find_string (GtkStringList *list, const char *value)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (list));
+
+  for (guint i = 1; value && i < n; i++)
+    if (g_strcmp0 (gtk_string_list_get_string (list, i), value) == 0)
+      return i;
+  return 0;
+}
+
+void
+wm_side_panel_set_filter (WmSidePanel *self, const WmMapFilter *filter, gint64 min_flow)
+{
+  guint kind = 0, year = 0;
+  guint n_years = g_list_model_get_n_items (G_LIST_MODEL (self->years));
+
+  g_return_if_fail (WM_IS_SIDE_PANEL (self));
+  /* years are listed as "2023/24" */
+  for (guint i = 1; filter->fyear && i < n_years; i++)
+    if (atoi (gtk_string_list_get_string (self->years, i)) == filter->fyear)
+      year = i;
+  for (guint i = 1; filter->kind && i < G_N_ELEMENTS (kinds); i++)
+    if (g_strcmp0 (kinds[i][0], filter->kind) == 0)
+      kind = i;
+  self->updating = TRUE;
+  adw_combo_row_set_selected (self->anchor_row, find_string (self->anchors, filter->anchor));
+  adw_combo_row_set_selected (self->sector_row, find_string (self->sectors, filter->sector));
+  adw_combo_row_set_selected (self->year_row, year);
+  adw_combo_row_set_selected (self->kind_row, kind);
+  gtk_spin_button_set_value (self->min_flow_spin, min_flow / 100.0);
+  self->updating = FALSE;
+  g_signal_emit (self, signals[FILTER_CHANGED], 0);
+}
+
 gint64
 wm_side_panel_get_min_flow (WmSidePanel *self)
 {

@@ -25,5 +25,8 @@ void wm_side_panel_get_filter (WmSidePanel *self, WmMapFilter *filter);
 /* Shows only @sector's spend (NULL: all sectors), as if chosen in the Sector row. */
 void   wm_side_panel_set_sector (WmSidePanel *self, const char *sector);
 gint64 wm_side_panel_get_min_flow (WmSidePanel *self);
+/* Sets every filter row at once (a story's view), saying filter-changed once; a value the
+ * project does not have (an anchor since removed) selects "all". */
+void wm_side_panel_set_filter (WmSidePanel *self, const WmMapFilter *filter, gint64 min_flow);
 
 G_END_DECLS

@@ -15,37 +15,7 @@
 #include "wm-lines-window.h"
 #include "wm-rules-window.h"
 #include "wm-side-panel.h"
-
-struct _WmWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  AdwToastOverlay  *toast_overlay;
-  AdwWindowTitle   *window_title;
-  AdwFlap          *flap;
-  WmSidePanel      *side_panel;
-  AdwFlap          *gaps_flap;
-  WmGapsPanel      *gaps_panel;
-  ShumateSimpleMap *map;
-  GtkOverlay       *map_overlay;
-  GtkDrawingArea   *legend;
-  GtkRevealer      *job_revealer;
-  GtkLabel         *job_label;
-  GtkProgressBar   *job_progress;
-
-  GSettings      *settings;
-  WmProject      *project;
-  WmScene        *scene;
-  WmOverlayLayer *overlay;
-  GCancellable   *job_cancellable;
-  GCancellable   *reload_cancellable;
-  guint           busy;
-  char           *last_message;
-  GtkPopover     *popover;
-  /* The Gaps view's candidate sites for its selected sector, marked on the map. */
-  char *marked_codes[WM_RENDER_MAX_MARKED];
-  char *marked_sector;
-};
+#include "wm-window-private.h"
 
 G_DEFINE_FINAL_TYPE (WmWindow, wm_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -86,8 +56,8 @@ load_job_free (LoadJob *job)
   g_free (job);
 }
 
-static void
-show_toast (WmWindow *self, const char *message, int timeout)
+void
+_wm_window_show_toast (WmWindow *self, const char *message, int timeout)
 {
   AdwToast *toast = adw_toast_new (message);
 
@@ -98,14 +68,14 @@ show_toast (WmWindow *self, const char *message, int timeout)
 }
 
 /* Errors stay until dismissed: they name a file and line the user has to go and fix. */
-static void
-show_error (WmWindow *self, const GError *error)
+void
+_wm_window_show_error (WmWindow *self, const GError *error)
 {
-  show_toast (self, error->message, 0);
+  _wm_window_show_toast (self, error->message, 0);
 }
 
-static void
-job_started (WmWindow *self, const char *what)
+void
+_wm_window_job_started (WmWindow *self, const char *what)
 {
   self->busy++;
   gtk_label_set_text (self->job_label, what);
@@ -113,8 +83,8 @@ job_started (WmWindow *self, const char *what)
   gtk_revealer_set_reveal_child (self->job_revealer, TRUE);
 }
 
-static void
-job_ended (WmWindow *self)
+void
+_wm_window_job_ended (WmWindow *self)
 {
   g_assert (self->busy > 0);
   if (--self->busy == 0)
@@ -137,8 +107,8 @@ wm_window_cancel_job (WmWindow *self)
     g_cancellable_cancel (self->reload_cancellable);
 }
 
-static void
-render_options (WmWindow *self, WmRenderOptions *options)
+void
+_wm_window_render_options (WmWindow *self, WmRenderOptions *options)
 {
   wm_render_options_init (options);
   if (g_settings_get_enum (self->settings, "area-style") == 1)
@@ -174,7 +144,7 @@ update_overlay (WmWindow *self)
 
   if (self->scene == NULL || gtk_widget_get_parent (GTK_WIDGET (self->overlay)) == NULL)
     return;
-  render_options (self, &options);
+  _wm_window_render_options (self, &options);
   wm_overlay_layer_set_scene (self->overlay, self->scene, &options);
   gtk_widget_queue_draw (GTK_WIDGET (self->legend));
 }
@@ -193,8 +163,23 @@ center_snapped (WmWindow *self, double mx, double my, double zoom, double *lon, 
   wm_mercator_inverse (mx, my, lon, lat);
 }
 
-static void
-fit_box (WmWindow *self, double x0, double y0, double x1, double y1)
+void
+_wm_window_visible_extent (WmWindow *self, double *x0, double *y0, double *x1, double *y1)
+{
+  ShumateViewport *viewport = shumate_map_get_viewport (shumate_simple_map_get_map (self->map));
+  double           scale = 256 * exp2 (shumate_viewport_get_zoom_level (viewport));
+  double           half_w = MAX (gtk_widget_get_width (GTK_WIDGET (self->map)), 1) / 2.0 / scale;
+  double           half_h = MAX (gtk_widget_get_height (GTK_WIDGET (self->map)), 1) / 2.0 / scale;
+  double           mx, my;
+
+  wm_mercator (shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
+               shumate_location_get_latitude (SHUMATE_LOCATION (viewport)), &mx, &my);
+  *x0 = CLAMP (mx - half_w, 0, 1), *x1 = CLAMP (mx + half_w, 0, 1);
+  *y0 = CLAMP (my - half_h, 0, 1), *y1 = CLAMP (my + half_h, 0, 1);
+}
+
+void
+_wm_window_fit_box (WmWindow *self, double x0, double y0, double x1, double y1)
 {
   ShumateMap *map = shumate_simple_map_get_map (self->map);
   double      lon, lat, w, h, zoom;
@@ -216,7 +201,7 @@ fit_map (WmWindow *self)
   if (self->scene == NULL)
     return;
   wm_scene_get_extent (self->scene, &x0, &y0, &x1, &y1);
-  fit_box (self, x0, y0, x1, y1);
+  _wm_window_fit_box (self, x0, y0, x1, y1);
 }
 
 /* Shows @scene: a new tile source (libshumate cannot invalidate tiles) and the overlay. */
@@ -233,7 +218,7 @@ apply_scene (WmWindow *self, WmScene *scene)
     }
   if (self->scene == NULL)
     return;
-  render_options (self, &options);
+  _wm_window_render_options (self, &options);
   source = wm_tile_source_new (self->scene, &options);
   shumate_simple_map_set_map_source (self->map, SHUMATE_MAP_SOURCE (source));
   /* The overlay goes on once the first base layer exists: ShumateSimpleMap puts its first base
@@ -304,11 +289,11 @@ load_done (GObject *object, GAsyncResult *result, gpointer user_data)
   LoadJob  *job = g_task_get_task_data (G_TASK (result));
   g_autoptr (GError) error = NULL;
 
-  job_ended (self);
+  _wm_window_job_ended (self);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, error);
+        _wm_window_show_error (self, error);
       return;
     }
   if (job->project != self->project)
@@ -380,7 +365,7 @@ start_load (WmWindow *self, const char *path, gboolean full, gboolean fit)
   task = g_task_new (self, self->reload_cancellable, load_done, NULL);
   g_task_set_source_tag (task, start_load);
   g_task_set_task_data (task, job, (GDestroyNotify) load_job_free);
-  job_started (self, path ? "Opening the project…" : "Drawing the map…");
+  _wm_window_job_started (self, path ? "Opening the project…" : "Drawing the map…");
   g_task_run_in_thread (task, load_thread);
 }
 
@@ -467,20 +452,20 @@ import_done (GObject *object, GAsyncResult *result, gpointer user_data)
   ImportTask *t = g_task_get_task_data (G_TASK (result));
   g_autoptr (GError) error = NULL;
 
-  job_ended (self);
+  _wm_window_job_ended (self);
   g_clear_object (&self->job_cancellable);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       /* The core rolled the transaction back: the project is as it was. */
       if (g_error_matches (error, WM_ERROR, WM_ERROR_CANCELLED))
-        show_toast (self, "Import cancelled; the project is unchanged", 5);
+        _wm_window_show_toast (self, "Import cancelled; the project is unchanged", 5);
       else
-        show_error (self, error);
+        _wm_window_show_error (self, error);
       return;
     }
   {
     g_autofree char *text = wm_import_report_to_string (t->report);
-    show_toast (self, text, 8);
+    _wm_window_show_toast (self, text, 8);
   }
   start_load (self, NULL, TRUE, FALSE);
 }
@@ -495,10 +480,10 @@ wm_window_run_import (WmWindow *self, WmImportJob *job)
   g_return_if_fail (WM_IS_WINDOW (self) && job != NULL);
   if (self->project == NULL || self->job_cancellable != NULL)
     {
-      show_toast (self,
-                  self->project ? "Another import is running; wait for it or cancel it"
-                                : "Open or create a project first",
-                  5);
+      _wm_window_show_toast (self,
+                             self->project ? "Another import is running; wait for it or cancel it"
+                                           : "Open or create a project first",
+                             5);
       wm_import_job_free (job);
       return;
     }
@@ -512,7 +497,7 @@ wm_window_run_import (WmWindow *self, WmImportJob *job)
   g_task_set_task_data (task, t, (GDestroyNotify) import_task_free);
   name = g_path_get_basename (job->file);
   what = g_strdup_printf ("Importing %s: %s", wm_import_kind_to_title (job->kind), name);
-  job_started (self, what);
+  _wm_window_job_started (self, what);
   g_task_run_in_thread (task, import_thread);
 }
 
@@ -565,15 +550,23 @@ draw_legend (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer 
 {
   WmWindow       *self = data;
   WmRenderOptions options;
-  double          used;
+  double          used, scale;
+  int             want_width;
 
   if (self->scene == NULL)
     return;
-  render_options (self, &options);
+  /* Presenting: the same legend, larger, to be read from the back of a room. */
+  _wm_window_legend_scale (self, &scale);
+  want_width = (int) (250 * scale);
+  if (gtk_drawing_area_get_content_width (area) != want_width)
+    gtk_drawing_area_set_content_width (area, want_width);
+  _wm_window_render_options (self, &options);
+  cairo_scale (cr, scale, scale);
   used = wm_render_legend (cr, self->scene, &options,
-                           wm_overlay_layer_get_flow_stats (self->overlay), 12, 10, width - 20);
-  if (ABS (used + 20 - height) > 1)
-    gtk_drawing_area_set_content_height (area, (int) used + 20);
+                           wm_overlay_layer_get_flow_stats (self->overlay), 12, 10,
+                           width / scale - 20);
+  if (ABS ((used + 20) * scale - height) > 1)
+    gtk_drawing_area_set_content_height (area, (int) ((used + 20) * scale));
 }
 
 static void
@@ -732,13 +725,13 @@ report_done (GObject *object, GAsyncResult *result, gpointer user_data)
   ReportJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr (GError) error = NULL;
 
-  job_ended (self);
+  _wm_window_job_ended (self);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
-    show_error (self, error);
+    _wm_window_show_error (self, error);
   else
     {
       g_autofree char *text = g_strdup_printf ("Ward report saved: %s", job->path);
-      show_toast (self, text, 6);
+      _wm_window_show_toast (self, text, 6);
     }
 }
 
@@ -757,7 +750,7 @@ wm_window_save_ward_report (WmWindow *self, const char *code, const char *path)
   job->path = g_strdup (path);
   task = g_task_new (self, NULL, report_done, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) report_job_free);
-  job_started (self, "Writing the ward report…");
+  _wm_window_job_started (self, "Writing the ward report…");
   g_task_run_in_thread (task, report_thread);
 }
 
@@ -869,16 +862,16 @@ locate_done (GObject *object, GAsyncResult *result, gpointer data)
   LocateJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr (GError) error = NULL;
 
-  job_ended (self);
+  _wm_window_job_ended (self);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      show_error (self, error);
+      _wm_window_show_error (self, error);
       return;
     }
   {
     g_autofree char *postcode = wm_normalize_postcode (job->postcode);
     g_autofree char *text = g_strdup_printf ("Supplier placed at %s", postcode);
-    show_toast (self, text, 5);
+    _wm_window_show_toast (self, text, 5);
   }
   start_load (self, NULL, TRUE, FALSE);
 }
@@ -901,7 +894,7 @@ wm_window_locate_supplier (WmWindow *self, gint64 supplier_id, const char *postc
   task = g_task_new (self, NULL, locate_done, NULL);
   g_task_set_source_tag (task, wm_window_locate_supplier);
   g_task_set_task_data (task, job, (GDestroyNotify) locate_job_free);
-  job_started (self, "Placing the supplier…");
+  _wm_window_job_started (self, "Placing the supplier…");
   g_task_run_in_thread (task, locate_thread);
 }
 
@@ -955,7 +948,7 @@ on_sites_changed (WmWindow *self)
       WmRenderOptions options;
       double          box[4] = { INFINITY, INFINITY, -INFINITY, -INFINITY };
 
-      render_options (self, &options);
+      _wm_window_render_options (self, &options);
       for (int m = 0; m < WM_RENDER_MAX_MARKED; m++)
         {
           double a[4];
@@ -972,7 +965,7 @@ on_sites_changed (WmWindow *self)
       if (isfinite (box[0]))
         {
           double pad = MAX (box[2] - box[0], box[3] - box[1]) * 0.6;
-          fit_box (self, box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad);
+          _wm_window_fit_box (self, box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad);
         }
     }
 }
@@ -1032,19 +1025,19 @@ rules_done (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
 
-  job_ended (self);
+  _wm_window_job_ended (self);
   g_clear_object (&self->job_cancellable);
   if (t->editor != NULL)
     wm_rules_window_applied (t->editor, error);
   if (!ok)
     {
       if (g_error_matches (error, WM_ERROR, WM_ERROR_CANCELLED))
-        show_toast (self, "Cancelled; the project's rules are unchanged", 5);
+        _wm_window_show_toast (self, "Cancelled; the project's rules are unchanged", 5);
       else
-        show_error (self, error);
+        _wm_window_show_error (self, error);
       return;
     }
-  show_toast (self, "Sector rules applied to every spend line", 5);
+  _wm_window_show_toast (self, "Sector rules applied to every spend line", 5);
   start_load (self, NULL, TRUE, FALSE);
 }
 
@@ -1069,7 +1062,7 @@ on_rules_apply (WmRulesWindow *editor, WmSectorRules *rules, WmWindow *self)
   self->job_cancellable = g_cancellable_new ();
   task = g_task_new (self, self->job_cancellable, rules_done, NULL);
   g_task_set_task_data (task, t, (GDestroyNotify) rules_task_free);
-  job_started (self, "Giving every spend line its sector under the new rules…");
+  _wm_window_job_started (self, "Giving every spend line its sector under the new rules…");
   g_task_run_in_thread (task, rules_thread);
 }
 
@@ -1085,7 +1078,7 @@ wm_window_open_rules (WmWindow *self)
   editor = wm_rules_window_new (GTK_WINDOW (self), self->project, &error);
   if (editor == NULL)
     {
-      show_error (self, error);
+      _wm_window_show_error (self, error);
       return NULL;
     }
   g_signal_connect_object (editor, "apply", G_CALLBACK (on_rules_apply), self, 0);
@@ -1153,7 +1146,7 @@ new_response (GtkNativeDialog *chooser, int response, WmWindow *self)
         }
       project = wm_project_create (path, &error);
       if (project == NULL)
-        show_error (self, error);
+        _wm_window_show_error (self, error);
       else
         {
           g_clear_object (&project);
@@ -1207,7 +1200,7 @@ wm_window_open_demo_action (GtkWidget *widget, const char *action, GVariant *par
   g_autofree char *path = wm_window_demo_path (&error);
 
   if (path == NULL)
-    show_error (WM_WINDOW (widget), error);
+    _wm_window_show_error (WM_WINDOW (widget), error);
   else
     wm_window_open_project (WM_WINDOW (widget), path);
 }
@@ -1251,7 +1244,7 @@ wm_window_import_action (GtkWidget *widget, const char *action, GVariant *param)
     return;
   if (self->project == NULL)
     {
-      show_toast (self, "Open or create a project first", 5);
+      _wm_window_show_toast (self, "Open or create a project first", 5);
       return;
     }
   dialog = wm_import_dialog_new (GTK_WINDOW (self), kind);
@@ -1278,7 +1271,7 @@ on_drop (GtkDropTarget *target, const GValue *value, double x, double y, WmWindo
     }
   if (self->project == NULL)
     {
-      show_toast (self, "Open or create a project first", 5);
+      _wm_window_show_toast (self, "Open or create a project first", 5);
       return FALSE;
     }
   kind = wm_import_dialog_guess_kind (path);
@@ -1314,6 +1307,7 @@ wm_window_dispose (GObject *object)
     gtk_widget_unparent (GTK_WIDGET (self->popover));
   self->popover = NULL;
   wm_window_cancel_job (self);
+  _wm_window_present_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), WM_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->overlay);
@@ -1363,6 +1357,13 @@ wm_window_class_init (WmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WmWindow, job_revealer);
   gtk_widget_class_bind_template_child (widget_class, WmWindow, job_label);
   gtk_widget_class_bind_template_child (widget_class, WmWindow, job_progress);
+  gtk_widget_class_bind_template_child (widget_class, WmWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, WmWindow, caption_box);
+  gtk_widget_class_bind_template_child (widget_class, WmWindow, caption_title);
+  gtk_widget_class_bind_template_child (widget_class, WmWindow, caption_text);
+  gtk_widget_class_bind_template_child (widget_class, WmWindow, caption_step);
+  _wm_window_present_class_init (widget_class);
+  _wm_window_export_class_init (widget_class);
   gtk_widget_class_bind_template_callback (widget_class, on_job_cancel_clicked);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, wm_window_open_action);
   gtk_widget_class_install_action (widget_class, "win.new", NULL, wm_window_new_action);
@@ -1429,6 +1430,7 @@ wm_window_init (WmWindow *self)
   drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+  _wm_window_present_init (self);
 
   g_signal_connect_object (self->side_panel, "filter-changed", G_CALLBACK (on_filter_changed), self,
                            G_CONNECT_SWAPPED);

@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 
+#include "app/map/wm-render.h"
 #include "wm-gaps-panel.h"
 #include "wm-import-job.h"
 #include "wm-review-window.h"
@@ -46,6 +47,50 @@ WmGapsPanel *wm_window_get_gaps_panel (WmWindow *self);
 WmRulesWindow *wm_window_open_rules (WmWindow *self);
 /* The review of unplaced suppliers (win.review, Ctrl+R); NULL without a project. */
 WmReviewWindow *wm_window_open_review (WmWindow *self);
+
+/* Stories and presenting (wm-window-present.c; docs/presenting.md). */
+/* The map's view now: its extent, colouring, flows and the side panel's filters. */
+WmStoryView *wm_window_capture_view (WmWindow *self);
+/* Shows @view: its layers and filters, then its extent once the map's size has settled. */
+void wm_window_apply_view (WmWindow *self, const WmStoryView *view);
+/* Full screen, panels hidden, a large legend; with @story, its first view and caption, stepped
+ * with the arrow and Page keys. FALSE (after saying why) for an unknown story. */
+gboolean wm_window_present (WmWindow *self, const char *story);
+void     wm_window_stop_presenting (WmWindow *self);
+gboolean wm_window_is_presenting (WmWindow *self);
+/* The view shown (0..), -1 when no story is presented; steps by @delta, kept in range. */
+int wm_window_get_story_step (WmWindow *self);
+/* For tests: the caption shown while presenting ("" when none). */
+const char *wm_window_get_story_caption (WmWindow *self);
+void        wm_window_story_step (WmWindow *self, int delta);
+/* Saves the view now at the end of @story, on a worker thread. */
+void wm_window_add_view_to_story (WmWindow   *self,
+                                  const char *story,
+                                  const char *title,
+                                  const char *caption);
+/* Saves @view's title and caption, or moves it to @move_to (1..), or removes it. */
+void wm_window_edit_story_view (
+    WmWindow *self, const char *story, const WmStoryView *view, int move_to, gboolean remove);
+void       wm_window_delete_story (WmWindow *self, const char *story);
+GtkWindow *wm_window_open_stories (WmWindow *self);
+/* Writes @story as a PDF (A4 landscape, a page a view) on a worker thread. */
+void wm_window_export_story (WmWindow *self, const char *story, const char *path);
+
+/* Exports (wm-window-export.c; docs/presenting.md). The map as on screen (its extent, layers
+ * and filters) with title, legend, scale bar and credits, at @paper ("a3", "a4-portrait"...;
+ * NULL: the map's size on screen) and @dpi (PNG), on a worker thread; FALSE at once for a bad
+ * size. */
+gboolean wm_window_export_map (WmWindow      *self,
+                               const char    *path,
+                               WmRenderFormat format,
+                               const char    *paper,
+                               double         dpi,
+                               const char    *title,
+                               gboolean       north_arrow,
+                               GError       **error);
+/* @table: summary (shares by anchor), wards, gaps or unlocated; CSV, UTF-8 with BOM. */
+void       wm_window_export_table (WmWindow *self, const char *table, const char *path);
+GtkWindow *wm_window_open_export_map (WmWindow *self);
 
 /* The demo project to open on first run: a copy in the user's data folder, so imports into it
  * never touch the bundled file. */

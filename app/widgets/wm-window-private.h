@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The main window's state, shared by its parts: wm-window.c (loading, imports, the map),
+ * wm-window-export.c (map, tables and stories written to files) and wm-window-present.c
+ * (stories and the presentation mode). Not for other widgets. */
+#pragma once
+
+#include <shumate/shumate.h>
+
+#include "app/map/wm-overlay-layer.h"
+#include "wm-gaps-panel.h"
+#include "wm-side-panel.h"
+#include "wm-window.h"
+
+G_BEGIN_DECLS
+
+struct _WmWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  AdwToastOverlay  *toast_overlay;
+  AdwWindowTitle   *window_title;
+  AdwFlap          *flap;
+  WmSidePanel      *side_panel;
+  AdwFlap          *gaps_flap;
+  WmGapsPanel      *gaps_panel;
+  ShumateSimpleMap *map;
+  GtkOverlay       *map_overlay;
+  GtkDrawingArea   *legend;
+  GtkRevealer      *job_revealer;
+  GtkLabel         *job_label;
+  GtkProgressBar   *job_progress;
+
+  GSettings      *settings;
+  WmProject      *project;
+  WmScene        *scene;
+  WmOverlayLayer *overlay;
+  GCancellable   *job_cancellable;
+  GCancellable   *reload_cancellable;
+  guint           busy;
+  char           *last_message;
+  GtkPopover     *popover;
+  /* The Gaps view's candidate sites for its selected sector, marked on the map. */
+  char *marked_codes[WM_RENDER_MAX_MARKED];
+  char *marked_sector;
+
+  /* Presentation (wm-window-present.c). */
+  GtkWidget   *header_bar;
+  GtkWidget   *caption_box;
+  GtkLabel    *caption_title;
+  GtkLabel    *caption_text;
+  GtkLabel    *caption_step;
+  gboolean     presenting;
+  gboolean     was_panel, was_gaps;
+  WmStoryView *before; /* the view to come back to */
+  char        *story;
+  GPtrArray   *story_views; /* WmStoryView* */
+  int          story_step;
+  guint        fit_tick;
+  double       fit_extent[4];
+  int          fit_width, fit_height, fit_stable;
+  GtkWindow   *stories_window; /* weak */
+};
+
+void _wm_window_show_toast (WmWindow *self, const char *message, int timeout);
+/* Errors stay until dismissed: they name a file and line the user has to go and fix. */
+void _wm_window_show_error (WmWindow *self, const GError *error);
+/* The progress strip: shown while any job runs. */
+void _wm_window_job_started (WmWindow *self, const char *what);
+void _wm_window_job_ended (WmWindow *self);
+/* Moves the map to show a Mercator box, at a whole zoom level. */
+void _wm_window_fit_box (WmWindow *self, double x0, double y0, double x1, double y1);
+/* The options the map is drawn with now (layers, style, minimum flow, candidate sites). */
+void _wm_window_render_options (WmWindow *self, WmRenderOptions *options);
+/* The Mercator box the map shows now. */
+void _wm_window_visible_extent (WmWindow *self, double *x0, double *y0, double *x1, double *y1);
+
+/* wm-window-present.c */
+void     _wm_window_present_class_init (GtkWidgetClass *widget_class);
+void     _wm_window_present_init (WmWindow *self);
+void     _wm_window_present_dispose (WmWindow *self);
+gboolean _wm_window_legend_scale (WmWindow *self, double *scale);
+
+/* wm-window-export.c */
+void _wm_window_export_class_init (GtkWidgetClass *widget_class);
+
+G_END_DECLS
