@@ -129,6 +129,7 @@ enum
   WARD_ACTIVATED,
   ANCHOR_ACTIVATED,
   LOCATE_SUPPLIER,
+  WARD_REPORT,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -157,6 +158,22 @@ on_ward_activate (WmSidePanel *self, guint position)
 
   if (item != NULL)
     g_signal_emit (self, signals[WARD_ACTIVATED], 0, item->code);
+}
+
+/* The selected ward's report (the first row's when none is selected). */
+static void
+on_report_clicked (WmSidePanel *self)
+{
+  GtkSingleSelection *selection
+      = GTK_SINGLE_SELECTION (gtk_column_view_get_model (self->ward_view));
+  guint position = gtk_single_selection_get_selected (selection);
+  g_autoptr (WmWardItem) item = NULL;
+
+  if (position == GTK_INVALID_LIST_POSITION)
+    position = 0;
+  item = g_list_model_get_item (G_LIST_MODEL (selection), position);
+  if (item != NULL)
+    g_signal_emit (self, signals[WARD_REPORT], 0, item->code);
 }
 
 typedef struct
@@ -730,6 +747,7 @@ wm_side_panel_class_init (WmSidePanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WmSidePanel, unlocated_list);
   gtk_widget_class_bind_template_child (widget_class, WmSidePanel, unlocated_group);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_report_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_ward_activate);
   signals[FILTER_CHANGED] = g_signal_new ("filter-changed", G_TYPE_FROM_CLASS (klass),
                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -742,6 +760,9 @@ wm_side_panel_class_init (WmSidePanelClass *klass)
   signals[WARD_ACTIVATED]
       = g_signal_new ("ward-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                       NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* The Report button of the ward table: the ward's code. */
+  signals[WARD_REPORT] = g_signal_new ("ward-report", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

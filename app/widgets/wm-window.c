@@ -766,20 +766,26 @@ report_response (GtkNativeDialog *chooser, int response, WmWindow *self)
   g_object_unref (chooser);
 }
 
+/* Asks where to save ward @code's report, then writes it. */
 static void
-on_popover_report_clicked (GtkButton *button, WmWindow *self)
+ask_ward_report (WmWindow *self, const char *code)
 {
-  const char           *code = g_object_get_data (G_OBJECT (button), "code");
   GtkFileChooserNative *chooser;
   g_autofree char      *name = g_strdup_printf ("%s.pdf", code);
 
-  gtk_popover_popdown (self->popover);
   chooser = gtk_file_chooser_native_new ("Save the Ward Report", GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   g_object_set_data_full (G_OBJECT (chooser), "code", g_strdup (code), g_free);
   g_signal_connect (chooser, "response", G_CALLBACK (report_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+on_popover_report_clicked (GtkButton *button, WmWindow *self)
+{
+  gtk_popover_popdown (self->popover);
+  ask_ward_report (self, g_object_get_data (G_OBJECT (button), "code"));
 }
 
 static void
@@ -1440,6 +1446,8 @@ wm_window_init (WmWindow *self)
                            G_CALLBACK (wm_window_locate_supplier), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->side_panel, "anchor-activated", G_CALLBACK (on_anchor_activated),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->side_panel, "ward-report", G_CALLBACK (ask_ward_report), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->gaps_panel, "sector-selected", G_CALLBACK (on_gap_selected), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->gaps_panel, "sites-changed", G_CALLBACK (on_sites_changed), self,
