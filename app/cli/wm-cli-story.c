@@ -244,7 +244,7 @@ cli_verb_story (int argc, char **argv)
           g_error_free (error);
           return 2;
         }
-      if (!wm_story_write_pdf (project, story, pdf, &size, NULL, NULL, NULL, &error))
+      if (!wm_story_write_pdf (project, story, pdf, &size, NULL, &error))
         return cli_fail (error);
       g_print ("wrote %s\n", pdf);
       return 0;

@@ -33,10 +33,8 @@ wm_story_write_pdf (WmProject        *project,
                     const char       *story,
                     const char       *path,
                     const WmPageSize *size,
-                    void (*progress) (guint done, guint total, gpointer data),
-                    gpointer      progress_data,
-                    GCancellable *cancellable,
-                    GError      **error)
+                    GCancellable     *cancellable,
+                    GError          **error)
 {
   g_autoptr (GPtrArray) views = NULL;
   g_autoptr (GPtrArray) scenes = NULL;
@@ -86,8 +84,6 @@ wm_story_write_pdf (WmProject        *project,
         }
       wm_story_view_render_options (g_ptr_array_index (views, i), story, &options);
       wm_render_doc_add_page (doc, g_ptr_array_index (scenes, i), &options);
-      if (progress)
-        progress (i + 1, views->len, progress_data);
     }
   return wm_render_doc_finish (doc, error);
 }

@@ -14,15 +14,12 @@ void
 wm_story_view_render_options (const WmStoryView *view, const char *story, WmRenderOptions *options);
 
 /* Writes @story to @path as a PDF of @size, one page per view, each under its own filter (a
- * scene is loaded once per distinct filter). @progress, when given, is called with the pages
- * done so far and the total, on the calling thread. */
+ * scene is loaded once per distinct filter); cancelled, it leaves what was at @path. */
 gboolean wm_story_write_pdf (WmProject        *project,
                              const char       *story,
                              const char       *path,
                              const WmPageSize *size,
-                             void (*progress) (guint done, guint total, gpointer data),
-                             gpointer      progress_data,
-                             GCancellable *cancellable,
-                             GError      **error);
+                             GCancellable     *cancellable,
+                             GError          **error);
 
 G_END_DECLS

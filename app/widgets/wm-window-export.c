@@ -90,8 +90,7 @@ export_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
       }
       break;
     case EXPORT_STORY:
-      ok = wm_story_write_pdf (job->project, job->what, job->path, &job->size, NULL, NULL,
-                               cancellable, &error);
+      ok = wm_story_write_pdf (job->project, job->what, job->path, &job->size, cancellable, &error);
       break;
     }
   if (ok)
