@@ -39,29 +39,37 @@ wm_import_report_add_message (WmImportReport *report, const char *format, ...)
   va_end (args);
 }
 
+/* ", 2 malformed rows skipped": a counter with its noun in the singular or plural. */
+static void
+append_count (
+    GString *s, const char *sep, guint64 n, const char *one, const char *many, const char *what)
+{
+  g_string_append_printf (s, "%s%" G_GUINT64_FORMAT " %s%s", sep, n, n == 1 ? one : many, what);
+}
+
 char *
 wm_import_report_to_string (const WmImportReport *report)
 {
   GString *s = g_string_new (NULL);
 
-  g_string_append_printf (s, "%s: %" G_GUINT64_FORMAT " rows imported", report->file,
-                          report->imported);
+  g_string_append_printf (s, "%s: ", report->file);
+  append_count (s, "", report->imported, "row", "rows", " imported");
   if (report->total_pence != 0)
     g_string_append_printf (s, " (£%.2f)", report->total_pence / 100.0);
   if (report->redacted)
-    g_string_append_printf (s, ", %" G_GUINT64_FORMAT " redacted or blank supplier",
-                            report->redacted);
+    append_count (s, ", ", report->redacted, "redacted or blank supplier",
+                  "redacted or blank suppliers", "");
   if (report->malformed)
-    g_string_append_printf (s, ", %" G_GUINT64_FORMAT " malformed rows skipped", report->malformed);
+    append_count (s, ", ", report->malformed, "malformed row", "malformed rows", " skipped");
   if (report->unknown)
-    g_string_append_printf (s, ", %" G_GUINT64_FORMAT " unknown codes", report->unknown);
+    append_count (s, ", ", report->unknown, "row", "rows", " with an unknown code or postcode");
   if (report->blank)
-    g_string_append_printf (s, ", %" G_GUINT64_FORMAT " blank rows skipped", report->blank);
+    append_count (s, ", ", report->blank, "blank row", "blank rows", " skipped");
   if (report->preamble)
-    g_string_append_printf (s, ", %" G_GUINT64_FORMAT " lines before the header", report->preamble);
+    append_count (s, ", ", report->preamble, "line", "lines", " before the header");
   if (report->skipped)
-    g_string_append_printf (s, ", %" G_GUINT64_FORMAT " rows skipped", report->skipped);
+    append_count (s, ", ", report->skipped, "row", "rows", " skipped");
   if (report->repaired)
-    g_string_append_printf (s, ", %" G_GUINT64_FORMAT " geometries repaired", report->repaired);
+    append_count (s, ", ", report->repaired, "geometry", "geometries", " repaired");
   return g_string_free (s, FALSE);
 }

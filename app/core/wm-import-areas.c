@@ -102,17 +102,19 @@ store_feature (AreaImport                  *imp,
                OGRCoordinateTransformationH ct,
                GError                     **error)
 {
-  OGRGeometryH     geom = OGR_F_GetGeometryRef (feature);
-  OGRGeometryH     multi = NULL;
-  OGRGeometryH     label = NULL;
-  const char      *code = OGR_F_IsFieldSetAndNotNull (feature, code_field)
-                              ? OGR_F_GetFieldAsString (feature, code_field)
-                              : "";
-  g_autofree char *loc = g_strdup_printf ("%s:feature %" G_GINT64_FORMAT, imp->base,
-                                          (gint64) OGR_F_GetFID (feature));
-  guint8          *blob;
-  gsize            len;
-  gboolean         ok;
+  OGRGeometryH geom = OGR_F_GetGeometryRef (feature);
+  OGRGeometryH multi = NULL;
+  OGRGeometryH label = NULL;
+  const char  *code = OGR_F_IsFieldSetAndNotNull (feature, code_field)
+                          ? OGR_F_GetFieldAsString (feature, code_field)
+                          : "";
+  /* Features are counted from 1 in the file's order, as a reader of the file counts them
+   * (GDAL's FIDs start at 0 in GeoJSON and shapefiles). */
+  g_autofree char *loc
+      = g_strdup_printf ("%s:feature %" G_GUINT64_FORMAT, imp->base, imp->report->rows_read + 1);
+  guint8  *blob;
+  gsize    len;
+  gboolean ok;
 
   imp->report->rows_read++;
   if (*code == '\0')
@@ -143,6 +145,24 @@ store_feature (AreaImport                  *imp,
                    code);
       return FALSE;
     }
+  {
+    /* GeoJSON is lon/lat by definition, but files in British National Grid metres without
+     * a "crs" member are common; a shapefile's .prj can be wrong too. Stored as they are,
+     * such areas would be nowhere on the map: refuse the file and say how to fix it. */
+    OGREnvelope env;
+
+    OGR_G_GetEnvelope (multi, &env);
+    if (env.MinX < -180.0 || env.MaxX > 180.0 || env.MinY < -90.0 || env.MaxY > 90.0)
+      {
+        g_set_error (error, WM_ERROR, WM_ERROR_CRS,
+                     "%s: area %s has coordinates (%.0f, %.0f) that are not longitude and "
+                     "latitude: the file's coordinate reference system is missing or wrong "
+                     "(British National Grid metres? then give --crs EPSG:27700)",
+                     loc, code, env.MinX, env.MinY);
+        OGR_G_DestroyGeometry (multi);
+        return FALSE;
+      }
+  }
   if (!OGR_G_IsValid (multi))
     {
       OGRGeometryH fixed = OGR_G_MakeValid (multi);

@@ -464,6 +464,11 @@ dep_run (sqlite3       *db,
         "SELECT count(*) FROM deprivation d WHERE d.domain = 'imd' AND NOT EXISTS"
         " (SELECT 1 FROM areas a WHERE a.level = 'lsoa' AND a.code = d.lsoa_code)",
         0);
+  if (imp->report->unknown)
+    wm_import_report_add_message (imp->report,
+                                  "%s: %" G_GUINT64_FORMAT " LSOA codes match no imported LSOA "
+                                  "boundary (kept; a different edition of the boundaries?)",
+                                  imp->report->file, imp->report->unknown);
   return TRUE;
 }
 

@@ -13,6 +13,8 @@
 #include "wm-text.h"
 
 #define HEADER_SEARCH_ROWS 30
+/* Companies House allows 160 characters; a longer "name" is a wrong column or a broken file. */
+#define MAX_SUPPLIER_BYTES 1000
 
 /* Header names as councils write them, reduced by wm_normalize_header(), in order of
  * preference: the first that matches wins. */
@@ -258,6 +260,15 @@ typedef struct
 } SpendImport;
 
 static gboolean
+cell_is_blank (const char *text)
+{
+  for (; text && *text; text++)
+    if (!g_ascii_isspace (*text))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
 store_row (SpendImport *imp, const WmRow *row, GError **error)
 {
   const char      *supplier = wm_row_cell (row, imp->columns[WM_SPEND_FIELD_SUPPLIER]);
@@ -304,6 +315,16 @@ store_row (SpendImport *imp, const WmRow *row, GError **error)
     g_date_clear (&date, 1);
 
   supplier_trim = g_strstrip (g_strdup (supplier));
+  if (strlen (supplier_trim) > MAX_SUPPLIER_BYTES)
+    {
+      loc = wm_row_location (imp->reader, row);
+      imp->report->malformed++;
+      wm_import_report_add_message (imp->report,
+                                    "%s: supplier name of %zu bytes (more than %d): not a name; "
+                                    "is the supplier column right?",
+                                    loc, strlen (supplier_trim), MAX_SUPPLIER_BYTES);
+      return TRUE;
+    }
   redacted = wm_name_is_redacted (supplier_trim);
   if (redacted)
     imp->report->redacted++;
@@ -341,7 +362,21 @@ store_row (SpendImport *imp, const WmRow *row, GError **error)
       g_autofree char *v = g_strstrip (g_strdup (wm_row_cell (row, imp->columns[f])));
       _wm_bind_text_or_null (st, 10 + (f - WM_SPEND_FIELD_CATEGORY), v);
     }
-  postcode = wm_normalize_postcode (wm_row_cell (row, imp->columns[WM_SPEND_FIELD_POSTCODE]));
+  {
+    const char *postcode_text = wm_row_cell (row, imp->columns[WM_SPEND_FIELD_POSTCODE]);
+
+    postcode = wm_normalize_postcode (postcode_text);
+    if (postcode == NULL && !cell_is_blank (postcode_text))
+      {
+        g_autofree char *where = wm_row_location (imp->reader, row);
+
+        imp->report->unknown++;
+        wm_import_report_add_message (imp->report,
+                                      "%s: postcode \"%s\" is not a UK postcode; the line is "
+                                      "kept without one",
+                                      where, postcode_text);
+      }
+  }
   _wm_bind_text_or_null (st, 14, postcode);
   {
     g_autofree char *number

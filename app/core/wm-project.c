@@ -452,6 +452,15 @@ wm_project_open (const char *path, GError **error)
     }
   if (version < WM_PROJECT_SCHEMA_VERSION)
     {
+      if (wm_project_is_read_only (self))
+        {
+          g_set_error (error, WM_ERROR, WM_ERROR_READ_ONLY,
+                       "%s: made by an older Wealthmap (project schema %" G_GINT64_FORMAT
+                       ") and read-only, so it cannot be brought up to date; copy it to a "
+                       "folder you can write to",
+                       path, version);
+          return NULL;
+        }
       if (!_wm_db_exec (self->db, "BEGIN IMMEDIATE", error))
         return NULL;
       if (!run_migrations (self, (int) version, error))
@@ -479,8 +488,26 @@ _wm_project_get_db (WmProject *self)
 }
 
 gboolean
+wm_project_is_read_only (WmProject *self)
+{
+  g_return_val_if_fail (WM_IS_PROJECT (self), TRUE);
+
+  return sqlite3_db_readonly (self->db, "main") == 1;
+}
+
+gboolean
 _wm_project_begin (WmProject *self, GError **error)
 {
+  /* SQLite opens a file it cannot write read-only and fails at the first write with a
+   * message naming no file: say which, and that nothing changed, before starting. */
+  if (wm_project_is_read_only (self))
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_READ_ONLY,
+                   "%s: the project file is read-only, so nothing was changed; copy it to a "
+                   "folder you can write to, or change its permissions",
+                   self->path);
+      return FALSE;
+    }
   g_mutex_lock (&self->lock);
   if (!_wm_db_exec (self->db, "BEGIN IMMEDIATE", error))
     {

@@ -21,6 +21,10 @@ WmProject  *wm_project_create (const char *path, GError **error);
 WmProject  *wm_project_open (const char *path, GError **error);
 const char *wm_project_get_path (WmProject *self);
 
+/* TRUE when the file could only be opened for reading (permissions, a read-only medium):
+ * everything reads, every change fails with WM_ERROR_READ_ONLY and changes nothing. */
+gboolean wm_project_is_read_only (WmProject *self);
+
 /* Settings are text key/values stored in the project (place, weights, ...). */
 char *wm_project_get_setting (WmProject *self, const char *key);
 gboolean

@@ -16,6 +16,10 @@
 #include "wm-text.h"
 
 #define BLOCK_SIZE (1 << 20)
+/* No real row of a spend file, directory or postcode table comes near this; a longer line
+ * or field is a binary file or a quote left open, and reading on would hold the rest of the
+ * file in memory. */
+#define MAX_RECORD_BYTES (16 << 20)
 
 struct _WmTableReader
 {
@@ -205,6 +209,14 @@ feed_line (WmTableReader *self, const char *line, size_t len, GError **error)
       g_propagate_error (error, g_steal_pointer (&self->deferred));
       return FALSE;
     }
+  if (self->parser.entry_pos > MAX_RECORD_BYTES)
+    {
+      g_set_error (error, WM_ERROR, WM_ERROR_FORMAT,
+                   "%s:%" G_GUINT64_FORMAT ": a field longer than %d MB (a quote opened on this "
+                   "line and never closed?)",
+                   self->display_name, self->record_start, MAX_RECORD_BYTES >> 20);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -293,6 +305,14 @@ fill_csv (WmTableReader *self, GError **error)
         }
       if (start < n)
         g_string_append_len (self->carry, self->block + start, (gssize) (n - start));
+      if (self->carry->len > MAX_RECORD_BYTES)
+        {
+          g_set_error (error, WM_ERROR, WM_ERROR_FORMAT,
+                       "%s:%" G_GUINT64_FORMAT ": a line longer than %d MB: this is not a text "
+                       "CSV file",
+                       self->display_name, self->physical_line + 1, MAX_RECORD_BYTES >> 20);
+          return FALSE;
+        }
     }
   return TRUE;
 }
