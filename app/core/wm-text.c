@@ -494,18 +494,29 @@ wm_normalize_name (const char *name)
   words = g_strsplit_set (out->str, " ", -1);
   g_string_free (out, TRUE);
 
-  out = g_string_new (NULL);
+  /* Leading THEs go ("THE CO-OPERATIVE GROUP" ~ "CO-OPERATIVE GROUP"), all of them so that
+   * a normalised name normalises to itself, but never the last word: "THE" stays "THE". */
   for (int i = 0; words[i]; i++)
+    {
+      int next = i + 1;
+
+      if (*words[i] == '\0')
+        continue;
+      if (strcmp (words[i], "THE") != 0)
+        break;
+      while (words[next] && *words[next] == '\0')
+        next++;
+      if (words[next] == NULL)
+        break;
+      first = i + 1;
+    }
+  out = g_string_new (NULL);
+  for (int i = first; words[i]; i++)
     {
       const char *w = words[i];
 
       if (*w == '\0')
         continue;
-      if (out->len == 0 && first == 0 && strcmp (w, "THE") == 0)
-        {
-          first = 1;
-          continue;
-        }
       if (strcmp (w, "LIMITED") == 0)
         w = "LTD";
       if (out->len)
