@@ -353,8 +353,10 @@ verb_place (int argc, char **argv)
   if (!wm_project_set_place (project, (const char *const *) local_codes,
                              (const char *const *) region_codes, region_km, &error))
     return cli_fail (error);
-  g_print ("place set: local %s, region %s\n", local,
-           region ? region : g_strdup_printf ("within %g km", region_km));
+  if (region)
+    g_print ("place set: local %s, region %s\n", local, region);
+  else
+    g_print ("place set: local %s, region within %g km\n", local, region_km);
   return 0;
 }
 

@@ -164,9 +164,14 @@ cli_verb_story (int argc, char **argv)
       if (anchor && !known_anchor (project, anchor, &error))
         return cli_fail (error);
       view->anchor = g_strdup (anchor);
-      if (sector && (sector = g_strdup (cli_sector (project, sector))) == NULL)
-        return 2;
-      view->sector = g_strdup (sector);
+      if (sector)
+        {
+          const char *key = cli_sector (project, sector);
+
+          if (key == NULL)
+            return 2;
+          view->sector = g_strdup (key);
+        }
       view->kind = g_strdup (kind);
       view->category = g_strdup (category);
       view->year = year;

@@ -480,7 +480,7 @@ finish_sheet_without_header (SpendImport *imp, GError **error)
       g_ptr_array_set_size (imp->pending, 0);
       return TRUE;
     }
-  if (wm_table_reader_is_spreadsheet (imp->reader) && first)
+  if (wm_table_reader_is_spreadsheet (imp->reader))
     {
       /* A notes or pivot sheet in a workbook: say so, count its rows, go on. */
       WmRow            row = { first->n_fields, first->fields, first->line, first->sheet };

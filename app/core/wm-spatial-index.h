@@ -24,7 +24,7 @@ guint wm_spatial_index_size (WmSpatialIndex *index);
 gint64 wm_spatial_index_find (WmSpatialIndex *index, double x, double y);
 
 /* Exact test against one area. */
-gboolean wm_spatial_index_area_contains (WmSpatialIndex *index, guint area, double x, double y);
+gboolean wm_spatial_index_area_contains (WmSpatialIndex *self, guint index, double px, double py);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WmSpatialIndex, wm_spatial_index_free)
 

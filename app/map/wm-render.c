@@ -972,7 +972,9 @@ draw_flows (cairo_t               *cr,
             /* Totals at the edge must not print over each other: slide along the edge. */
             for (int k = 0; k < 12; k++)
               {
-                double step = (k + 1) / 2 * (k % 2 ? 1 : -1);
+                /* 0, +1, -1, +2, -2, ... label widths along the edge */
+                int    half = (k + 1) / 2;
+                double step = half * (k % 2 ? 1 : -1);
 
                 box[0] = CLAMP (x + (along_x ? step * (lw + 6) : 0), 2, view->width - lw - 2);
                 box[1] = CLAMP (y + (along_x ? 0 : step * (lh + 2)), 2, view->height - lh - 2);

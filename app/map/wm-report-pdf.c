@@ -224,9 +224,9 @@ wm_ward_report_draw (cairo_t *cr, const WmWardReport *r, const WmScene *scene)
     ry = key_figure (cr, right_x, ry, right_w, decile, dnote);
     ry = key_figure (cr, right_x, ry, right_w, recv, rnote);
     ry = key_figure (cr, right_x, ry, right_w, share, snote);
-    ry = key_figure (cr, right_x, ry, right_w, pop,
-                     "Mid-2015 population estimates of the ward's"
-                     " LSOAs, as the IoD 2019 used");
+    key_figure (cr, right_x, ry, right_w, pop,
+                "Mid-2015 population estimates of the ward's"
+                " LSOAs, as the IoD 2019 used");
   }
   y += col + 14;
 

@@ -493,8 +493,8 @@ fill_sector (WmGapsPanel *self)
   leaked = pounds_short (r->leaked);
   total = pounds_short (r->total);
   title = g_markup_escape_text (r->sector, -1);
-  anchors = r->anchors ? g_strjoinv (", ", (gchar **) (split = g_strsplit (r->anchors, ",", -1)))
-                       : g_strdup ("");
+  split = r->anchors ? g_strsplit (r->anchors, ",", -1) : NULL;
+  anchors = split ? g_strjoinv (", ", split) : g_strdup ("");
   description = g_strdup_printf (
       "%s leaked of %s influenceable; bought by %d anchor%s (%s); %d local firm%s in the sector."
       " The largest leaked suppliers:",

@@ -208,12 +208,9 @@ preview_start (WmImportDialog *self)
 void
 wm_import_dialog_set_file (WmImportDialog *self, const char *path)
 {
-  g_autofree char *name = NULL;
-
   g_return_if_fail (WM_IS_IMPORT_DIALOG (self) && path != NULL);
   g_free (self->file);
   self->file = g_strdup (path);
-  name = g_path_get_basename (path);
   adw_action_row_set_subtitle (self->file_row, path);
   if (self->kind == WM_IMPORT_SPEND)
     {

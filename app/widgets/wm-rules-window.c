@@ -573,7 +573,7 @@ export_response (GtkNativeDialog *chooser, int response, WmRulesWindow *self)
       if (rules == NULL
           || !wm_sector_rules_save (rules, page->exclusions ? NULL : path,
                                     page->exclusions ? path : NULL, &error))
-        show_message (self, error->message, TRUE);
+        show_message (self, error ? error->message : "Nothing to save.", TRUE);
       else
         {
           g_autofree char *text = g_strdup_printf ("Saved %s.", path);

@@ -450,8 +450,9 @@ set_chart (GtkDrawingArea *area, const WmSummary *summary, guint max_rows)
 
       if (i < max_rows)
         {
-          r.label = g_strdup (s->label ? s->label : s->key);
           g_array_append_val (rows, r);
+          g_array_index (rows, ChartRow, rows->len - 1).label
+              = g_strdup (s->label ? s->label : s->key);
           continue;
         }
       for (guint k = 0; k < 5; k++)
@@ -467,6 +468,7 @@ set_chart (GtkDrawingArea *area, const WmSummary *summary, guint max_rows)
     }
   gtk_drawing_area_set_content_height (area, (int) (16 + rows->len * 24));
   gtk_drawing_area_set_draw_func (area, draw_chart, rows, (GDestroyNotify) chart_rows_free);
+  /* cppcheck-suppress memleak ; other.label belongs to rows, freed by chart_rows_free */
 }
 
 void

@@ -71,6 +71,7 @@ _wm_window_show_toast (WmWindow *self, const char *message, int timeout)
 void
 _wm_window_show_error (WmWindow *self, const GError *error)
 {
+  g_return_if_fail (error != NULL);
   _wm_window_show_toast (self, error->message, 0);
 }
 
@@ -413,6 +414,7 @@ import_progress (double fraction, const char *message, gpointer data)
   p->message = g_strdup (message);
   g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, progress_in_main, p,
                               (GDestroyNotify) progress_free);
+  /* cppcheck-suppress memleak ; p belongs to the main loop's source now */
 }
 
 typedef struct
