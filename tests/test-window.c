@@ -748,6 +748,96 @@ test_import_cancel (void)
   spin (100);
 }
 
+/* A spend file long enough that an import is still running after a dialog or two: the
+ * real April 2023 Hyndburn rows, repeated to 150,000 lines. */
+static char *
+long_spend_file (void)
+{
+  g_autofree char *month = g_build_filename (g_getenv ("WM_SHARED_DATA"), "spend",
+                                             "hyndburn_2023-24", "April-2023.csv", NULL);
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
+  char *path = g_build_filename (out_dir, "long-spend.csv", NULL);
+  guint header = 0, n = 0;
+
+  g_assert_true (g_file_get_contents (month, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  while (lines[header] && strstr (lines[header], "Net Amount") == NULL)
+    header++;
+  g_assert_nonnull (lines[header]);
+  g_string_append_printf (out, "%s\n", lines[header]);
+  while (n < 150000)
+    for (guint i = header + 1; lines[i] && n < 150000; i++)
+      if (lines[i][0] != ',' && lines[i][0] != '\0' && lines[i][0] != '\r')
+        {
+          g_string_append_printf (out, "%s\n", lines[i]);
+          n++;
+        }
+  g_assert_true (g_file_set_contents (path, out->str, (gssize) out->len, NULL));
+  return path;
+}
+
+/* Closing the window during an import asks first; "Keep Working" goes on, "Stop and Close"
+ * cancels, waits for the rollback and closes, and the project holds what it held before. */
+static void
+test_close_during_import (void)
+{
+  g_autofree char *file = long_spend_file ();
+  g_autofree char *path = NULL;
+  g_autofree char *journal = NULL;
+  g_autoptr (WmProject) reopened = NULL;
+  g_autoptr (GError) error = NULL;
+  WmWindow    *window = open_demo_copy ("close.wealthmap");
+  gpointer     weak = window;
+  GtkWindow   *confirm;
+  WmImportJob *job = wm_import_job_new (WM_IMPORT_SPEND, file);
+  gint64       before = spend_lines (wm_window_get_project (window));
+
+  path = g_strdup (wm_project_get_path (wm_window_get_project (window)));
+  job->anchor = g_strdup ("Hyndburn Borough Council");
+  job->anchor_kind = g_strdup ("council");
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  wm_window_run_import (window, job);
+  g_assert_true (wm_window_is_busy (window));
+
+  gtk_window_close (GTK_WINDOW (window));
+  spin (200);
+  confirm = wm_window_get_close_dialog (window);
+  g_assert_nonnull (weak);
+  g_assert_nonnull (confirm);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirm), "keep");
+  spin (100);
+  g_assert_null (wm_window_get_close_dialog (window));
+  g_assert_true (wm_window_is_busy (window));
+  g_assert_nonnull (weak);
+
+  gtk_window_close (GTK_WINDOW (window));
+  spin (300);
+  confirm = wm_window_get_close_dialog (window);
+  g_assert_nonnull (confirm);
+  {
+    g_autofree char *out = g_build_filename (out_dir, "window-close-during-import.png", NULL);
+    g_autoptr (GdkTexture) texture = grab (GTK_WIDGET (confirm));
+
+    g_assert_nonnull (texture);
+    g_assert_true (gdk_texture_save_to_png (texture, out));
+  }
+  /* Still importing when the user says stop: otherwise this test proves nothing. */
+  g_assert_true (wm_window_is_busy (window));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirm), "stop");
+  for (int i = 0; i < 600 && weak != NULL; i++)
+    spin (100);
+  g_assert_null (weak);
+
+  /* Closed cleanly: no hot journal left for the next open to roll back. */
+  journal = g_strconcat (path, "-journal", NULL);
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+  reopened = wm_project_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (spend_lines (reopened), ==, before);
+}
+
 static gint64
 unlocated_id (WmProject *project, const char *name)
 {
@@ -963,6 +1053,7 @@ main (int argc, char **argv)
   g_test_add_func ("/wm/window/rules", test_rules);
   g_test_add_func ("/wm/window/ward-report", test_ward_report);
   g_test_add_func ("/wm/window/import-cancel", test_import_cancel);
+  g_test_add_func ("/wm/window/close-during-import", test_close_during_import);
   g_test_add_func ("/wm/window/lines", test_lines);
   g_test_add_func ("/wm/window/locate", test_locate);
   g_test_add_func ("/wm/window/review", test_review);

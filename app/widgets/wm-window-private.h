@@ -59,6 +59,10 @@ struct _WmWindow
   double       fit_extent[4];
   int          fit_width, fit_height, fit_stable;
   GtkWindow   *stories_window; /* weak */
+
+  /* Closing during an import (wm-window-close.c). */
+  AdwMessageDialog *close_dialog;
+  gboolean          close_when_idle;
 };
 
 void _wm_window_show_toast (WmWindow *self, const char *message, int timeout);
@@ -79,6 +83,11 @@ void     _wm_window_present_class_init (GtkWidgetClass *widget_class);
 void     _wm_window_present_init (WmWindow *self);
 void     _wm_window_present_dispose (WmWindow *self);
 gboolean _wm_window_legend_scale (WmWindow *self, double *scale);
+
+/* wm-window-close.c: TRUE when closing must wait (a job writes the project: asks first). */
+gboolean _wm_window_hold_close (WmWindow *self);
+/* After a job: closes the window if the user asked to stop and close. */
+void _wm_window_close_if_stopping (WmWindow *self);
 
 /* wm-window-export.c */
 void _wm_window_export_class_init (GtkWidgetClass *widget_class);

@@ -304,6 +304,14 @@ load_done (GObject *object, GAsyncResult *result, gpointer user_data)
       g_set_object (&self->project, job->project);
       adw_window_title_set_subtitle (self->window_title, name);
       remember_recent (self, wm_project_get_path (job->project));
+      if (wm_project_is_read_only (self->project))
+        {
+          g_autofree char *text = g_strdup_printf (
+              "%s is read-only: everything can be explored and exported, but imports and "
+              "edits will be refused (save a copy somewhere you can write to change it)",
+              name);
+          _wm_window_show_toast (self, text, 0);
+        }
     }
   if (job->full && job->by_anchor != NULL)
     {
@@ -456,6 +464,11 @@ import_done (GObject *object, GAsyncResult *result, gpointer user_data)
 
   _wm_window_job_ended (self);
   g_clear_object (&self->job_cancellable);
+  if (self->close_when_idle)
+    {
+      _wm_window_close_if_stopping (self);
+      return;
+    }
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       /* The core rolled the transaction back: the project is as it was. */
@@ -1035,6 +1048,11 @@ rules_done (GObject *object, GAsyncResult *result, gpointer user_data)
 
   _wm_window_job_ended (self);
   g_clear_object (&self->job_cancellable);
+  if (self->close_when_idle)
+    {
+      _wm_window_close_if_stopping (self);
+      return;
+    }
   if (t->editor != NULL)
     wm_rules_window_applied (t->editor, error);
   if (!ok)
@@ -1297,6 +1315,8 @@ wm_window_close_request (GtkWindow *window)
   WmWindow *self = WM_WINDOW (window);
   int       width, height;
 
+  if (_wm_window_hold_close (self))
+    return TRUE;
   gtk_window_get_default_size (window, &width, &height);
   g_settings_set_int (self->settings, "window-width", width);
   g_settings_set_int (self->settings, "window-height", height);

@@ -30,10 +30,12 @@ void wm_window_cancel_job (WmWindow *self);
 /* For tests: the project shown (NULL while none), whether work is running, the last error or
  * result shown in a toast. */
 /* Shows only @sector's spend on the map (NULL: all). */
-void             wm_window_show_sector (WmWindow *self, const char *sector);
-WmProject       *wm_window_get_project (WmWindow *self);
-gboolean         wm_window_is_busy (WmWindow *self);
-const char      *wm_window_get_last_message (WmWindow *self);
+void        wm_window_show_sector (WmWindow *self, const char *sector);
+WmProject  *wm_window_get_project (WmWindow *self);
+gboolean    wm_window_is_busy (WmWindow *self);
+const char *wm_window_get_last_message (WmWindow *self);
+/* The "Stop and Close?" dialog while it is shown (closing during an import), else NULL. */
+GtkWindow       *wm_window_get_close_dialog (WmWindow *self);
 GtkWidget       *wm_window_get_map_widget (WmWindow *self);
 const WmMapData *wm_window_get_map_data (WmWindow *self);
 /* Writes the ward report (docs/reports.md) of ward @code to @path on a worker thread, with
