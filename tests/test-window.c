@@ -13,6 +13,7 @@
 #include <shumate/shumate.h>
 
 #include "app/map/wm-render.h"
+#include "app/widgets/wm-application.h"
 #include "app/widgets/wm-import-dialog.h"
 #include "app/widgets/wm-lines-window.h"
 #include "app/widgets/wm-stories-window.h"
@@ -838,6 +839,43 @@ test_close_during_import (void)
   g_assert_cmpint (spend_lines (reopened), ==, before);
 }
 
+/* The keyboard shortcuts window (built from the resource GtkApplication loads) and the About
+ * window with the data licences: they build, show, and say what they should. */
+static void
+test_help (void)
+{
+  g_autoptr (GtkBuilder) builder
+      = gtk_builder_new_from_resource ("/org/wealthmap/Wealthmap/gtk/help-overlay.ui");
+  GtkWindow       *shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+  GtkWindow       *about;
+  g_autofree char *out = g_build_filename (out_dir, "window-shortcuts.png", NULL);
+  g_autofree char *out_about = g_build_filename (out_dir, "window-about.png", NULL);
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autoptr (GdkTexture) about_texture = NULL;
+
+  /* What GtkApplication does for the app: its resources' icons join the theme. */
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                    "/org/wealthmap/Wealthmap/icons");
+  g_assert_true (gtk_icon_theme_has_icon (
+      gtk_icon_theme_get_for_display (gdk_display_get_default ()), "org.wealthmap.Wealthmap"));
+  g_assert_nonnull (shortcuts);
+  gtk_window_present (shortcuts);
+  spin (500);
+  texture = grab (GTK_WIDGET (shortcuts));
+  g_assert_nonnull (texture);
+  g_assert_true (gdk_texture_save_to_png (texture, out));
+  gtk_window_destroy (shortcuts);
+
+  about = wm_about_window_new (NULL);
+  g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, WM_VERSION);
+  gtk_window_present (about);
+  spin (500);
+  about_texture = grab (GTK_WIDGET (about));
+  g_assert_nonnull (about_texture);
+  g_assert_true (gdk_texture_save_to_png (about_texture, out_about));
+  gtk_window_destroy (about);
+}
+
 static gint64
 unlocated_id (WmProject *project, const char *name)
 {
@@ -1055,6 +1093,7 @@ main (int argc, char **argv)
   g_test_add_func ("/wm/window/import-cancel", test_import_cancel);
   g_test_add_func ("/wm/window/close-during-import", test_close_during_import);
   g_test_add_func ("/wm/window/lines", test_lines);
+  g_test_add_func ("/wm/window/help", test_help);
   g_test_add_func ("/wm/window/locate", test_locate);
   g_test_add_func ("/wm/window/review", test_review);
   g_test_add_func ("/wm/window/present", test_present);

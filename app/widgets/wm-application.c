@@ -55,29 +55,66 @@ wm_application_open (GApplication *app, GFile **files, int n_files, const char *
     wm_window_open_project (window, g_file_peek_path (files[0]));
 }
 
+/* The data a project is built from comes with its own terms: the About window says what they
+ * ask (the map export's credit line says it too). */
+GtkWindow *
+wm_about_window_new (GtkWindow *parent)
+{
+  const char     *developers[] = { "The Wealthmap developers", NULL };
+  const char     *method[] = { "CLES, Community Wealth Building (Preston, 2013)",
+                               "The Evergreen Cooperatives, Cleveland", NULL };
+  AdwAboutWindow *about = ADW_ABOUT_WINDOW (adw_about_window_new ());
+
+  gtk_window_set_transient_for (GTK_WINDOW (about), parent);
+  adw_about_window_set_application_name (about, "Wealthmap");
+  adw_about_window_set_application_icon (about, "org.wealthmap.Wealthmap");
+  adw_about_window_set_version (about, WM_VERSION);
+  adw_about_window_set_comments (about,
+                                 "Community wealth mapping: where anchor institutions' spend "
+                                 "goes, where it leaks, and where local enterprises could keep "
+                                 "it.");
+  adw_about_window_set_developer_name (about, "The Wealthmap developers");
+  adw_about_window_set_developers (about, developers);
+  adw_about_window_set_copyright (about, "© 2026 The Wealthmap developers");
+  adw_about_window_set_license_type (about, GTK_LICENSE_GPL_3_0);
+  adw_about_window_add_credit_section (about, "The method", method);
+  adw_about_window_add_legal_section (
+      about, "Boundaries, postcodes and deprivation", NULL, GTK_LICENSE_CUSTOM,
+      "Ward and LSOA boundaries, Code-Point Open postcodes and the English Indices of "
+      "Deprivation 2019 are published under the <a "
+      "href=\"https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/\">Open "
+      "Government Licence v3.0</a>. Contains OS data © Crown copyright and database right. "
+      "Contains Royal Mail data © Royal Mail copyright and database right. Contains National "
+      "Statistics data © Crown copyright and database right. Source: Office for National "
+      "Statistics; Ministry of Housing, Communities and Local Government.");
+  adw_about_window_add_legal_section (
+      about, "Spend and supplier data", NULL, GTK_LICENSE_CUSTOM,
+      "Councils' and other public bodies' spend files are published under the Local Government "
+      "Transparency Code, under the Open Government Licence v3.0 unless they say otherwise. "
+      "Companies House data is used under the Open Government Licence v3.0.");
+  adw_about_window_add_legal_section (about, "Basemap", NULL, GTK_LICENSE_CUSTOM,
+                                      "Land and coastlines from Natural Earth (public domain).");
+  return GTK_WINDOW (about);
+}
+
 static void
 about_action (GSimpleAction *action, GVariant *param, gpointer data)
 {
   GtkApplication *app = data;
-  const char     *developers[] = { "The Wealthmap developers", NULL };
 
-  adw_show_about_window (gtk_application_get_active_window (app), "application-name", "Wealthmap",
-                         "application-icon", "org.wealthmap.Wealthmap", "version", WM_VERSION,
-                         "comments",
-                         "Community wealth mapping: where anchor institutions' spend goes, "
-                         "where it leaks, and where local enterprises could keep it",
-                         "license-type", GTK_LICENSE_GPL_3_0, "developers", developers, "copyright",
-                         "© 2026 The Wealthmap developers", NULL);
+  gtk_window_present (wm_about_window_new (gtk_application_get_active_window (app)));
 }
 
+/* Quitting closes every window; the app ends with the last one. A window that is importing
+ * asks first (wm-window-close.c) and keeps the app alive until it has stopped cleanly. */
 static void
 quit_action (GSimpleAction *action, GVariant *param, gpointer data)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (data));
+  GList *windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (data)));
 
-  if (window != NULL)
-    gtk_window_close (window);
-  g_application_quit (G_APPLICATION (data));
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (GTK_WINDOW (l->data));
+  g_list_free (windows);
 }
 
 static void
@@ -90,6 +127,7 @@ wm_application_startup (GApplication *app)
   const char *quit[] = { "<Control>q", NULL };
 
   G_APPLICATION_CLASS (wm_application_parent_class)->startup (app);
+  gtk_window_set_default_icon_name ("org.wealthmap.Wealthmap");
   g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit);
 }

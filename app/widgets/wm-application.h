@@ -12,4 +12,7 @@ G_DECLARE_FINAL_TYPE (WmApplication, wm_application, WM, APPLICATION, AdwApplica
 
 WmApplication *wm_application_new (void);
 
+/* The About window: credits, and the licences of the data a project is built from. */
+GtkWindow *wm_about_window_new (GtkWindow *parent);
+
 G_END_DECLS
