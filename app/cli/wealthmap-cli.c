@@ -2,6 +2,7 @@
 /* wealthmap-cli: the core, headless. Every verb of the contract in DESIGN.md; errors go to
  * stderr as "wealthmap-cli: FILE:LINE: what is wrong" with a non-zero exit status. */
 #include <gdal.h>
+#include <json-glib/json-glib.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -321,12 +322,86 @@ verb_import (int argc, char **argv)
   return cli_usage_error ("import %s: unknown kind of import", argv[1]);
 }
 
+/* The authorities a place can be made of, with their imported wards and current roles. */
+static int
+place_list (const char *path, gboolean json)
+{
+  static const char *const roles[] = { "", "local", "region" };
+  g_autoptr (WmProject) project = cli_open_project (path);
+  g_autoptr (GPtrArray) list = NULL;
+  GError *error = NULL;
+  double  km;
+
+  if (project == NULL)
+    return 1;
+  list = wm_project_list_authorities (project, &error);
+  if (list == NULL)
+    return cli_fail (error);
+  wm_project_get_region_km (project, &km);
+  if (json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      g_autoptr (JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "region_km");
+      json_builder_add_double_value (b, km);
+      json_builder_set_member_name (b, "authorities");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < list->len; i++)
+        {
+          const WmAuthority *a = list->pdata[i];
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "code");
+          json_builder_add_string_value (b, a->code);
+          json_builder_set_member_name (b, "name");
+          json_builder_add_string_value (b, a->name);
+          json_builder_set_member_name (b, "wards");
+          json_builder_add_int_value (b, a->n_wards);
+          json_builder_set_member_name (b, "role");
+          if (a->role == WM_PLACE_ROLE_NONE)
+            json_builder_add_null_value (b);
+          else
+            json_builder_add_string_value (b, roles[a->role]);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      text = json_to_string (root, TRUE);
+      g_print ("%s\n", text);
+      return 0;
+    }
+  if (list->len == 0)
+    {
+      g_print ("No local authority has imported wards yet: import ward boundaries, and a postcode "
+               "table or the authorities' boundaries.\n");
+      return 0;
+    }
+  g_print ("%-10s  %-36s  %5s  %s\n", "code", "name", "wards", "role");
+  for (guint i = 0; i < list->len; i++)
+    {
+      const WmAuthority *a = list->pdata[i];
+
+      g_print ("%-10s  %-36s  %5u  %s\n", a->code, a->name, a->n_wards,
+               a->role == WM_PLACE_ROLE_REGION && km > 0 ? "" : roles[a->role]);
+    }
+  if (km > 0)
+    g_print ("region: within %g km of the local area\n", km);
+  return 0;
+}
+
 static int
 verb_place (int argc, char **argv)
 {
   g_autofree char *local = NULL, *region = NULL;
   double           region_km = 0;
+  gboolean         list = FALSE, json = FALSE;
   GOptionEntry     entries[] = {
+        { "list", 0, 0, G_OPTION_ARG_NONE, &list, "List the local authorities to choose from", NULL },
+        { "json", 0, 0, G_OPTION_ARG_NONE, &json, "With --list: print JSON", NULL },
         { "local", 0, 0, G_OPTION_ARG_STRING, &local, "Local area: area codes", "CODE[,CODE...]" },
         { "region", 0, 0, G_OPTION_ARG_STRING, &region, "Region: area codes", "CODE[,CODE...]" },
         { "region-km", 0, 0, G_OPTION_ARG_DOUBLE, &region_km, "Region: within N km of the local area",
@@ -341,8 +416,10 @@ verb_place (int argc, char **argv)
   g_option_context_add_main_entries (context, entries, NULL);
   if (!cli_parse (context, &argc, &argv, 1,
                   "place PROJECT --local CODE[,CODE...] "
-                  "(--region CODE[,CODE...] | --region-km N)"))
+                  "(--region CODE[,CODE...] | --region-km N) | PROJECT --list [--json]"))
     return 2;
+  if (list)
+    return place_list (argv[1], json);
   if (local == NULL || (region == NULL && region_km <= 0) || (region && region_km > 0))
     return cli_usage_error ("place needs --local and exactly one of --region or --region-km");
   project = cli_open_project (argv[1]);

@@ -13,6 +13,7 @@
 #include "wm-import-spend.h"
 #include "wm-import-suppliers.h"
 #include "wm-map-data.h"
+#include "wm-place.h"
 #include "wm-project.h"
 #include "wm-public.h"
 #include "wm-report.h"
