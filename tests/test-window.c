@@ -16,6 +16,7 @@
 #include "app/widgets/wm-application.h"
 #include "app/widgets/wm-import-dialog.h"
 #include "app/widgets/wm-lines-window.h"
+#include "app/widgets/wm-place-dialog.h"
 #include "app/widgets/wm-stories-window.h"
 #include "app/widgets/wm-window.h"
 
@@ -839,6 +840,50 @@ test_close_during_import (void)
   g_assert_cmpint (spend_lines (reopened), ==, before);
 }
 
+static gboolean
+place_ready (gpointer data)
+{
+  return wm_place_dialog_is_ready (data);
+}
+
+/* Place…: the dialog lists the 14 Lancashire authorities with their parts as set (Hyndburn
+ * local, the other 13 the region); choosing "the region within 15 km" and Set Place sets it
+ * in the project on a worker thread, and the map reloads. */
+static void
+test_place (void)
+{
+  WmWindow        *window = open_copy (lancashire_path, "place.wealthmap");
+  WmPlaceDialog   *dialog = wm_window_open_place (window);
+  g_autofree char *km = NULL;
+  g_autofree char *local = NULL;
+
+  g_assert_true (wait_until (place_ready, dialog, 30000));
+  g_assert_cmpuint (wm_place_dialog_get_n_authorities (dialog), ==, 14);
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 560, 900);
+  spin (500);
+  {
+    g_autofree char *out = g_build_filename (out_dir, "window-place.png", NULL);
+    g_autoptr (GdkTexture) texture = grab (GTK_WIDGET (dialog));
+
+    g_assert_nonnull (texture);
+    g_assert_true (gdk_texture_save_to_png (texture, out));
+  }
+  g_assert_false (wm_place_dialog_set_role (dialog, "E99999999", "local"));
+  g_assert_true (wm_place_dialog_set_role (dialog, "E07000120", "local"));
+  g_assert_true (wm_place_dialog_set_role (dialog, "E07000117", "local"));
+  wm_place_dialog_set_region_km (dialog, 15);
+  wm_place_dialog_apply (dialog);
+  g_assert_true (wm_window_is_busy (window));
+  g_assert_true (wait_until (window_idle, window, 60000));
+  g_assert_nonnull (strstr (wm_window_get_last_message (window), "2 local authorities"));
+  km = wm_project_get_setting (wm_window_get_project (window), "region_km");
+  local = wm_project_get_setting (wm_window_get_project (window), "place_local");
+  g_assert_cmpstr (km, ==, "15");
+  g_assert_cmpstr (local, ==, "E07000117,E07000120");
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+}
+
 /* The keyboard shortcuts window (built from the resource GtkApplication loads) and the About
  * window with the data licences: they build, show, and say what they should. */
 static void
@@ -1094,6 +1139,7 @@ main (int argc, char **argv)
   g_test_add_func ("/wm/window/close-during-import", test_close_during_import);
   g_test_add_func ("/wm/window/lines", test_lines);
   g_test_add_func ("/wm/window/help", test_help);
+  g_test_add_func ("/wm/window/place", test_place);
   g_test_add_func ("/wm/window/locate", test_locate);
   g_test_add_func ("/wm/window/review", test_review);
   g_test_add_func ("/wm/window/present", test_present);

@@ -2,6 +2,8 @@
 /* Application start-up: styles, the About window, and which project the first window opens. */
 #include "wm-application.h"
 
+#include <glib/gi18n.h>
+
 #include "wm-window.h"
 
 struct _WmApplication
@@ -60,40 +62,43 @@ wm_application_open (GApplication *app, GFile **files, int n_files, const char *
 GtkWindow *
 wm_about_window_new (GtkWindow *parent)
 {
-  const char     *developers[] = { "The Wealthmap developers", NULL };
+  const char     *developers[] = { _ ("The Wealthmap developers"), NULL };
   const char     *method[] = { "CLES, Community Wealth Building (Preston, 2013)",
                                "The Evergreen Cooperatives, Cleveland", NULL };
   AdwAboutWindow *about = ADW_ABOUT_WINDOW (adw_about_window_new ());
 
   gtk_window_set_transient_for (GTK_WINDOW (about), parent);
-  adw_about_window_set_application_name (about, "Wealthmap");
+  adw_about_window_set_application_name (about, _ ("Wealthmap"));
   adw_about_window_set_application_icon (about, "org.wealthmap.Wealthmap");
   adw_about_window_set_version (about, WM_VERSION);
   adw_about_window_set_comments (about,
-                                 "Community wealth mapping: where anchor institutions' spend "
-                                 "goes, where it leaks, and where local enterprises could keep "
-                                 "it.");
-  adw_about_window_set_developer_name (about, "The Wealthmap developers");
+                                 _ ("Community wealth mapping: where anchor institutions' spend "
+                                    "goes, where it leaks, and where local enterprises could keep "
+                                    "it."));
+  adw_about_window_set_developer_name (about, _ ("The Wealthmap developers"));
   adw_about_window_set_developers (about, developers);
-  adw_about_window_set_copyright (about, "© 2026 The Wealthmap developers");
+  adw_about_window_set_copyright (about, _ ("© 2026 The Wealthmap developers"));
+  /* Translators: put your names here, one a line ("Name <email>" or "Name https://…"). */
+  adw_about_window_set_translator_credits (about, _ ("translator-credits"));
   adw_about_window_set_license_type (about, GTK_LICENSE_GPL_3_0);
-  adw_about_window_add_credit_section (about, "The method", method);
+  adw_about_window_add_credit_section (about, _ ("The method"), method);
   adw_about_window_add_legal_section (
-      about, "Boundaries, postcodes and deprivation", NULL, GTK_LICENSE_CUSTOM,
-      "Ward and LSOA boundaries, Code-Point Open postcodes and the English Indices of "
-      "Deprivation 2019 are published under the <a "
-      "href=\"https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/\">Open "
-      "Government Licence v3.0</a>. Contains OS data © Crown copyright and database right. "
-      "Contains Royal Mail data © Royal Mail copyright and database right. Contains National "
-      "Statistics data © Crown copyright and database right. Source: Office for National "
-      "Statistics; Ministry of Housing, Communities and Local Government.");
+      about, _ ("Boundaries, postcodes and deprivation"), NULL, GTK_LICENSE_CUSTOM,
+      _ ("Ward and LSOA boundaries, Code-Point Open postcodes and the English Indices of "
+         "Deprivation 2019 are published under the <a "
+         "href=\"https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/\">Open "
+         "Government Licence v3.0</a>. Contains OS data © Crown copyright and database right. "
+         "Contains Royal Mail data © Royal Mail copyright and database right. Contains National "
+         "Statistics data © Crown copyright and database right. Source: Office for National "
+         "Statistics; Ministry of Housing, Communities and Local Government."));
   adw_about_window_add_legal_section (
-      about, "Spend and supplier data", NULL, GTK_LICENSE_CUSTOM,
-      "Councils' and other public bodies' spend files are published under the Local Government "
-      "Transparency Code, under the Open Government Licence v3.0 unless they say otherwise. "
-      "Companies House data is used under the Open Government Licence v3.0.");
-  adw_about_window_add_legal_section (about, "Basemap", NULL, GTK_LICENSE_CUSTOM,
-                                      "Land and coastlines from Natural Earth (public domain).");
+      about, _ ("Spend and supplier data"), NULL, GTK_LICENSE_CUSTOM,
+      _ ("Councils' and other public bodies' spend files are published under the Local Government "
+         "Transparency Code, under the Open Government Licence v3.0 unless they say otherwise. "
+         "Companies House data is used under the Open Government Licence v3.0."));
+  adw_about_window_add_legal_section (
+      about, _ ("Basemap"), NULL, GTK_LICENSE_CUSTOM,
+      _ ("Land and coastlines from Natural Earth (public domain)."));
   return GTK_WINDOW (about);
 }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "wm-export-dialog.h"
 
+#include <glib/gi18n.h>
+
 struct _WmExportDialog
 {
   AdwWindow parent_instance;
@@ -57,8 +59,8 @@ chooser_response (GtkNativeDialog *chooser, int response, WmExportDialog *self)
       else if (error != NULL)
         {
           GtkWidget *dialog
-              = adw_message_dialog_new (GTK_WINDOW (self), "Cannot Export", error->message);
-          adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", "_Close");
+              = adw_message_dialog_new (GTK_WINDOW (self), _ ("Cannot Export"), error->message);
+          adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_Close"));
           gtk_window_present (GTK_WINDOW (dialog));
         }
     }
@@ -71,8 +73,9 @@ on_export_clicked (WmExportDialog *self)
 {
   guint                 format = selected (self->format_row, G_N_ELEMENTS (formats));
   g_autofree char      *name = g_strdup_printf ("map.%s", extensions[format]);
-  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (
-      "Export the Map", GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", "_Cancel");
+  GtkFileChooserNative *chooser
+      = gtk_file_chooser_native_new (_ ("Export the Map"), GTK_WINDOW (self),
+                                     GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Export"), _ ("_Cancel"));
 
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   g_signal_connect (chooser, "response", G_CALLBACK (chooser_response), self);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "wm-gaps-panel.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 
 #include "app/map/wm-render.h"
@@ -182,10 +183,12 @@ fill_summary (WmGapsPanel *self)
   {
     g_autofree char *not_infl = pounds_short (excluded);
 
+    /* Translators: the £ influenceable, the £ leaked, the leaked share and the £ left out.
+     * Keep the <b> markup. */
     text = g_strdup_printf (
-        "%s of influenceable spend; <b>%s leaked</b> out of the region (%.0f%%)."
-        " %s is not influenceable (public bodies, tax, grants, pay, national"
-        " contracts) and is left out.",
+        _ ("%s of influenceable spend; <b>%s leaked</b> out of the region (%.0f%%)."
+           " %s is not influenceable (public bodies, tax, grants, pay, national"
+           " contracts) and is left out."),
         infl, leaked,
         self->gaps->influenceable > 0 ? 100.0 * self->gaps->leaked / self->gaps->influenceable
                                       : 0.0,
@@ -227,7 +230,7 @@ load_done (GObject *object, GAsyncResult *result, gpointer user_data)
   g_clear_pointer (&self->base, wm_scenario_base_free);
   if (l == NULL)
     {
-      adw_status_page_set_title (self->gaps_status, "Gaps Unavailable");
+      adw_status_page_set_title (self->gaps_status, _ ("Gaps Unavailable"));
       adw_status_page_set_description (self->gaps_status, error->message);
       gtk_stack_set_visible_child_name (self->gaps_state, "empty");
       fill_table (self);
@@ -242,13 +245,13 @@ load_done (GObject *object, GAsyncResult *result, gpointer user_data)
   self->updating = FALSE;
   if (self->gaps->rows->len == 0 || !self->gaps->place_set)
     {
-      adw_status_page_set_title (self->gaps_status, "No Gaps Yet");
+      adw_status_page_set_title (self->gaps_status, _ ("No Gaps Yet"));
       adw_status_page_set_description (
           self->gaps_status,
           self->gaps->place_set
-              ? "The project has no influenceable spend: import anchors' spend files."
-              : "Choose the local area and the region first (Place…): a gap is spend that leaks"
-                " out of the region.");
+              ? _ ("The project has no influenceable spend: import anchors' spend files.")
+              : _ ("Choose the local area and the region first (Place…): a gap is spend that leaks"
+                   " out of the region."));
       gtk_stack_set_visible_child_name (self->gaps_state, "empty");
     }
   else
@@ -403,7 +406,7 @@ bind_cell (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer c
       break;
     case COL_SECTOR:
       text = g_strdup (r->sector);
-      tip = g_strdup_printf ("Bought by: %s", r->anchors ? r->anchors : "none");
+      tip = g_strdup_printf (_ ("Bought by: %s"), r->anchors ? r->anchors : _ ("none"));
       break;
     case COL_LEAKED:
       text = pounds_short (r->leaked);
@@ -417,8 +420,8 @@ bind_cell (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer c
       break;
     case COL_LOCAL:
       text = g_strdup_printf ("%d", r->local_firms);
-      tip = g_strdup ("Local suppliers paid in the sector, or in the supplier directory with a SIC"
-                      " code of it");
+      tip = g_strdup (_ ("Local suppliers paid in the sector, or in the supplier directory with a "
+                         "SIC code of it"));
       break;
     default:
       text = pounds_short ((gint64) llround (r->score * 100));
@@ -483,7 +486,7 @@ fill_sector (WmGapsPanel *self)
 {
   const WmGapRow  *r = selected_row (self);
   g_autofree char *title = NULL, *description = NULL, *leaked = NULL, *total = NULL;
-  g_autofree char *anchors = NULL;
+  g_autofree char *anchors = NULL, *bought = NULL, *firms = NULL;
   g_auto (GStrv) split = NULL;
 
   clear_list (self->leakers);
@@ -495,11 +498,19 @@ fill_sector (WmGapsPanel *self)
   title = g_markup_escape_text (r->sector, -1);
   split = r->anchors ? g_strsplit (r->anchors, ",", -1) : NULL;
   anchors = split ? g_strjoinv (", ", split) : g_strdup ("");
-  description = g_strdup_printf (
-      "%s leaked of %s influenceable; bought by %d anchor%s (%s); %d local firm%s in the sector."
-      " The largest leaked suppliers:",
-      leaked, total, r->anchors_buying, r->anchors_buying == 1 ? "" : "s", anchors, r->local_firms,
-      r->local_firms == 1 ? "" : "s");
+  /* Translators: part of a sector's description; %s lists the anchors' names. */
+  bought = g_strdup_printf (g_dngettext (NULL, "bought by %d anchor (%s)",
+                                         "bought by %d anchors (%s)", r->anchors_buying),
+                            r->anchors_buying, anchors);
+  /* Translators: part of a sector's description. */
+  firms = g_strdup_printf (g_dngettext (NULL, "%d local firm in the sector",
+                                        "%d local firms in the sector", r->local_firms),
+                           r->local_firms);
+  /* Translators: a sector's description: the £ leaked, the £ influenceable, "bought by N
+   * anchors (…)" and "N local firms in the sector". */
+  description
+      = g_strdup_printf (_ ("%s leaked of %s influenceable; %s; %s. The largest leaked suppliers:"),
+                         leaked, total, bought, firms);
   adw_preferences_group_set_title (self->sector_group, title);
   adw_preferences_group_set_description (self->sector_group, description);
   for (guint i = 0; r->top_leaked && i < r->top_leaked->len; i++)
@@ -510,23 +521,24 @@ fill_sector (WmGapsPanel *self)
       gtk_list_box_append (self->leakers, figure_row (n->name, NULL, amount));
     }
   if (r->top_leaked == NULL || r->top_leaked->len == 0)
-    gtk_list_box_append (self->leakers, figure_row ("No leaked supplier", NULL, ""));
+    gtk_list_box_append (self->leakers, figure_row (_ ("No leaked supplier"), NULL, ""));
 }
 
 static const char *
 domain_name (const char *domain)
 {
+  /* Translators: these follow "wards ranked by". */
   static const char *const names[][2] = {
-    { "imd", "multiple deprivation (IMD)" },    { "income", "income deprivation" },
-    { "employment", "employment deprivation" }, { "education", "education deprivation" },
-    { "health", "health deprivation" },         { "crime", "crime" },
-    { "barriers", "barriers to housing" },      { "living", "living environment" },
+    { "imd", N_ ("multiple deprivation (IMD)") },    { "income", N_ ("income deprivation") },
+    { "employment", N_ ("employment deprivation") }, { "education", N_ ("education deprivation") },
+    { "health", N_ ("health deprivation") },         { "crime", N_ ("crime") },
+    { "barriers", N_ ("barriers to housing") },      { "living", N_ ("living environment") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     if (g_strcmp0 (domain, names[i][0]) == 0)
-      return names[i][1];
-  return "deprivation";
+      return _ (names[i][1]);
+  return _ ("deprivation");
 }
 
 static void
@@ -543,16 +555,23 @@ fill_sites (WmGapsPanel *self, const char *error)
     }
   if (self->sites == NULL)
     {
-      adw_preferences_group_set_description (self->sites_group, "Ranking the wards…");
+      adw_preferences_group_set_description (self->sites_group, _ ("Ranking the wards…"));
       return;
     }
   {
+    /* Translators: %s is a deprivation domain ("income deprivation"…); the figures are the
+     * weights of the three criteria. */
     g_autofree char *description = g_strdup_printf (
-        "%s wards ranked by %s (weight %.1f), nearness to the anchors buying in the sector (%.1f)"
-        " and the absence of suppliers of it already (%.1f). Marked on the map with their rank.",
-        self->sites->local_only ? "The local area's" : "All", domain_name (self->sites->domain),
-        self->sites->weights.deprivation_weight, self->sites->weights.proximity_weight,
-        self->sites->weights.vacancy_weight);
+        self->sites->local_only
+            ? _ (
+                "The local area's wards ranked by %s (weight %.1f), nearness to the anchors buying "
+                "in the sector (%.1f) and the absence of suppliers of it already (%.1f). Marked "
+                "on the map with their rank.")
+            : _ ("All wards ranked by %s (weight %.1f), nearness to the anchors buying in the "
+                 "sector (%.1f) and the absence of suppliers of it already (%.1f). Marked on the "
+                 "map with their rank."),
+        domain_name (self->sites->domain), self->sites->weights.deprivation_weight,
+        self->sites->weights.proximity_weight, self->sites->weights.vacancy_weight);
     adw_preferences_group_set_description (self->sites_group, description);
   }
   for (guint i = 0; i < MIN (SITES_SHOWN, self->sites->rows->len); i++)
@@ -563,8 +582,11 @@ fill_sites (WmGapsPanel *self, const char *error)
       g_autofree char *score = g_strdup_printf ("%.2f", s->score);
 
       subtitle = g_strdup_printf (
-          "Decile %d of England · %.0f km from the anchors · %d supplier%s of the sector",
-          s->decile, s->distance_km, s->suppliers, s->suppliers == 1 ? "" : "s");
+          g_dngettext (
+              NULL, "Decile %d of England · %.0f km from the anchors · %d supplier of the sector",
+              "Decile %d of England · %.0f km from the anchors · %d suppliers of the sector",
+              s->suppliers),
+          s->decile, s->distance_km, s->suppliers);
       gtk_list_box_append (self->sites_list, figure_row (title, subtitle, score));
     }
 }
@@ -778,14 +800,18 @@ update_scenario (WmGapsPanel *self)
     g_autofree char     *r2 = wm_format_pounds (sc->round[1]);
     g_autofree char     *r3 = wm_format_pounds (sc->round[2]);
     g_autofree char     *leaked = wm_format_pounds (sc->leaked);
-    g_autofree char     *headline = g_strdup_printf ("%s more for the local economy", effect);
-    g_autofree char     *detail = g_markup_printf_escaped (
-            "Moving %.0f%% of the %s leaked from %s to local suppliers: the local share of located"
-                " influenceable spend goes from <b>%.1f%% to %.1f%%</b>.",
-            100 * sc->shift, leaked, sectors[0] ? sectors[0] : "all sectors", 100 * all->share_before,
-            100 * all->share_after);
+    g_autofree char     *headline = g_strdup_printf (_ ("%s more for the local economy"), effect);
+    /* Translators: the share moved, the £ leaked, a sector (or "all sectors") and the local
+     * share before and after. Keep the <b> markup. */
+    g_autofree char *detail = g_markup_printf_escaped (
+        _ ("Moving %.0f%% of the %s leaked from %s to local suppliers: the local share of located"
+           " influenceable spend goes from <b>%.1f%% to %.1f%%</b>."),
+        100 * sc->shift, leaked, sectors[0] ? sectors[0] : _ ("all sectors"),
+        100 * all->share_before, 100 * all->share_after);
     g_autofree char *lm3 = g_strdup_printf ("%.2f", sc->lm3);
-    g_autofree char *jobs = g_strdup_printf ("%.1f / %.1f FTE", sc->jobs_direct, sc->jobs_total);
+    /* Translators: direct jobs / jobs with re-spend, in full-time equivalents. */
+    g_autofree char *jobs
+        = g_strdup_printf (_ ("%.1f / %.1f FTE"), sc->jobs_direct, sc->jobs_total);
 
     gtk_label_set_text (self->scenario_headline, headline);
     gtk_label_set_markup (self->scenario_detail, detail);
@@ -898,12 +924,14 @@ wm_gaps_panel_init (WmGapsPanel *self)
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   gtk_column_view_set_model (self->table, GTK_SELECTION_MODEL (self->selection));
   add_column (self, "#", COL_RANK, FALSE);
-  add_column (self, "Sector", COL_SECTOR, TRUE);
-  add_column (self, "Leaked", COL_LEAKED, FALSE);
-  add_column (self, "% leaked", COL_SHARE, FALSE);
-  add_column (self, "Anchors", COL_ANCHORS, FALSE);
-  add_column (self, "Local", COL_LOCAL, FALSE);
-  add_column (self, "Score", COL_SCORE, FALSE);
+  /* Translators: the gaps table's column headings. */
+  add_column (self, _ ("Sector"), COL_SECTOR, TRUE);
+  add_column (self, _ ("Leaked"), COL_LEAKED, FALSE);
+  /* xgettext:no-c-format */
+  add_column (self, _ ("% leaked"), COL_SHARE, FALSE);
+  add_column (self, _ ("Anchors"), COL_ANCHORS, FALSE);
+  add_column (self, _ ("Local"), COL_LOCAL, FALSE);
+  add_column (self, _ ("Score"), COL_SCORE, FALSE);
   g_signal_connect_swapped (self->selection, "selection-changed", G_CALLBACK (on_selection_changed),
                             self);
 
@@ -917,7 +945,7 @@ wm_gaps_panel_init (WmGapsPanel *self)
                             self);
 
   self->scenario_sectors = gtk_string_list_new (NULL);
-  gtk_string_list_append (self->scenario_sectors, "All sectors");
+  gtk_string_list_append (self->scenario_sectors, _ ("All sectors"));
   adw_combo_row_set_model (self->scenario_sector, G_LIST_MODEL (self->scenario_sectors));
   gtk_range_set_value (GTK_RANGE (self->respend2_scale), 100 * WM_RESPEND_2_DEFAULT);
   gtk_range_set_value (GTK_RANGE (self->respend3_scale), 100 * WM_RESPEND_3_DEFAULT);

@@ -4,6 +4,7 @@
  * choices into "field=Header" overrides, the same as the CLI's --map. */
 #include "wm-import-dialog.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 struct _WmImportDialog
@@ -47,10 +48,11 @@ enum
 };
 static guint signals[N_SIGNALS];
 
+/* The spend fields' row titles (translated when shown). */
 static const char *const field_titles[WM_SPEND_N_FIELDS] = {
-  "Supplier",       "Amount",         "Date",      "Category",
-  "Service",        "Description",    "Reference", "Supplier postcode",
-  "Company number", "Classification",
+  N_ ("Supplier"),       N_ ("Amount"),         N_ ("Date"),      N_ ("Category"),
+  N_ ("Service"),        N_ ("Description"),    N_ ("Reference"), N_ ("Supplier postcode"),
+  N_ ("Company number"), N_ ("Classification"),
 };
 
 static void
@@ -104,12 +106,13 @@ show_preview_values (WmImportDialog *self)
                               : NULL;
           if (v == NULL)
             continue;
-          g_string_append_printf (values, "%s%s", values->len ? " · " : "", v[0] ? v : "(empty)");
+          g_string_append_printf (values, "%s%s", values->len ? " · " : "",
+                                  v[0] ? v : _ ("(empty)"));
         }
       adw_action_row_set_subtitle (ADW_ACTION_ROW (self->field_rows[f]),
-                                   column < 0    ? "Not in this file"
+                                   column < 0    ? _ ("Not in this file")
                                    : values->len ? values->str
-                                                 : "Values shown after the preview updates");
+                                                 : _ ("Values shown after the preview updates"));
     }
 }
 
@@ -162,21 +165,24 @@ preview_done (GObject *object, GAsyncResult *result, gpointer data)
   self->updating = TRUE;
   gtk_string_list_splice (self->headers, 0, g_list_model_get_n_items (G_LIST_MODEL (self->headers)),
                           NULL);
-  gtk_string_list_append (self->headers, "(not used)");
+  gtk_string_list_append (self->headers, _ ("(not used)"));
   for (guint k = 0; preview->headers[k] != NULL; k++)
     gtk_string_list_append (self->headers,
-                            preview->headers[k][0] ? preview->headers[k] : "(blank)");
+                            preview->headers[k][0] ? preview->headers[k] : _ ("(blank)"));
   for (int f = 0; f < WM_SPEND_N_FIELDS; f++)
     adw_combo_row_set_selected (self->field_rows[f], (guint) (preview->columns[f] + 1));
   self->updating = FALSE;
   {
     g_autofree char *where
         = preview->sheet
-              ? g_strdup_printf ("Header row %" G_GUINT64_FORMAT " of sheet %s",
-                                 preview->header_line, preview->sheet)
-              : g_strdup_printf ("Header on line %" G_GUINT64_FORMAT, preview->header_line);
+              ? g_strdup_printf (_ ("Header row %llu of sheet %s"),
+                                 (unsigned long long) preview->header_line, preview->sheet)
+              : g_strdup_printf (_ ("Header on line %llu"),
+                                 (unsigned long long) preview->header_line);
+    /* Translators: %s is "Header row N of sheet S" or "Header on line N". */
     g_autofree char *text = g_strdup_printf (
-        "%s; the first values of each field are shown. Change any column that is wrong.", where);
+        _ ("%s; the first values of each field are shown. Change any column that is wrong."),
+        where);
     adw_preferences_group_set_description (self->columns_group, text);
   }
   show_preview_values (self);
@@ -304,8 +310,8 @@ static void
 choose (WmImportDialog *self, gboolean population)
 {
   GtkFileChooserNative *chooser = gtk_file_chooser_native_new (
-      population ? "Choose the Population File" : wm_import_kind_to_title (self->kind),
-      GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN, "_Choose", "_Cancel");
+      population ? _ ("Choose the Population File") : wm_import_kind_to_title (self->kind),
+      GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN, _ ("_Choose"), _ ("_Cancel"));
 
   g_object_set_data (G_OBJECT (chooser), "population", GINT_TO_POINTER (population));
   g_signal_connect (chooser, "response", G_CALLBACK (file_chosen), self);
@@ -475,7 +481,8 @@ wm_import_dialog_init (WmImportDialog *self)
   for (int f = 0; f < WM_SPEND_N_FIELDS; f++)
     {
       self->field_rows[f] = ADW_COMBO_ROW (adw_combo_row_new ());
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->field_rows[f]), field_titles[f]);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->field_rows[f]),
+                                     _ (field_titles[f]));
       adw_combo_row_set_model (self->field_rows[f], G_LIST_MODEL (self->headers));
       g_signal_connect_swapped (self->field_rows[f], "notify::selected",
                                 G_CALLBACK (on_field_changed), self);
@@ -486,8 +493,9 @@ wm_import_dialog_init (WmImportDialog *self)
 WmImportDialog *
 wm_import_dialog_new (GtkWindow *parent, WmImportKind kind)
 {
-  WmImportDialog  *self = g_object_new (WM_TYPE_IMPORT_DIALOG, "transient-for", parent, NULL);
-  g_autofree char *title = g_strdup_printf ("Import %s", wm_import_kind_to_title (kind));
+  WmImportDialog *self = g_object_new (WM_TYPE_IMPORT_DIALOG, "transient-for", parent, NULL);
+  /* Translators: the import window's title; %s is what is imported ("Anchor spend"…). */
+  g_autofree char *title = g_strdup_printf (_ ("Import %s"), wm_import_kind_to_title (kind));
 
   self->kind = kind;
   gtk_window_set_title (GTK_WINDOW (self), title);

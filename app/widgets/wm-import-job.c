@@ -2,10 +2,13 @@
 /* Dispatches a UI import to the core importer of its kind. */
 #include "wm-import-job.h"
 
+#include <glib/gi18n.h>
+
+/* The action target, and the title (translated when shown). */
 static const char *const kind_names[][2] = {
-  { "spend", "Anchor spend" },      { "areas", "Boundaries" },
-  { "postcodes", "Postcodes" },     { "suppliers", "Supplier directory" },
-  { "deprivation", "Deprivation" }, { "lookup", "LSOA to ward lookup" },
+  { "spend", N_ ("Anchor spend") },      { "areas", N_ ("Boundaries") },
+  { "postcodes", N_ ("Postcodes") },     { "suppliers", N_ ("Supplier directory") },
+  { "deprivation", N_ ("Deprivation") }, { "lookup", N_ ("LSOA to ward lookup") },
 };
 
 WmImportJob *
@@ -49,7 +52,7 @@ wm_import_kind_from_string (const char *text, WmImportKind *kind)
 const char *
 wm_import_kind_to_title (WmImportKind kind)
 {
-  return kind_names[kind][1];
+  return _ (kind_names[kind][1]);
 }
 
 static const char *

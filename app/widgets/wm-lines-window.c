@@ -3,6 +3,8 @@
  * total of all of them in the subtitle. */
 #include "wm-lines-window.h"
 
+#include <glib/gi18n.h>
+
 #define MAX_SHOWN 5000
 
 /* One line, boxed for the list model. */
@@ -114,10 +116,11 @@ load_done (GObject *object, GAsyncResult *result, gpointer user_data)
       g_object_unref (item);
     }
   total = wm_format_pounds (d->totals.total);
-  subtitle = lines->len < d->totals.lines
-                 ? g_strdup_printf ("%" G_GUINT64_FORMAT " lines, %s; the largest %u shown",
-                                    d->totals.lines, total, lines->len)
-                 : g_strdup_printf ("%" G_GUINT64_FORMAT " lines, %s", d->totals.lines, total);
+  subtitle
+      = lines->len < d->totals.lines
+            ? g_strdup_printf (_ ("%llu lines, %s; the largest %u shown"),
+                               (unsigned long long) d->totals.lines, total, lines->len)
+            : g_strdup_printf (_ ("%llu lines, %s"), (unsigned long long) d->totals.lines, total);
   adw_window_title_set_subtitle (self->title, subtitle);
   gtk_stack_set_visible_child_name (self->stack, "lines");
 }
@@ -148,8 +151,10 @@ bind_cell (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer c
   switch (GPOINTER_TO_INT (column))
     {
     case COL_SUPPLIER:
-      text = g_strdup (l->redacted ? "(redacted)" : l->supplier[0] ? l->supplier : "(blank)");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (label), l->matched ? l->matched : "Not matched");
+      text = g_strdup (l->redacted      ? _ ("(redacted)")
+                       : l->supplier[0] ? l->supplier
+                                        : _ ("(blank)"));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (label), l->matched ? l->matched : _ ("Not matched"));
       break;
     case COL_AMOUNT:
       text = wm_format_pounds (l->amount);
@@ -237,13 +242,14 @@ wm_lines_window_init (WmLinesWindow *self)
   selection
       = GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->store))));
   gtk_column_view_set_model (self->view, selection);
-  add_column (self, "Supplier (as published)", COL_SUPPLIER, TRUE);
-  add_column (self, "Amount", COL_AMOUNT, FALSE);
-  add_column (self, "Date", COL_DATE, FALSE);
-  add_column (self, "Anchor", COL_ANCHOR, FALSE);
-  add_column (self, "Place", COL_PLACE, FALSE);
-  add_column (self, "Category", COL_CATEGORY, FALSE);
-  add_column (self, "Source (file:line)", COL_SOURCE, TRUE);
+  add_column (self, _ ("Supplier (as published)"), COL_SUPPLIER, TRUE);
+  add_column (self, _ ("Amount"), COL_AMOUNT, FALSE);
+  add_column (self, _ ("Date"), COL_DATE, FALSE);
+  add_column (self, _ ("Anchor"), COL_ANCHOR, FALSE);
+  /* Translators: a column heading: where the supplier is (local, regional, leaked). */
+  add_column (self, _ ("Place"), COL_PLACE, FALSE);
+  add_column (self, _ ("Category"), COL_CATEGORY, FALSE);
+  add_column (self, _ ("Source (file:line)"), COL_SOURCE, TRUE);
 }
 
 WmLinesWindow *
@@ -255,7 +261,7 @@ wm_lines_window_new (GtkWindow         *parent,
   WmLinesWindow *self;
   LoadData      *d = g_new0 (LoadData, 1);
   g_autoptr (GTask) task = NULL;
-  g_autofree char *title = g_strdup_printf ("Spend Lines: %s", what);
+  g_autofree char *title = g_strdup_printf (_ ("Spend Lines: %s"), what);
 
   g_return_val_if_fail (WM_IS_PROJECT (project) && query != NULL, NULL);
   self = g_object_new (WM_TYPE_LINES_WINDOW, "transient-for", parent, NULL);

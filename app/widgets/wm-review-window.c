@@ -5,6 +5,8 @@
  * (the largest); the CLI's `matches --export` gives them all as a spreadsheet. */
 #include "wm-review-window.h"
 
+#include <glib/gi18n.h>
+
 #define MAX_SHOWN 300
 
 struct _WmReviewWindow
@@ -131,7 +133,7 @@ wm_review_window_accept (WmReviewWindow *self, gint64 name_id, gint64 supplier_i
   g_return_if_fail (WM_IS_REVIEW_WINDOW (self));
   c->name_id = name_id;
   c->supplier_id = supplier_id;
-  c->what = g_strdup ("Match accepted: every line of that payee is placed with it");
+  c->what = g_strdup (_ ("Match accepted: every line of that payee is placed with it"));
   run_change (self, c);
 }
 
@@ -143,7 +145,7 @@ wm_review_window_place (WmReviewWindow *self, gint64 supplier_id, const char *po
   g_return_if_fail (WM_IS_REVIEW_WINDOW (self));
   c->supplier_id = supplier_id;
   c->place = g_strstrip (g_strdup (postcode));
-  c->what = g_strdup_printf ("Placed at %s", c->place);
+  c->what = g_strdup_printf (_ ("Placed at %s"), c->place);
   run_change (self, c);
 }
 
@@ -163,18 +165,19 @@ suggestion_row (WmReviewWindow *self, gint64 name_id, const WmSuggestion *s, con
   GtkWidget       *row = adw_action_row_new ();
   GtkWidget       *button = gtk_button_new_with_label (verb);
   g_autofree char *subtitle = NULL;
-  g_autofree char *score = s->score > 0 ? g_strdup_printf (" · score %.2f", s->score) : NULL;
+  g_autofree char *score = s->score > 0 ? g_strdup_printf (_ ("score %.2f"), s->score) : NULL;
   gint64          *ids = g_new (gint64, 2);
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), s->name);
-  subtitle = g_strdup_printf ("%s · %s%s%s%s", s->company_number ? s->company_number : "no number",
-                              s->postcode ? s->postcode : "no postcode",
-                              s->status && *s->status ? " · " : "", s->status ? s->status : "",
-                              score ? score : "");
+  subtitle = g_strdup_printf (
+      "%s · %s%s%s%s%s", s->company_number ? s->company_number : _ ("no number"),
+      s->postcode ? s->postcode : _ ("no postcode"), s->status && *s->status ? " · " : "",
+      s->status ? s->status : "", score ? " · " : "", score ? score : "");
   if (s->ambiguous)
     {
-      g_autofree char *more = g_strconcat (subtitle, " · another firm scores as high", NULL);
+      g_autofree char *more
+          = g_strconcat (subtitle, " · ", _ ("another firm scores as high"), NULL);
       g_free (subtitle);
       subtitle = g_steal_pointer (&more);
     }
@@ -246,11 +249,12 @@ search_done (GObject *object, GAsyncResult *result, gpointer data)
       while ((child = gtk_widget_get_first_child (results)) != NULL)
         gtk_box_remove (GTK_BOX (results), child);
       for (guint i = 0; i < found->len; i++)
-        gtk_box_append (GTK_BOX (results), suggestion_row (reply->self, reply->name_id,
-                                                           g_ptr_array_index (found, i), "Use"));
+        gtk_box_append (
+            GTK_BOX (results),
+            suggestion_row (reply->self, reply->name_id, g_ptr_array_index (found, i), _ ("Use")));
       if (found->len == 0)
         {
-          GtkWidget *none = gtk_label_new ("No directory name starts with that");
+          GtkWidget *none = gtk_label_new (_ ("No directory name starts with that"));
           gtk_widget_add_css_class (none, "dim-label");
           gtk_box_append (GTK_BOX (results), none);
         }
@@ -310,14 +314,17 @@ payee_row (WmReviewWindow *self, const WmReviewRow *r)
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), r->payee);
   anchors = g_strjoinv (", ", split);
-  subtitle
-      = g_markup_printf_escaped ("%s · %" G_GINT64_FORMAT " lines · %s · %s%s", amount, r->lines,
-                                 anchors, r->why, r->suggestions->len ? " · suggested match" : "");
+  /* Translators: a payee's £ amount, its number of spend lines, the anchors paying it and why
+   * it is not placed. */
+  subtitle = g_markup_printf_escaped (r->suggestions->len ? _ ("%s · %lld lines · %s · %s · "
+                                                               "suggested match")
+                                                          : _ ("%s · %lld lines · %s · %s"),
+                                      amount, (long long) r->lines, anchors, r->why);
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
   for (guint k = 0; k < r->suggestions->len; k++)
     adw_expander_row_add_row (
         ADW_EXPANDER_ROW (row),
-        suggestion_row (self, r->name_id, g_ptr_array_index (r->suggestions, k), "Accept"));
+        suggestion_row (self, r->name_id, g_ptr_array_index (r->suggestions, k), _ ("Accept")));
 
   /* Search the directory as you type. */
   search_row = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
@@ -326,7 +333,7 @@ payee_row (WmReviewWindow *self, const WmReviewRow *r)
   gtk_widget_set_margin_top (search_row, 8);
   gtk_widget_set_margin_bottom (search_row, 8);
   search = gtk_search_entry_new ();
-  g_object_set (search, "placeholder-text", "Search the supplier directory by name…", NULL);
+  g_object_set (search, "placeholder-text", _ ("Search the supplier directory by name…"), NULL);
   results = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_widget_add_css_class (results, "boxed-list");
   target = g_new0 (SearchTarget, 1);
@@ -341,14 +348,15 @@ payee_row (WmReviewWindow *self, const WmReviewRow *r)
 
   /* Or the trading postcode, typed. */
   place_row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (place_row), "Where it trades from");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (place_row), _ ("Where it trades from"));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (place_row),
-                               "A postcode, or latitude, longitude (e.g. 53.753, -2.364)");
+                               _ ("A postcode, or latitude, longitude (e.g. 53.753, -2.364)"));
   entry = gtk_entry_new ();
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), "e.g. BB5 1AB");
+  /* Translators: an example of a UK postcode. */
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _ ("e.g. BB5 1AB"));
   gtk_editable_set_width_chars (GTK_EDITABLE (entry), 16);
   gtk_widget_set_valign (entry, GTK_ALIGN_CENTER);
-  button = gtk_button_new_with_label ("Place");
+  button = gtk_button_new_with_label (C_ ("verb: place the supplier", "Place"));
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   *supplier_id = r->supplier_id;
   for (guint i = 0; i < 2; i++)
@@ -394,16 +402,22 @@ fill_list (WmReviewWindow *self)
         }
     }
   pounds = wm_format_pounds (total);
-  subtitle = g_strdup_printf ("%u payees, %s", self->rows ? self->rows->len : 0, pounds);
+  /* Translators: the number of payees and their £ total. */
+  subtitle = g_strdup_printf (_ ("%u payees, %s"), self->rows ? self->rows->len : 0, pounds);
   adw_window_title_set_subtitle (self->title, subtitle);
+  /* Translators: %u is the number of payees with a suggested match. */
   intro = g_strdup_printf (
-      "Payees whose spend cannot go on the map yet, largest first%s. %u have a suggested match "
-      "from the supplier directory. Accept a match, search the directory, or type the trading "
-      "postcode: every line of that payee is placed at once, and later imports keep it. "
-      "Payments to public bodies are set apart and not listed.",
       self->rows && self->rows->len > MAX_SHOWN && !only
-          ? " (the largest 300; 'wealthmap-cli matches --export' gives all)"
-          : "",
+          ? _ ("Payees whose spend cannot go on the map yet, largest first (the largest 300; "
+               "'wealthmap-cli matches --export' gives all). %u have a suggested match from the "
+               "supplier directory. Accept a match, search the directory, or type the trading "
+               "postcode: every line of that payee is placed at once, and later imports keep it. "
+               "Payments to public bodies are set apart and not listed.")
+          : _ (
+              "Payees whose spend cannot go on the map yet, largest first. %u have a suggested "
+              "match from the supplier directory. Accept a match, search the directory, or type "
+              "the trading postcode: every line of that payee is placed at once, and later imports "
+              "keep it. Payments to public bodies are set apart and not listed."),
       suggested);
   gtk_label_set_text (self->intro, intro);
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "wm-rules-window.h"
 
+#include <glib/gi18n.h>
+
 /* One rule, boxed for a list model. */
 #define WM_TYPE_RULE_ITEM (wm_rule_item_get_type ())
 G_DECLARE_FINAL_TYPE (WmRuleItem, wm_rule_item, WM, RULE_ITEM, GObject)
@@ -117,8 +119,8 @@ update_count (Page *page)
 {
   guint            all = g_list_model_get_n_items (G_LIST_MODEL (page->store));
   guint            shown = g_list_model_get_n_items (G_LIST_MODEL (page->selection));
-  g_autofree char *text = shown == all ? g_strdup_printf ("%u rules", all)
-                                       : g_strdup_printf ("%u of %u rules", shown, all);
+  g_autofree char *text = shown == all ? g_strdup_printf (_ ("%u rules"), all)
+                                       : g_strdup_printf (_ ("%u of %u rules"), shown, all);
 
   gtk_label_set_text (page->count, text);
 }
@@ -376,17 +378,19 @@ build_page (WmRulesWindow *self, Page *page, gboolean exclusions)
   gtk_widget_set_margin_end (box, 12);
   gtk_widget_set_margin_top (box, 12);
   gtk_widget_set_margin_bottom (box, 12);
+  /* Translators: "sector", "expense", "supplier", "sic" and "-" are values typed in the rules:
+   * keep them as they are. */
   about = gtk_label_new (
       exclusions
-          ? "Spend a local firm could not win: tax, grants, pay, national contracts. Source "
-            "\"sector\" excludes a whole sector; \"expense\" and \"supplier\" match words, in "
-            "order and whole, in a line's expense fields or in the payee's name. Payments to "
-            "public bodies are never influenceable."
-          : "Which sector a line is in. The supplier's SIC codes decide first (source \"sic\": a "
-            "code prefix of 2 to 5 digits, the longest wins), then the line's expense fields "
-            "(\"expense\": words, in order and whole), then the payee's name (\"supplier\"). The "
-            "rule with the most words wins; a tie goes to the rule higher up. Sector \"-\" skips "
-            "a code or field that says nothing.");
+          ? _ ("Spend a local firm could not win: tax, grants, pay, national contracts. Source "
+               "\"sector\" excludes a whole sector; \"expense\" and \"supplier\" match words, in "
+               "order and whole, in a line's expense fields or in the payee's name. Payments to "
+               "public bodies are never influenceable.")
+          : _ ("Which sector a line is in. The supplier's SIC codes decide first (source \"sic\": "
+               "a code prefix of 2 to 5 digits, the longest wins), then the line's expense fields "
+               "(\"expense\": words, in order and whole), then the payee's name (\"supplier\"). "
+               "The rule with the most words wins; a tie goes to the rule higher up. Sector \"-\" "
+               "skips a code or field that says nothing."));
   gtk_label_set_wrap (GTK_LABEL (about), TRUE);
   gtk_label_set_xalign (GTK_LABEL (about), 0);
   gtk_widget_add_css_class (about, "dim-label");
@@ -394,12 +398,12 @@ build_page (WmRulesWindow *self, Page *page, gboolean exclusions)
 
   page->search = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
   gtk_widget_set_hexpand (GTK_WIDGET (page->search), TRUE);
-  g_object_set (page->search, "placeholder-text", "Search patterns and sectors", NULL);
+  g_object_set (page->search, "placeholder-text", _ ("Search patterns and sectors"), NULL);
   g_signal_connect (page->search, "search-changed", G_CALLBACK (on_search_changed), page);
-  add = gtk_button_new_with_mnemonic ("_Add Rule");
+  add = gtk_button_new_with_mnemonic (_ ("_Add Rule"));
   g_signal_connect (add, "clicked", G_CALLBACK (on_add_clicked), page);
-  remove = gtk_button_new_with_mnemonic ("_Remove");
-  gtk_widget_set_tooltip_text (remove, "Remove the selected rule");
+  remove = gtk_button_new_with_mnemonic (_ ("_Remove"));
+  gtk_widget_set_tooltip_text (remove, _ ("Remove the selected rule"));
   g_signal_connect (remove, "clicked", G_CALLBACK (on_remove_clicked), page);
   page->count = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_add_css_class (GTK_WIDGET (page->count), "dim-label");
@@ -411,9 +415,9 @@ build_page (WmRulesWindow *self, Page *page, gboolean exclusions)
 
   view = gtk_column_view_new (GTK_SELECTION_MODEL (g_object_ref (page->selection)));
   gtk_column_view_set_show_row_separators (GTK_COLUMN_VIEW (view), TRUE);
-  add_column (GTK_COLUMN_VIEW (view), page, "Source", COL_SOURCE, FALSE);
-  add_column (GTK_COLUMN_VIEW (view), page, "Pattern", COL_PATTERN, TRUE);
-  add_column (GTK_COLUMN_VIEW (view), page, exclusions ? "Reason" : "Sector", COL_VALUE,
+  add_column (GTK_COLUMN_VIEW (view), page, _ ("Source"), COL_SOURCE, FALSE);
+  add_column (GTK_COLUMN_VIEW (view), page, _ ("Pattern"), COL_PATTERN, TRUE);
+  add_column (GTK_COLUMN_VIEW (view), page, exclusions ? _ ("Reason") : _ ("Sector"), COL_VALUE,
               exclusions);
   scrolled = gtk_scrolled_window_new ();
   gtk_widget_set_vexpand (scrolled, TRUE);
@@ -449,9 +453,11 @@ collect (WmRulesWindow *self, GError **error)
 
           if (!ok)
             {
-              g_set_error (error, WM_ERROR, WM_ERROR_FORMAT, "%s, rule %u (%s \"%s\"): %s",
-                           page->exclusions ? "Not influenceable" : "Sectors", i + 1, item->source,
-                           item->pattern ? item->pattern : "", local->message);
+              /* Translators: the list ("Sectors" or "Not influenceable"), the rule's number,
+               * its source and pattern, and what is wrong with it. */
+              g_set_error (error, WM_ERROR, WM_ERROR_FORMAT, _ ("%s, rule %u (%s \"%s\"): %s"),
+                           page->exclusions ? _ ("Not influenceable") : _ ("Sectors"), i + 1,
+                           item->source, item->pattern ? item->pattern : "", local->message);
               g_error_free (local);
               gtk_editable_set_text (GTK_EDITABLE (page->search), "");
               gtk_single_selection_set_selected (page->selection, i);
@@ -485,7 +491,7 @@ wm_rules_window_apply (WmRulesWindow *self)
       show_message (self, error->message, TRUE);
       return FALSE;
     }
-  show_message (self, "Applying the rules to every spend line…", FALSE);
+  show_message (self, _ ("Applying the rules to every spend line…"), FALSE);
   gtk_widget_set_sensitive (self->apply_button, FALSE);
   /* The handler takes the rules. */
   g_signal_emit (self, signals[APPLY], 0, rules);
@@ -498,14 +504,15 @@ wm_rules_window_applied (WmRulesWindow *self, const GError *error)
   g_return_if_fail (WM_IS_RULES_WINDOW (self));
   if (error != NULL)
     {
-      g_autofree char *text = g_strdup_printf ("The rules were not applied: %s", error->message);
+      g_autofree char *text
+          = g_strdup_printf (_ ("The rules were not applied: %s"), error->message);
       show_message (self, text, TRUE);
       set_dirty (self, TRUE);
     }
   else
     show_message (self,
-                  "Applied: every spend line has its sector again, and the map, the side"
-                  " panel and the gaps follow the new rules.",
+                  _ ("Applied: every spend line has its sector again, and the map, the side"
+                     " panel and the gaps follow the new rules."),
                   FALSE);
 }
 
@@ -534,7 +541,7 @@ import_response (GtkNativeDialog *chooser, int response, WmRulesWindow *self)
       else
         {
           g_autofree char *text
-              = g_strdup_printf ("Read %u rules from %s: Apply to use them.",
+              = g_strdup_printf (_ ("Read %u rules from %s: Apply to use them."),
                                  wm_sector_rules_texts (rules, page->exclusions)->len, path);
           fill_page (page, rules);
           show_message (self, text, FALSE);
@@ -550,8 +557,8 @@ on_import_clicked (WmRulesWindow *self)
 {
   Page                 *page = current_page (self);
   GtkFileChooserNative *chooser = gtk_file_chooser_native_new (
-      page->exclusions ? "Import Not-Influenceable Rules" : "Import Sector Rules",
-      GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN, "_Import", "_Cancel");
+      page->exclusions ? _ ("Import Not-Influenceable Rules") : _ ("Import Sector Rules"),
+      GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN, _ ("_Import"), _ ("_Cancel"));
 
   g_object_set_data (G_OBJECT (chooser), "page", page);
   g_signal_connect (chooser, "response", G_CALLBACK (import_response), self);
@@ -573,10 +580,10 @@ export_response (GtkNativeDialog *chooser, int response, WmRulesWindow *self)
       if (rules == NULL
           || !wm_sector_rules_save (rules, page->exclusions ? NULL : path,
                                     page->exclusions ? path : NULL, &error))
-        show_message (self, error ? error->message : "Nothing to save.", TRUE);
+        show_message (self, error ? error->message : _ ("Nothing to save."), TRUE);
       else
         {
-          g_autofree char *text = g_strdup_printf ("Saved %s.", path);
+          g_autofree char *text = g_strdup_printf (_ ("Saved %s."), path);
           show_message (self, text, FALSE);
         }
     }
@@ -589,8 +596,8 @@ on_export_clicked (WmRulesWindow *self)
 {
   Page                 *page = current_page (self);
   GtkFileChooserNative *chooser = gtk_file_chooser_native_new (
-      page->exclusions ? "Export Not-Influenceable Rules" : "Export Sector Rules",
-      GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", "_Cancel");
+      page->exclusions ? _ ("Export Not-Influenceable Rules") : _ ("Export Sector Rules"),
+      GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Export"), _ ("_Cancel"));
 
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser),
                                      page->exclusions ? "non-influenceable.csv" : "sectors.csv");
@@ -657,11 +664,11 @@ wm_rules_window_init (WmRulesWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->sectors = gtk_string_list_new (NULL);
   p = adw_view_stack_add_titled (self->stack, build_page (self, &self->pages[0], FALSE), "sectors",
-                                 "_Sectors");
+                                 _ ("_Sectors"));
   adw_view_stack_page_set_use_underline (p, TRUE);
   adw_view_stack_page_set_icon_name (p, "view-list-bullet-symbolic");
   p = adw_view_stack_add_titled (self->stack, build_page (self, &self->pages[1], TRUE),
-                                 "exclusions", "_Not Influenceable");
+                                 "exclusions", _ ("_Not Influenceable"));
   adw_view_stack_page_set_use_underline (p, TRUE);
   adw_view_stack_page_set_icon_name (p, "action-unavailable-symbolic");
 }

@@ -3,6 +3,7 @@
  * (WmSummary, WmUnmatchedRow); it never reads the project itself. */
 #include "wm-side-panel.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "app/map/wm-render.h"
@@ -134,13 +135,14 @@ enum
 };
 static guint signals[N_SIGNALS];
 
+/* The supplier kind filter: the core's code, and the label (translated when shown). */
 static const char *const kinds[][2] = {
-  { NULL, "All kinds" },
-  { "sme", "Small and medium firms" },
-  { "vcse", "Voluntary, community and social enterprises" },
-  { "large", "Large firms" },
-  { "public", "Public bodies" },
-  { "unknown", "Not known" },
+  { NULL, N_ ("All kinds") },
+  { "sme", N_ ("Small and medium firms") },
+  { "vcse", N_ ("Voluntary, community and social enterprises") },
+  { "large", N_ ("Large firms") },
+  { "public", N_ ("Public bodies") },
+  { "unknown", N_ ("Not known") },
 };
 
 static void
@@ -234,7 +236,8 @@ share_row_new (WmSidePanel *panel, const WmShareRow *row, gboolean overall)
   gtk_widget_set_margin_end (box, 12);
   gtk_widget_set_margin_top (box, 10);
   gtk_widget_set_margin_bottom (box, 10);
-  markup = g_markup_printf_escaped ("<b>%s</b>  %s", overall ? "All anchors" : row->label, total);
+  markup
+      = g_markup_printf_escaped ("<b>%s</b>  %s", overall ? _ ("All anchors") : row->label, total);
   gtk_label_set_markup (GTK_LABEL (title), markup);
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_wrap (GTK_LABEL (title), TRUE);
@@ -242,17 +245,18 @@ share_row_new (WmSidePanel *panel, const WmShareRow *row, gboolean overall)
   gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (bar), 14);
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (bar), draw_share_bar, shares, g_free);
   if (row->unclassified > 0 && located == 0)
-    text = g_strdup_printf ("No local area chosen yet · unlocated %s", unlocated);
+    text = g_strdup_printf (_ ("No local area chosen yet · unlocated %s"), unlocated);
   else
-    text = g_strdup_printf ("Local %s · regional %s · leaked %s\nUnlocated %s · public bodies %s",
-                            local, regional, leaked, unlocated, public_bodies);
+    text = g_strdup_printf (
+        _ ("Local %s · regional %s · leaked %s\nUnlocated %s · public bodies %s"), local, regional,
+        leaked, unlocated, public_bodies);
   gtk_label_set_text (GTK_LABEL (figures), text);
   gtk_label_set_xalign (GTK_LABEL (figures), 0);
   gtk_widget_add_css_class (figures, "caption");
   gtk_widget_add_css_class (figures, "share-figures");
   {
-    g_autofree char *tip = g_strdup_printf (
-        "%" G_GINT64_FORMAT " lines, %" G_GINT64_FORMAT " suppliers", row->lines, row->suppliers);
+    g_autofree char *tip = g_strdup_printf (_ ("%lld lines, %lld suppliers"),
+                                            (long long) row->lines, (long long) row->suppliers);
     gtk_widget_set_tooltip_text (box, tip);
   }
   gtk_box_append (GTK_BOX (box), title);
@@ -260,11 +264,16 @@ share_row_new (WmSidePanel *panel, const WmShareRow *row, gboolean overall)
   gtk_box_append (GTK_BOX (box), figures);
   {
     /* Every figure opens the lines behind it. */
-    GtkWidget  *links = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-    GtkWidget  *caption = gtk_label_new ("Lines:");
-    const char *places[][2]
-        = { { NULL, "all" },        { "local", "local" },         { "regional", "regional" },
-            { "leaked", "leaked" }, { "unlocated", "unlocated" }, { "public", "public" } };
+    GtkWidget *links = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+    GtkWidget *caption = gtk_label_new (_ ("Lines:"));
+    /* Translators: the links after "Lines:" under an anchor's shares, each opening the spend
+     * lines of that place. */
+    const char *places[][2] = { { NULL, NC_ ("spend lines", "all") },
+                                { "local", NC_ ("spend lines", "local") },
+                                { "regional", NC_ ("spend lines", "regional") },
+                                { "leaked", NC_ ("spend lines", "leaked") },
+                                { "unlocated", NC_ ("spend lines", "unlocated") },
+                                { "public", NC_ ("spend lines", "public") } };
 
     gtk_widget_add_css_class (caption, "caption");
     gtk_widget_add_css_class (caption, "dim-label");
@@ -272,7 +281,7 @@ share_row_new (WmSidePanel *panel, const WmShareRow *row, gboolean overall)
 
     for (guint i = 0; i < G_N_ELEMENTS (places); i++)
       {
-        GtkWidget *b = gtk_button_new_with_label (places[i][1]);
+        GtkWidget *b = gtk_button_new_with_label (g_dpgettext2 (NULL, "spend lines", places[i][1]));
 
         gtk_widget_add_css_class (b, "flat");
         gtk_widget_add_css_class (b, "share-link");
@@ -282,7 +291,7 @@ share_row_new (WmSidePanel *panel, const WmShareRow *row, gboolean overall)
         g_signal_connect_object (b, "clicked", G_CALLBACK (on_share_link_clicked), panel, 0);
         gtk_box_append (GTK_BOX (links), b);
       }
-    gtk_widget_set_tooltip_text (links, "Open the spend lines behind these figures");
+    gtk_widget_set_tooltip_text (links, _ ("Open the spend lines behind these figures"));
     gtk_box_append (GTK_BOX (box), links);
   }
   return box;
@@ -311,15 +320,15 @@ locate_button_new (WmSidePanel *self, const WmUnmatchedRow *r)
   GtkWidget *popover = gtk_popover_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *entry = gtk_entry_new ();
-  GtkWidget *place = gtk_button_new_with_mnemonic ("_Place");
+  GtkWidget *place = gtk_button_new_with_mnemonic (_ ("_Place"));
   gint64    *id = g_new (gint64, 1);
 
   *id = r->supplier_id;
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "mark-location-symbolic");
-  gtk_widget_set_tooltip_text (button, "Give this supplier its trading postcode");
+  gtk_widget_set_tooltip_text (button, _ ("Give this supplier its trading postcode"));
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "flat");
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), "Trading postcode");
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _ ("Trading postcode"));
   gtk_editable_set_text (GTK_EDITABLE (entry), r->postcode ? r->postcode : "");
   gtk_widget_add_css_class (place, "suggested-action");
   g_object_set_data (G_OBJECT (entry), "entry", entry);
@@ -462,7 +471,8 @@ set_chart (GtkDrawingArea *area, const WmSummary *summary, guint max_rows)
     }
   if (n_other > 0)
     {
-      other.label = g_strdup_printf ("and %u more", n_other);
+      /* Translators: the last row of a bar chart, summing the rows not drawn. */
+      other.label = g_strdup_printf (_ ("and %u more"), n_other);
       other.rest = TRUE;
       g_array_append_val (rows, other);
     }
@@ -486,19 +496,19 @@ wm_side_panel_set_data (WmSidePanel     *self,
   self->updating = TRUE;
   for (guint i = 0; by_anchor && i < by_anchor->rows->len; i++)
     g_ptr_array_add (names, ((WmShareRow *) by_anchor->rows->pdata[i])->key);
-  set_choices (self->anchor_row, self->anchors, "All anchors", names);
+  set_choices (self->anchor_row, self->anchors, _ ("All anchors"), names);
   for (guint i = 0; by_year && i < by_year->rows->len; i++)
     {
       const char *key = ((WmShareRow *) by_year->rows->pdata[i])->key;
       if (g_ascii_isdigit (key[0]))
         g_ptr_array_add (years, (gpointer) key);
     }
-  set_choices (self->year_row, self->years, "All years", years);
+  set_choices (self->year_row, self->years, _ ("All years"), years);
   {
     g_autoptr (GPtrArray) sectors = g_ptr_array_new ();
     for (guint i = 0; by_sector && i < by_sector->rows->len; i++)
       g_ptr_array_add (sectors, ((WmShareRow *) by_sector->rows->pdata[i])->key);
-    set_choices (self->sector_row, self->sectors, "All sectors", sectors);
+    set_choices (self->sector_row, self->sectors, _ ("All sectors"), sectors);
   }
   self->updating = FALSE;
 
@@ -541,7 +551,8 @@ wm_side_panel_set_data (WmSidePanel     *self,
 
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), r->name);
-      subtitle = g_strdup_printf ("%s · %" G_GINT64_FORMAT " lines", r->why, r->lines);
+      /* Translators: why the supplier is not placed, then its number of spend lines. */
+      subtitle = g_strdup_printf (_ ("%s · %lld lines"), r->why, (long long) r->lines);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       gtk_label_set_text (GTK_LABEL (amount), pounds);
       gtk_widget_add_css_class (amount, "share-figures");
@@ -553,7 +564,7 @@ wm_side_panel_set_data (WmSidePanel     *self,
   if (unmatched != NULL)
     {
       g_autofree char *title
-          = g_strdup_printf ("Unlocated suppliers (%u, largest first)", unmatched->len);
+          = g_strdup_printf (_ ("Unlocated suppliers (%u, largest first)"), unmatched->len);
       adw_preferences_group_set_title (self->unlocated_group, title);
     }
 }
@@ -778,12 +789,12 @@ wm_side_panel_init (WmSidePanel *self)
   self->wards = g_list_store_new (WM_TYPE_WARD_ITEM);
   self->anchors = gtk_string_list_new (NULL);
   self->sectors = gtk_string_list_new (NULL);
-  gtk_string_list_append (self->sectors, "All sectors");
+  gtk_string_list_append (self->sectors, _ ("All sectors"));
   adw_combo_row_set_model (self->sector_row, G_LIST_MODEL (self->sectors));
   self->years = gtk_string_list_new (NULL);
   self->kinds = gtk_string_list_new (NULL);
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
-    gtk_string_list_append (self->kinds, kinds[i][1]);
+    gtk_string_list_append (self->kinds, _ (kinds[i][1]));
   adw_combo_row_set_model (self->anchor_row, G_LIST_MODEL (self->anchors));
   adw_combo_row_set_model (self->year_row, G_LIST_MODEL (self->years));
   adw_combo_row_set_model (self->kind_row, G_LIST_MODEL (self->kinds));
@@ -796,10 +807,11 @@ wm_side_panel_init (WmSidePanel *self)
   g_signal_connect_swapped (self->kind_row, "notify::selected", G_CALLBACK (on_filter_changed),
                             self);
 
-  add_column (self, "Ward", WARD_PROP_NAME, TRUE);
-  add_column (self, "Received", WARD_PROP_RECEIVED, FALSE);
-  add_column (self, "IMD", WARD_PROP_DECILE, FALSE);
-  add_column (self, "Suppliers", WARD_PROP_SUPPLIERS, FALSE);
+  /* Translators: the ward table's column headings ("IMD": the deprivation decile). */
+  add_column (self, _ ("Ward"), WARD_PROP_NAME, TRUE);
+  add_column (self, _ ("Received"), WARD_PROP_RECEIVED, FALSE);
+  add_column (self, _ ("IMD"), WARD_PROP_DECILE, FALSE);
+  add_column (self, _ ("Suppliers"), WARD_PROP_SUPPLIERS, FALSE);
   sorter = gtk_column_view_get_sorter (self->ward_view);
   sorted
       = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->wards)), g_object_ref (sorter));

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "wm-stories-window.h"
 
+#include <glib/gi18n.h>
+
 struct _WmStoriesWindow
 {
   AdwWindow parent_instance;
@@ -90,12 +92,12 @@ show_views (WmStoriesWindow *self)
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
       g_object_set_data (G_OBJECT (row), "view", (gpointer) v);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                 row_button (self, v, "go-up-symbolic", "Earlier", -1, i > 0));
+                                 row_button (self, v, "go-up-symbolic", _ ("Earlier"), -1, i > 0));
       adw_action_row_add_suffix (
           ADW_ACTION_ROW (row),
-          row_button (self, v, "go-down-symbolic", "Later", 1, i + 1 < self->views->len));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                 row_button (self, v, "edit-delete-symbolic", "Remove", 0, TRUE));
+          row_button (self, v, "go-down-symbolic", _ ("Later"), 1, i + 1 < self->views->len));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), row_button (self, v, "edit-delete-symbolic",
+                                                                   _ ("Remove"), 0, TRUE));
       gtk_list_box_append (self->views_list, row);
     }
   {
@@ -203,8 +205,9 @@ on_export_clicked (WmStoriesWindow *self)
     return;
   name = g_strdup_printf ("%s.pdf", story);
   g_strdelimit (name, "/\\:", '-');
-  chooser = gtk_file_chooser_native_new ("Export the Story as PDF", GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", "_Cancel");
+  chooser
+      = gtk_file_chooser_native_new (_ ("Export the Story as PDF"), GTK_WINDOW (self),
+                                     GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Export"), _ ("_Cancel"));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   g_object_set_data_full (G_OBJECT (chooser), "story", g_steal_pointer (&story), g_free);
   g_signal_connect (chooser, "response", G_CALLBACK (export_response), self);
@@ -228,12 +231,12 @@ on_delete_clicked (WmStoriesWindow *self)
 
   if (story == NULL)
     return;
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), "Delete the Story?", NULL);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _ ("Delete the Story?"), NULL);
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  "“%s” and its %u views will be removed from the project.", story,
-                                  self->views ? self->views->len : 0);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", "_Cancel", "delete",
-                                    "_Delete", NULL);
+                                  _ ("“%s” and its %u views will be removed from the project."),
+                                  story, self->views ? self->views->len : 0);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "delete",
+                                    _ ("_Delete"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
                                               ADW_RESPONSE_DESTRUCTIVE);
   g_object_set_data_full (G_OBJECT (dialog), "story", g_steal_pointer (&story), g_free);
@@ -303,8 +306,9 @@ wm_stories_window_init (WmStoriesWindow *self)
   GtkWidget *empty;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  empty = gtk_label_new ("No views yet: move the map to what you want to show, write a caption "
-                         "and press Add View.");
+  /* Translators: "Add View" is the button above ("_Add View"). */
+  empty = gtk_label_new (_ ("No views yet: move the map to what you want to show, write a caption "
+                            "and press Add View."));
   gtk_label_set_wrap (GTK_LABEL (empty), TRUE);
   gtk_widget_set_margin_top (empty, 18);
   gtk_widget_set_margin_bottom (empty, 18);

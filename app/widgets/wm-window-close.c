@@ -6,6 +6,8 @@
  * is what the user asked for). */
 #include "wm-window-private.h"
 
+#include <glib/gi18n.h>
+
 static void
 on_close_response (AdwMessageDialog *dialog, const char *response, WmWindow *self)
 {
@@ -13,7 +15,7 @@ on_close_response (AdwMessageDialog *dialog, const char *response, WmWindow *sel
   if (g_strcmp0 (response, "stop") != 0)
     return;
   self->close_when_idle = TRUE;
-  gtk_label_set_text (self->job_label, "Stopping; the project is put back as it was…");
+  gtk_label_set_text (self->job_label, _ ("Stopping; the project is put back as it was…"));
   wm_window_cancel_job (self);
 }
 
@@ -33,13 +35,15 @@ _wm_window_hold_close (WmWindow *self)
       return TRUE;
     }
   what = gtk_label_get_text (self->job_label);
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), "Stop and Close?", NULL));
+  dialog = ADW_MESSAGE_DIALOG (
+      adw_message_dialog_new (GTK_WINDOW (self), _ ("Stop and Close?"), NULL));
+  /* Translators: %s is what the progress bar says, e.g. "Importing Postcodes: codepo.zip". */
   adw_message_dialog_format_body (dialog,
-                                  "%s is still running. Stopping it leaves the project as it "
-                                  "was before; nothing half-done is kept.",
+                                  _ ("%s is still running. Stopping it leaves the project as it "
+                                     "was before; nothing half-done is kept."),
                                   what);
-  adw_message_dialog_add_responses (dialog, "keep", "_Keep Working", "stop", "_Stop and Close",
-                                    NULL);
+  adw_message_dialog_add_responses (dialog, "keep", _ ("_Keep Working"), "stop",
+                                    _ ("_Stop and Close"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "stop", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "keep");
   adw_message_dialog_set_close_response (dialog, "keep");

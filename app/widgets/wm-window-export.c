@@ -3,6 +3,7 @@
  * and density), the tables behind the panels as CSV, and a story as a multi-page PDF. Each is
  * written on a worker thread from the core's and app/map's functions, with a toast saying
  * where it went or why not. */
+#include <glib/gi18n.h>
 #include <math.h>
 
 #include "app/map/wm-story-render.h"
@@ -111,7 +112,7 @@ export_done (GObject *object, GAsyncResult *result, gpointer user_data)
     _wm_window_show_error (self, error);
   else
     {
-      g_autofree char *text = g_strdup_printf ("Saved %s", job->path);
+      g_autofree char *text = g_strdup_printf (_ ("Saved %s"), job->path);
       _wm_window_show_toast (self, text, 6);
     }
 }
@@ -144,7 +145,7 @@ wm_window_export_map (WmWindow      *self,
   g_return_val_if_fail (WM_IS_WINDOW (self) && path != NULL, FALSE);
   if (self->project == NULL || self->scene == NULL)
     {
-      g_set_error (error, WM_ERROR, WM_ERROR_BAD_VALUE, "no map to export yet");
+      g_set_error_literal (error, WM_ERROR, WM_ERROR_BAD_VALUE, _ ("no map to export yet"));
       return FALSE;
     }
   /* No paper: the map's size on screen, its legend beside it. */
@@ -171,7 +172,7 @@ wm_window_export_map (WmWindow      *self,
   job->title = title && *title ? g_strdup (title) : NULL;
   job->options.title = job->title;
   job->options.north_arrow = north_arrow;
-  run_export (self, job, "Exporting the map…");
+  run_export (self, job, _ ("Exporting the map…"));
   return TRUE;
 }
 
@@ -187,7 +188,7 @@ wm_window_export_table (WmWindow *self, const char *table, const char *path)
   job->kind = EXPORT_TABLE;
   job->what = g_strdup (table);
   job->path = g_strdup (path);
-  run_export (self, job, "Exporting the table…");
+  run_export (self, job, _ ("Exporting the table…"));
 }
 
 void
@@ -203,7 +204,7 @@ wm_window_export_story (WmWindow *self, const char *story, const char *path)
   job->what = g_strdup (story);
   job->path = g_strdup (path);
   wm_page_size_for_paper ("a4", WM_RENDER_PDF, 72, &job->size, NULL);
-  run_export (self, job, "Exporting the story…");
+  run_export (self, job, _ ("Exporting the story…"));
 }
 
 static void
@@ -232,8 +233,9 @@ export_table_action (GtkWidget *widget, const char *name, GVariant *param)
                                     : g_strcmp0 (table, "wards") == 0 ? "wards"
                                     : g_strcmp0 (table, "gaps") == 0  ? "gaps"
                                                                       : "unlocated-suppliers");
-  chooser = gtk_file_chooser_native_new ("Export the Table as CSV", GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", "_Cancel");
+  chooser
+      = gtk_file_chooser_native_new (_ ("Export the Table as CSV"), GTK_WINDOW (self),
+                                     GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Export"), _ ("_Cancel"));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), file);
   g_object_set_data_full (G_OBJECT (chooser), "table", g_strdup (table), g_free);
   g_signal_connect (chooser, "response", G_CALLBACK (table_response), self);

@@ -2,6 +2,7 @@
 /* Stories and the presentation mode: the map's view captured into a story (extent, layers,
  * filters, a caption), put back, and stepped through full screen with the keys a clicker
  * sends. Story changes are written on a worker thread, like every other change. */
+#include <glib/gi18n.h>
 #include <math.h>
 
 #include "wm-stories-window.h"
@@ -97,7 +98,8 @@ show_step (WmWindow *self, int step)
   gtk_label_set_text (self->caption_title, view->title ? view->title : self->story);
   gtk_label_set_text (self->caption_text, view->caption ? view->caption : "");
   gtk_widget_set_visible (GTK_WIDGET (self->caption_text), view->caption != NULL);
-  counter = g_strdup_printf ("%s · %d of %u", self->story, self->story_step + 1,
+  /* Translators: the story's name, then "view N of M", under a presented view's caption. */
+  counter = g_strdup_printf (_ ("%s · %d of %u"), self->story, self->story_step + 1,
                              self->story_views->len);
   gtk_label_set_text (self->caption_step, counter);
   gtk_widget_set_visible (self->caption_box, TRUE);
@@ -155,9 +157,9 @@ wm_window_present (WmWindow *self, const char *story)
       self->presenting = TRUE;
       gtk_widget_queue_draw (GTK_WIDGET (self->legend));
       _wm_window_show_toast (self,
-                             story ? "Presenting: → or Page Down for the next view, ← or Page Up "
-                                     "for the one before, Esc to stop"
-                                   : "Presenting: Esc to stop",
+                             story ? _ ("Presenting: → or Page Down for the next view, ← or "
+                                        "Page Up for the one before, Esc to stop")
+                                   : _ ("Presenting: Esc to stop"),
                              4);
     }
   g_clear_pointer (&self->story, g_free);
@@ -364,7 +366,7 @@ edit_done (GObject *object, GAsyncResult *result, gpointer user_data)
     }
   if (e->kind == EDIT_ADD)
     {
-      g_autofree char *text = g_strdup_printf ("View %d added to “%s”", e->added, e->story);
+      g_autofree char *text = g_strdup_printf (_ ("View %d added to “%s”"), e->added, e->story);
       _wm_window_show_toast (self, text, 4);
     }
   if (self->stories_window != NULL)
@@ -399,7 +401,7 @@ wm_window_add_view_to_story (WmWindow   *self,
   edit->view = wm_window_capture_view (self);
   edit->view->title = title && *title ? g_strdup (title) : NULL;
   edit->view->caption = caption && *caption ? g_strdup (caption) : NULL;
-  run_edit (self, edit, "Saving the view…");
+  run_edit (self, edit, _ ("Saving the view…"));
 }
 
 void
@@ -417,7 +419,7 @@ wm_window_edit_story_view (
   edit->view = wm_story_view_copy (view);
   edit->id = view->id;
   edit->number = move_to;
-  run_edit (self, edit, "Saving the story…");
+  run_edit (self, edit, _ ("Saving the story…"));
 }
 
 void
@@ -431,7 +433,7 @@ wm_window_delete_story (WmWindow *self, const char *story)
   edit = g_new0 (StoryEdit, 1);
   edit->kind = EDIT_DELETE;
   edit->story = g_strdup (story);
-  run_edit (self, edit, "Deleting the story…");
+  run_edit (self, edit, _ ("Deleting the story…"));
 }
 
 /* ---- the Stories window ----------------------------------------------------------------- */

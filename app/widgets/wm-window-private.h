@@ -89,6 +89,12 @@ gboolean _wm_window_hold_close (WmWindow *self);
 /* After a job: closes the window if the user asked to stop and close. */
 void _wm_window_close_if_stopping (WmWindow *self);
 
+/* Reloads the map and panels from the project (after a change). */
+void _wm_window_reload (WmWindow *self);
+
+/* wm-window-place.c */
+void _wm_window_place_class_init (GtkWidgetClass *widget_class);
+
 /* wm-window-export.c */
 void _wm_window_export_class_init (GtkWidgetClass *widget_class);
 

@@ -4,6 +4,7 @@
  * the main thread. */
 #include "wm-window.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 #include <shumate/shumate.h>
 
@@ -132,7 +133,7 @@ _wm_window_render_options (WmWindow *self, WmRenderOptions *options)
               break;
             }
       if (any)
-        g_snprintf (options->marked_title, sizeof options->marked_title, "Candidate sites: %s",
+        g_snprintf (options->marked_title, sizeof options->marked_title, _ ("Candidate sites: %s"),
                     self->marked_sector);
     }
 }
@@ -307,8 +308,8 @@ load_done (GObject *object, GAsyncResult *result, gpointer user_data)
       if (wm_project_is_read_only (self->project))
         {
           g_autofree char *text = g_strdup_printf (
-              "%s is read-only: everything can be explored and exported, but imports and "
-              "edits will be refused (save a copy somewhere you can write to change it)",
+              _ ("%s is read-only: everything can be explored and exported, but imports and "
+                 "edits will be refused (save a copy somewhere you can write to change it)"),
               name);
           _wm_window_show_toast (self, text, 0);
         }
@@ -321,7 +322,9 @@ load_done (GObject *object, GAsyncResult *result, gpointer user_data)
       g_autofree char  *placed = wm_format_share (
            o->local + o->regional + o->leaked + o->unclassified, o->total - o->public_bodies);
       g_autofree char *subtitle
-          = o->total > 0 ? g_strdup_printf ("%s · %s of supplier spend placed", name, placed)
+          /* Translators: the window subtitle, e.g. "Demo.wealthmap · 87% of supplier spend
+           * placed". */
+          = o->total > 0 ? g_strdup_printf (_ ("%s · %s of supplier spend placed"), name, placed)
                          : g_strdup (name);
 
       adw_window_title_set_subtitle (self->window_title, subtitle);
@@ -374,7 +377,7 @@ start_load (WmWindow *self, const char *path, gboolean full, gboolean fit)
   task = g_task_new (self, self->reload_cancellable, load_done, NULL);
   g_task_set_source_tag (task, start_load);
   g_task_set_task_data (task, job, (GDestroyNotify) load_job_free);
-  _wm_window_job_started (self, path ? "Opening the project…" : "Drawing the map…");
+  _wm_window_job_started (self, path ? _ ("Opening the project…") : _ ("Drawing the map…"));
   g_task_run_in_thread (task, load_thread);
 }
 
@@ -473,7 +476,7 @@ import_done (GObject *object, GAsyncResult *result, gpointer user_data)
     {
       /* The core rolled the transaction back: the project is as it was. */
       if (g_error_matches (error, WM_ERROR, WM_ERROR_CANCELLED))
-        _wm_window_show_toast (self, "Import cancelled; the project is unchanged", 5);
+        _wm_window_show_toast (self, _ ("Import cancelled; the project is unchanged"), 5);
       else
         _wm_window_show_error (self, error);
       return;
@@ -496,8 +499,9 @@ wm_window_run_import (WmWindow *self, WmImportJob *job)
   if (self->project == NULL || self->job_cancellable != NULL)
     {
       _wm_window_show_toast (self,
-                             self->project ? "Another import is running; wait for it or cancel it"
-                                           : "Open or create a project first",
+                             self->project
+                                 ? _ ("Another import is running; wait for it or cancel it")
+                                 : _ ("Open or create a project first"),
                              5);
       wm_import_job_free (job);
       return;
@@ -511,7 +515,9 @@ wm_window_run_import (WmWindow *self, WmImportJob *job)
   g_task_set_source_tag (task, wm_window_run_import);
   g_task_set_task_data (task, t, (GDestroyNotify) import_task_free);
   name = g_path_get_basename (job->file);
-  what = g_strdup_printf ("Importing %s: %s", wm_import_kind_to_title (job->kind), name);
+  /* Translators: the first %s is what is imported ("Anchor spend", "Postcodes"…), the second
+   * the file's name. */
+  what = g_strdup_printf (_ ("Importing %s: %s"), wm_import_kind_to_title (job->kind), name);
   _wm_window_job_started (self, what);
   g_task_run_in_thread (task, import_thread);
 }
@@ -596,29 +602,35 @@ point_markup (const WmMapPoint *p)
   g_autofree char *amount = wm_format_pounds (p->amount);
 
   if (p->anchor)
-    return g_markup_printf_escaped ("<b>%s</b>\nAnchor institution (%s)\nWard %s", p->name,
-                                    p->kind ? p->kind : "other", p->ward ? p->ward : "unknown");
-  return g_markup_printf_escaped ("<b>%s</b>\n%s received under the current filter\n"
-                                  "Kind: %s · place: %s\nWard: %s",
-                                  p->name, amount, p->kind ? p->kind : "unknown",
-                                  p->place ? p->place : "not set",
-                                  p->ward ? p->ward : "outside the imported wards");
+    /* Translators: a map popover: the anchor's name, its kind (a code: council, nhs, police…)
+     * and its ward. Keep the markup and the line breaks. */
+    return g_markup_printf_escaped (_ ("<b>%s</b>\nAnchor institution (%s)\nWard %s"), p->name,
+                                    p->kind ? p->kind : "other", p->ward ? p->ward : _ ("unknown"));
+  /* Translators: a map popover: the supplier's name, the £ amount, its kind (a code: sme, vcse,
+   * large…), its place (local, regional, leaked) and its ward. Keep the markup and line breaks. */
+  return g_markup_printf_escaped (_ ("<b>%s</b>\n%s received under the current filter\n"
+                                     "Kind: %s · place: %s\nWard: %s"),
+                                  p->name, amount, p->kind ? p->kind : _ ("unknown"),
+                                  p->place ? p->place : _ ("not set"),
+                                  p->ward ? p->ward : _ ("outside the imported wards"));
 }
 
 static char *
 area_markup (const WmMapData *data, const WmMapArea *a)
 {
   g_autofree char *amount = wm_format_pounds (a->received);
-  g_autofree char *decile = a->imd_decile > 0
-                                ? g_strdup_printf ("%d of 10 (1 = most deprived)", a->imd_decile)
-                                : g_strdup ("not known (no deprivation or lookup imported)");
+  g_autofree char *decile
+      = a->imd_decile > 0 ? g_strdup_printf (_ ("%d of 10 (1 = most deprived)"), a->imd_decile)
+                          : g_strdup (_ ("not known (no deprivation or lookup imported)"));
 
-  return g_markup_printf_escaped ("<b>%s</b> (%s)\n%s\nIMD decile: %s\nReceived by suppliers "
-                                  "located here: %s",
+  /* Translators: a map popover: the area's name and code, where it is (In the local area…),
+   * its IMD decile and the £ received. Keep the markup and the line breaks. */
+  return g_markup_printf_escaped (_ ("<b>%s</b> (%s)\n%s\nIMD decile: %s\nReceived by suppliers "
+                                     "located here: %s"),
                                   a->name ? a->name : a->code, a->code,
-                                  g_strcmp0 (a->role, "local") == 0    ? "In the local area"
-                                  : g_strcmp0 (a->role, "region") == 0 ? "In the region"
-                                                                       : "Outside the region",
+                                  g_strcmp0 (a->role, "local") == 0    ? _ ("In the local area")
+                                  : g_strcmp0 (a->role, "region") == 0 ? _ ("In the region")
+                                                                       : _ ("Outside the region"),
                                   decile, amount);
 }
 
@@ -745,7 +757,7 @@ report_done (GObject *object, GAsyncResult *result, gpointer user_data)
     _wm_window_show_error (self, error);
   else
     {
-      g_autofree char *text = g_strdup_printf ("Ward report saved: %s", job->path);
+      g_autofree char *text = g_strdup_printf (_ ("Ward report saved: %s"), job->path);
       _wm_window_show_toast (self, text, 6);
     }
 }
@@ -765,7 +777,7 @@ wm_window_save_ward_report (WmWindow *self, const char *code, const char *path)
   job->path = g_strdup (path);
   task = g_task_new (self, NULL, report_done, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) report_job_free);
-  _wm_window_job_started (self, "Writing the ward report…");
+  _wm_window_job_started (self, _ ("Writing the ward report…"));
   g_task_run_in_thread (task, report_thread);
 }
 
@@ -788,8 +800,8 @@ ask_ward_report (WmWindow *self, const char *code)
   GtkFileChooserNative *chooser;
   g_autofree char      *name = g_strdup_printf ("%s.pdf", code);
 
-  chooser = gtk_file_chooser_native_new ("Save the Ward Report", GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
+  chooser = gtk_file_chooser_native_new (_ ("Save the Ward Report"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Save"), _ ("_Cancel"));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   g_object_set_data_full (G_OBJECT (chooser), "code", g_strdup (code), g_free);
   g_signal_connect (chooser, "response", G_CALLBACK (report_response), self);
@@ -825,9 +837,9 @@ on_click (GtkGestureClick *gesture, int n_press, double x, double y, WmWindow *s
   gtk_label_set_markup (GTK_LABEL (label), markup);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  button = gtk_button_new_with_mnemonic ("_Spend Lines…");
-  gtk_widget_set_tooltip_text (button,
-                               "The lines behind these figures, with their source file and line");
+  button = gtk_button_new_with_mnemonic (_ ("_Spend Lines…"));
+  gtk_widget_set_tooltip_text (
+      button, _ ("The lines behind these figures, with their source file and line"));
   g_object_set_data (G_OBJECT (button), "point", GINT_TO_POINTER (point));
   g_object_set_data (G_OBJECT (button), "area", GINT_TO_POINTER (area));
   g_signal_connect (button, "clicked", G_CALLBACK (on_popover_lines_clicked), self);
@@ -837,8 +849,9 @@ on_click (GtkGestureClick *gesture, int n_press, double x, double y, WmWindow *s
     {
       const WmMapArea *a = g_ptr_array_index (data->areas, area);
 
-      button = gtk_button_new_with_mnemonic ("Ward _Report…");
-      gtk_widget_set_tooltip_text (button, "One A4 page about this ward for its councillors (PDF)");
+      button = gtk_button_new_with_mnemonic (_ ("Ward _Report…"));
+      gtk_widget_set_tooltip_text (button,
+                                   _ ("One A4 page about this ward for its councillors (PDF)"));
       g_object_set_data_full (G_OBJECT (button), "code", g_strdup (a->code), g_free);
       g_signal_connect (button, "clicked", G_CALLBACK (on_popover_report_clicked), self);
       gtk_box_append (GTK_BOX (box), button);
@@ -891,7 +904,7 @@ locate_done (GObject *object, GAsyncResult *result, gpointer data)
     }
   {
     g_autofree char *postcode = wm_normalize_postcode (job->postcode);
-    g_autofree char *text = g_strdup_printf ("Supplier placed at %s", postcode);
+    g_autofree char *text = g_strdup_printf (_ ("Supplier placed at %s"), postcode);
     _wm_window_show_toast (self, text, 5);
   }
   start_load (self, NULL, TRUE, FALSE);
@@ -915,14 +928,14 @@ wm_window_locate_supplier (WmWindow *self, gint64 supplier_id, const char *postc
   task = g_task_new (self, NULL, locate_done, NULL);
   g_task_set_source_tag (task, wm_window_locate_supplier);
   g_task_set_task_data (task, job, (GDestroyNotify) locate_job_free);
-  _wm_window_job_started (self, "Placing the supplier…");
+  _wm_window_job_started (self, _ ("Placing the supplier…"));
   g_task_run_in_thread (task, locate_thread);
 }
 
 static void
 on_anchor_activated (WmWindow *self, const char *anchor, const char *place)
 {
-  g_autofree char *what = g_strdup_printf ("%s%s%s", anchor ? anchor : "All anchors",
+  g_autofree char *what = g_strdup_printf ("%s%s%s", anchor ? anchor : _ ("All anchors"),
                                            place ? ", " : "", place ? place : "");
   open_lines (self, anchor, 0, NULL, place, what);
 }
@@ -995,9 +1008,10 @@ on_sites_changed (WmWindow *self)
 static void
 on_gap_show_lines (WmWindow *self, const char *sector)
 {
-  WmLineQuery      query = { 0 };
-  WmLinesWindow   *window;
-  g_autofree char *what = g_strdup_printf ("%s, leaked, influenceable", sector);
+  WmLineQuery    query = { 0 };
+  WmLinesWindow *window;
+  /* Translators: the spend lines window's title after "Spend Lines: "; %s is a sector. */
+  g_autofree char *what = g_strdup_printf (_ ("%s, leaked, influenceable"), sector);
 
   if (self->project == NULL)
     return;
@@ -1058,12 +1072,12 @@ rules_done (GObject *object, GAsyncResult *result, gpointer user_data)
   if (!ok)
     {
       if (g_error_matches (error, WM_ERROR, WM_ERROR_CANCELLED))
-        _wm_window_show_toast (self, "Cancelled; the project's rules are unchanged", 5);
+        _wm_window_show_toast (self, _ ("Cancelled; the project's rules are unchanged"), 5);
       else
         _wm_window_show_error (self, error);
       return;
     }
-  _wm_window_show_toast (self, "Sector rules applied to every spend line", 5);
+  _wm_window_show_toast (self, _ ("Sector rules applied to every spend line"), 5);
   start_load (self, NULL, TRUE, FALSE);
 }
 
@@ -1076,7 +1090,7 @@ on_rules_apply (WmRulesWindow *editor, WmSectorRules *rules, WmWindow *self)
   if (self->project == NULL || self->job_cancellable != NULL)
     {
       g_autoptr (GError) error = g_error_new_literal (
-          WM_ERROR, WM_ERROR_IO, "another import is running: wait for it or cancel it");
+          WM_ERROR, WM_ERROR_IO, _ ("another import is running: wait for it or cancel it"));
       wm_sector_rules_free (rules);
       wm_rules_window_applied (editor, error);
       return;
@@ -1088,7 +1102,7 @@ on_rules_apply (WmRulesWindow *editor, WmSectorRules *rules, WmWindow *self)
   self->job_cancellable = g_cancellable_new ();
   task = g_task_new (self, self->job_cancellable, rules_done, NULL);
   g_task_set_task_data (task, t, (GDestroyNotify) rules_task_free);
-  _wm_window_job_started (self, "Giving every spend line its sector under the new rules…");
+  _wm_window_job_started (self, _ ("Giving every spend line its sector under the new rules…"));
   g_task_run_in_thread (task, rules_thread);
 }
 
@@ -1143,9 +1157,9 @@ wm_window_open_action (GtkWidget *widget, const char *action, GVariant *param)
   GtkFileChooserNative *chooser;
   GtkFileFilter        *filter = gtk_file_filter_new ();
 
-  chooser = gtk_file_chooser_native_new ("Open a Project", GTK_WINDOW (widget),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, "_Open", "_Cancel");
-  gtk_file_filter_set_name (filter, "Wealthmap projects");
+  chooser = gtk_file_chooser_native_new (_ ("Open a Project"), GTK_WINDOW (widget),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _ ("_Open"), _ ("_Cancel"));
+  gtk_file_filter_set_name (filter, _ ("Wealthmap projects"));
   gtk_file_filter_add_pattern (filter, "*.wealthmap");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   g_object_unref (filter);
@@ -1187,10 +1201,13 @@ static void
 wm_window_new_action (GtkWidget *widget, const char *action, GVariant *param)
 {
   GtkFileChooserNative *chooser;
+  /* Translators: the suggested file name of a new project, without its .wealthmap suffix. */
+  g_autofree char *name = g_strdup_printf ("%s.wealthmap", C_ ("new project file name", "Place"));
 
-  chooser = gtk_file_chooser_native_new ("New Project", GTK_WINDOW (widget),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, "_Create", "_Cancel");
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "Place.wealthmap");
+  chooser
+      = gtk_file_chooser_native_new (_ ("New Project"), GTK_WINDOW (widget),
+                                     GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Create"), _ ("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   g_signal_connect (chooser, "response", G_CALLBACK (new_response), widget);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
@@ -1270,7 +1287,7 @@ wm_window_import_action (GtkWidget *widget, const char *action, GVariant *param)
     return;
   if (self->project == NULL)
     {
-      _wm_window_show_toast (self, "Open or create a project first", 5);
+      _wm_window_show_toast (self, _ ("Open or create a project first"), 5);
       return;
     }
   dialog = wm_import_dialog_new (GTK_WINDOW (self), kind);
@@ -1297,7 +1314,7 @@ on_drop (GtkDropTarget *target, const GValue *value, double x, double y, WmWindo
     }
   if (self->project == NULL)
     {
-      _wm_window_show_toast (self, "Open or create a project first", 5);
+      _wm_window_show_toast (self, _ ("Open or create a project first"), 5);
       return FALSE;
     }
   kind = wm_import_dialog_guess_kind (path);
@@ -1392,6 +1409,7 @@ wm_window_class_init (WmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WmWindow, caption_step);
   _wm_window_present_class_init (widget_class);
   _wm_window_export_class_init (widget_class);
+  _wm_window_place_class_init (widget_class);
   gtk_widget_class_bind_template_callback (widget_class, on_job_cancel_clicked);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, wm_window_open_action);
   gtk_widget_class_install_action (widget_class, "win.new", NULL, wm_window_new_action);
@@ -1542,4 +1560,10 @@ wm_window_get_gaps_panel (WmWindow *self)
 {
   g_return_val_if_fail (WM_IS_WINDOW (self), NULL);
   return self->gaps_panel;
+}
+
+void
+_wm_window_reload (WmWindow *self)
+{
+  start_load (self, NULL, TRUE, FALSE);
 }

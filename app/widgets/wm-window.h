@@ -34,6 +34,15 @@ void        wm_window_show_sector (WmWindow *self, const char *sector);
 WmProject  *wm_window_get_project (WmWindow *self);
 gboolean    wm_window_is_busy (WmWindow *self);
 const char *wm_window_get_last_message (WmWindow *self);
+/* Sets the local area and region (authority or area codes; @km > 0: the region is every ward
+ * within that distance) on a worker thread, then reloads; the Place… dialog calls it. */
+void wm_window_set_place (WmWindow          *self,
+                          const char *const *local,
+                          const char *const *region,
+                          double             km);
+/* Opens Place… (win.place) and returns the dialog. */
+typedef struct _WmPlaceDialog WmPlaceDialog;
+WmPlaceDialog                *wm_window_open_place (WmWindow *self);
 /* The "Stop and Close?" dialog while it is shown (closing during an import), else NULL. */
 GtkWindow       *wm_window_get_close_dialog (WmWindow *self);
 GtkWidget       *wm_window_get_map_widget (WmWindow *self);
