@@ -911,6 +911,16 @@ test_help (void)
   g_assert_true (gdk_texture_save_to_png (texture, out));
   gtk_window_destroy (shortcuts);
 
+  {
+    /* Help opens the guide built from docs/user-guide.md. */
+    g_autofree char *uri = wm_application_guide_uri ();
+    g_autofree char *path = g_filename_from_uri (uri, NULL, NULL);
+    g_autofree char *html = NULL;
+
+    g_assert_nonnull (path);
+    g_assert_true (g_file_get_contents (path, &html, NULL, NULL));
+    g_assert_nonnull (strstr (html, "<h2>What the figures mean</h2>"));
+  }
   about = wm_about_window_new (NULL);
   g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, WM_VERSION);
   gtk_window_present (about);

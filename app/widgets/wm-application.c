@@ -110,6 +110,26 @@ about_action (GSimpleAction *action, GVariant *param, gpointer data)
   gtk_window_present (wm_about_window_new (gtk_application_get_active_window (app)));
 }
 
+/* The user guide (docs/user-guide.md, as HTML): installed, else from the build tree. */
+char *
+wm_application_guide_uri (void)
+{
+  const char *path
+      = g_file_test (WM_GUIDE_INSTALLED, G_FILE_TEST_EXISTS) ? WM_GUIDE_INSTALLED : WM_GUIDE_BUILT;
+
+  return g_filename_to_uri (path, NULL, NULL);
+}
+
+static void
+help_action (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  g_autofree char *uri = wm_application_guide_uri ();
+
+  if (uri != NULL)
+    gtk_show_uri (gtk_application_get_active_window (GTK_APPLICATION (data)), uri,
+                  GDK_CURRENT_TIME);
+}
+
 /* Quitting closes every window; the app ends with the last one. A window that is importing
  * asks first (wm-window-close.c) and keeps the app alive until it has stopped cleanly. */
 static void
@@ -127,14 +147,17 @@ wm_application_startup (GApplication *app)
 {
   static const GActionEntry entries[] = {
     { "about", about_action, NULL, NULL, NULL },
+    { "help", help_action, NULL, NULL, NULL },
     { "quit", quit_action, NULL, NULL, NULL },
   };
   const char *quit[] = { "<Control>q", NULL };
+  const char *help[] = { "F1", NULL };
 
   G_APPLICATION_CLASS (wm_application_parent_class)->startup (app);
   gtk_window_set_default_icon_name ("org.wealthmap.Wealthmap");
   g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.help", help);
 }
 
 static void

@@ -15,4 +15,7 @@ WmApplication *wm_application_new (void);
 /* The About window: credits, and the licences of the data a project is built from. */
 GtkWindow *wm_about_window_new (GtkWindow *parent);
 
+/* The file: URI of the user guide the Help menu (F1) opens. */
+char *wm_application_guide_uri (void);
+
 G_END_DECLS
