@@ -3,6 +3,7 @@
 #include "wm-application.h"
 
 #include <glib/gi18n.h>
+#include <stdlib.h>
 
 #include "wm-window.h"
 
@@ -21,6 +22,33 @@ ensure_window (WmApplication *self)
   if (window == NULL)
     window = GTK_WINDOW (wm_window_new (ADW_APPLICATION (self)));
   return WM_WINDOW (window);
+}
+
+/* WEALTHMAP_EXIT_WHEN_SHOWN=1: quit once the first window shows its project with nothing
+ * left to load, printing what it shows; exit status 1 if that has not happened in 120 s.
+ * The README check (.ci/check-readme) runs the README's set-up command this way. */
+static gboolean
+exit_when_shown (gpointer data)
+{
+  GApplication *app = data;
+  GtkWindow    *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  static guint  ticks;
+
+  if (window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window))
+      && wm_window_get_project (WM_WINDOW (window)) != NULL
+      && !wm_window_is_busy (WM_WINDOW (window)))
+    {
+      g_print ("wealthmap: shown %s\n",
+               wm_project_get_path (wm_window_get_project (WM_WINDOW (window))));
+      g_application_quit (app);
+      return G_SOURCE_REMOVE;
+    }
+  if (++ticks > 1200)
+    {
+      g_printerr ("wealthmap: the window did not show a project within 120 s\n");
+      exit (1);
+    }
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -44,6 +72,8 @@ wm_application_activate (GApplication *app)
         wm_window_open_project (window, demo);
       else
         g_warning ("cannot open the demo project: %s", error->message);
+      if (g_strcmp0 (g_getenv ("WEALTHMAP_EXIT_WHEN_SHOWN"), "1") == 0)
+        g_timeout_add (100, exit_when_shown, app);
     }
 }
 
