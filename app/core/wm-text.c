@@ -478,6 +478,17 @@ wm_normalize_name (const char *name)
   replace_all (s, "&quot;", "\"");
   replace_all (s, "\xe2\x80\x99", "'"); /* right single quotation mark */
   upper = g_utf8_strup (s->str, -1);
+  /* Upper-casing is not always idempotent (U+1FB3 gives U+0391 U+0345, whose own upper case
+   * is U+0399): go on until it is, so that a normalised name normalises to itself. */
+  for (int i = 0; i < 3; i++)
+    {
+      g_autofree char *again = g_utf8_strup (upper, -1);
+
+      if (strcmp (again, upper) == 0)
+        break;
+      g_free (upper);
+      upper = g_steal_pointer (&again);
+    }
 
   out = g_string_sized_new (strlen (upper) + 8);
   for (const char *p = upper; *p; p++)
