@@ -53,14 +53,16 @@ _wm_window_hold_close (WmWindow *self)
   return TRUE;
 }
 
-void
-_wm_window_close_if_stopping (WmWindow *self)
+gboolean
+_wm_window_end_write_job (WmWindow *self)
 {
-  if (self->close_when_idle && self->job_cancellable == NULL)
-    {
-      self->close_when_idle = FALSE;
-      gtk_window_close (GTK_WINDOW (self));
-    }
+  _wm_window_job_ended (self);
+  g_clear_object (&self->job_cancellable);
+  if (!self->close_when_idle)
+    return FALSE;
+  self->close_when_idle = FALSE;
+  gtk_window_close (GTK_WINDOW (self));
+  return TRUE;
 }
 
 GtkWindow *

@@ -45,13 +45,8 @@ place_done (GObject *object, GAsyncResult *result, gpointer user_data)
   PlaceTask *t = g_task_get_task_data (G_TASK (result));
   g_autoptr (GError) error = NULL;
 
-  _wm_window_job_ended (self);
-  g_clear_object (&self->job_cancellable);
-  if (self->close_when_idle)
-    {
-      _wm_window_close_if_stopping (self);
-      return;
-    }
+  if (_wm_window_end_write_job (self))
+    return;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       _wm_window_show_error (self, error);

@@ -86,8 +86,10 @@ gboolean _wm_window_legend_scale (WmWindow *self, double *scale);
 
 /* wm-window-close.c: TRUE when closing must wait (a job writes the project: asks first). */
 gboolean _wm_window_hold_close (WmWindow *self);
-/* After a job: closes the window if the user asked to stop and close. */
-void _wm_window_close_if_stopping (WmWindow *self);
+/* Ends a job that wrote the project (an import, rules, the place): hides the progress strip
+ * and, if the user asked to stop and close, closes the window and returns TRUE (the caller
+ * then shows nothing more). */
+gboolean _wm_window_end_write_job (WmWindow *self);
 
 /* Reloads the map and panels from the project (after a change). */
 void _wm_window_reload (WmWindow *self);

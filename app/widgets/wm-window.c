@@ -465,13 +465,8 @@ import_done (GObject *object, GAsyncResult *result, gpointer user_data)
   ImportTask *t = g_task_get_task_data (G_TASK (result));
   g_autoptr (GError) error = NULL;
 
-  _wm_window_job_ended (self);
-  g_clear_object (&self->job_cancellable);
-  if (self->close_when_idle)
-    {
-      _wm_window_close_if_stopping (self);
-      return;
-    }
+  if (_wm_window_end_write_job (self))
+    return;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       /* The core rolled the transaction back: the project is as it was. */
@@ -1060,13 +1055,8 @@ rules_done (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
 
-  _wm_window_job_ended (self);
-  g_clear_object (&self->job_cancellable);
-  if (self->close_when_idle)
-    {
-      _wm_window_close_if_stopping (self);
-      return;
-    }
+  if (_wm_window_end_write_job (self))
+    return;
   if (t->editor != NULL)
     wm_rules_window_applied (t->editor, error);
   if (!ok)
