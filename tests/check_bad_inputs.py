@@ -22,6 +22,8 @@ import tempfile
 
 import pyproj
 
+from wmtest import check, finish
+
 CLI, BAD = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 NOBODY = 65534
 
@@ -121,15 +123,6 @@ def command(kind, name, tmp):
     raise SystemExit(f"expected.txt: unknown kind {kind}")
 
 
-failures = 0
-
-
-def check(ok, what, detail=""):
-    global failures
-    failures += not ok
-    print(f"{'ok  ' if ok else 'FAIL'} {what}" + (f"\n     {detail}" if detail and not ok else ""))
-
-
 with tempfile.TemporaryDirectory() as tmp:
     os.chmod(tmp, 0o755)
     for entry in os.listdir(BAD):
@@ -207,4 +200,4 @@ with tempfile.TemporaryDirectory() as tmp:
                      "--map", "cost=Description"], tmp)
     check(code != 0 and "--map cost=Description: expected FIELD=HEADER" in got,
           "--map with an unknown field is refused", got)
-sys.exit(1 if failures else 0)
+finish()

@@ -23,19 +23,13 @@ import sys
 import tempfile
 import time
 
+from wmtest import check, finish
+
 CLI, SHARED = sys.argv[1], sys.argv[2]
 MONTH = os.path.join(SHARED, "spend", "hyndburn_2023-24", "April-2023.csv")
 ROWS = 100000
 KILLS = 20
 SEED = 20261124
-
-failures = 0
-
-
-def check(ok, what, detail=""):
-    global failures
-    failures += not ok
-    print(f"{'ok  ' if ok else 'FAIL'} {what}" + (f"\n     {detail}" if detail and not ok else ""))
 
 
 def make_big(path):
@@ -118,4 +112,4 @@ with tempfile.TemporaryDirectory() as tmp:
                   f"{got[4]} lines, integrity {got[2]}")
         os.unlink(project)
     check(killed >= KILLS // 2, f"{killed} imports killed mid-way, {completed} had finished")
-sys.exit(1 if failures else 0)
+finish()

@@ -17,14 +17,9 @@ import sys
 
 import geopandas
 
+from wmtest import check, finish
+
 CLI, LANCS, DEMO, SHARED = sys.argv[1:5]
-failures = 0
-
-
-def check(ok, what, detail=""):
-    global failures
-    failures += not ok
-    print(f"{'ok  ' if ok else 'FAIL'} {what}" + (f"\n     {detail}" if detail and not ok else ""))
 
 
 def listed(project):
@@ -67,4 +62,4 @@ got_demo = {a["code"]: {k: a[k] for k in ("code", "name", "wards")} for a in dem
 check(got_demo == want_demo, f"demo: {want_demo}", f"got {got_demo}")
 roles = {a["code"]: a["role"] for a in demo["authorities"]}
 check(roles == {"X00000001": "local", "X00000002": "region"}, "demo roles", f"got {roles}")
-sys.exit(1 if failures else 0)
+finish()
