@@ -257,7 +257,22 @@ typedef struct
   int                   period_fyear;
   guint64               sheets_without_header;
   gboolean              skip_sheet; /* no header found in this sheet: count its rows only */
+  GHashTable           *redacted;   /* supplier text -> 1 redacted, 2 not: normalised once */
 } SpendImport;
+
+/* wm_name_is_redacted() normalises the name; a file names the same suppliers over and over. */
+static gboolean
+supplier_is_redacted (SpendImport *imp, const char *supplier)
+{
+  gpointer known = g_hash_table_lookup (imp->redacted, supplier);
+  gboolean redacted;
+
+  if (known != NULL)
+    return GPOINTER_TO_INT (known) == 1;
+  redacted = wm_name_is_redacted (supplier);
+  g_hash_table_insert (imp->redacted, g_strdup (supplier), GINT_TO_POINTER (redacted ? 1 : 2));
+  return redacted;
+}
 
 static gboolean
 cell_is_blank (const char *text)
@@ -325,7 +340,7 @@ store_row (SpendImport *imp, const WmRow *row, GError **error)
                                     loc, strlen (supplier_trim), MAX_SUPPLIER_BYTES);
       return TRUE;
     }
-  redacted = wm_name_is_redacted (supplier_trim);
+  redacted = supplier_is_redacted (imp, supplier_trim);
   if (redacted)
     imp->report->redacted++;
   else
@@ -669,6 +684,7 @@ run_import (SpendImport   *imp,
   if (imp->insert == NULL)
     return FALSE;
   imp->names = wm_name_table_new (imp->db, error);
+  imp->redacted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   if (imp->names == NULL)
     return FALSE;
 
@@ -783,6 +799,7 @@ wm_project_import_spend (WmProject            *self,
   ok = run_import (&imp, file, progress, progress_data, cancellable, error);
   g_clear_pointer (&imp.insert, sqlite3_finalize);
   g_clear_pointer (&imp.names, wm_name_table_free);
+  g_clear_pointer (&imp.redacted, g_hash_table_unref);
   g_ptr_array_unref (imp.pending);
   g_free ((char *) imp.header_sheet);
   return _wm_project_end_import (self, ok, &rep, progress, progress_data, report, error);
