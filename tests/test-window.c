@@ -75,6 +75,21 @@ grab (GtkWidget *widget)
   return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
 }
 
+/* grab() once the widget has been drawn: a screenshot taken between frames (a window just
+ * shown, full screen coming in steps, the slow ASan build) has nothing to draw yet. */
+static GdkTexture *
+grab_drawn (GtkWidget *widget)
+{
+  GdkTexture *texture = grab (widget);
+
+  for (int i = 0; i < 50 && texture == NULL; i++)
+    {
+      spin (100);
+      texture = grab (widget);
+    }
+  return texture;
+}
+
 typedef struct
 {
   guint distinct;     /* distinct colours (6-bit per channel) */
@@ -291,7 +306,7 @@ static void
 save_shot (WmWindow *window, const char *name)
 {
   g_autofree char *out = g_build_filename (out_dir, name, NULL);
-  g_autoptr (GdkTexture) texture = grab (GTK_WIDGET (window));
+  g_autoptr (GdkTexture) texture = grab_drawn (GTK_WIDGET (window));
 
   g_assert_nonnull (texture);
   g_assert_true (gdk_texture_save_to_png (texture, out));
@@ -437,7 +452,7 @@ test_rules (void)
   spin (300);
   {
     g_autofree char *out = g_build_filename (out_dir, "window-rules.png", NULL);
-    g_autoptr (GdkTexture) texture = grab (GTK_WIDGET (editor));
+    g_autoptr (GdkTexture) texture = grab_drawn (GTK_WIDGET (editor));
 
     g_assert_nonnull (texture);
     g_assert_true (gdk_texture_save_to_png (texture, out));
@@ -490,7 +505,10 @@ shoot (WmWindow *window, const char *name, guint want_deciles)
   spin (400); /* the extent is fitted over a few frames */
   g_assert_true (wait_until (map_drawn, &wait, 60000));
   spin (300);
-  texture = grab (GTK_WIDGET (window));
+  /* A frame may be under way (full screen comes in steps; the ASan build is slow): a grab
+   * between frames has nothing to draw, so take the next one. */
+  texture = grab_drawn (GTK_WIDGET (window));
+  g_assert_nonnull (texture);
   g_assert_true (gdk_texture_save_to_png (texture, out));
   g_test_message ("%s: %u colours", out, wait.pixels.distinct);
 }
@@ -717,7 +735,7 @@ test_import_cancel (void)
     gtk_window_set_default_size (GTK_WINDOW (dialog), 640, 1100);
     gtk_window_present (GTK_WINDOW (dialog));
     spin (500);
-    texture = grab (GTK_WIDGET (dialog));
+    texture = grab_drawn (GTK_WIDGET (dialog));
     g_assert_nonnull (texture);
     g_assert_true (gdk_texture_save_to_png (texture, out));
   }
@@ -820,7 +838,7 @@ test_close_during_import (void)
   g_assert_nonnull (confirm);
   {
     g_autofree char *out = g_build_filename (out_dir, "window-close-during-import.png", NULL);
-    g_autoptr (GdkTexture) texture = grab (GTK_WIDGET (confirm));
+    g_autoptr (GdkTexture) texture = grab_drawn (GTK_WIDGET (confirm));
 
     g_assert_nonnull (texture);
     g_assert_true (gdk_texture_save_to_png (texture, out));
@@ -863,7 +881,7 @@ test_place (void)
   spin (500);
   {
     g_autofree char *out = g_build_filename (out_dir, "window-place.png", NULL);
-    g_autoptr (GdkTexture) texture = grab (GTK_WIDGET (dialog));
+    g_autoptr (GdkTexture) texture = grab_drawn (GTK_WIDGET (dialog));
 
     g_assert_nonnull (texture);
     g_assert_true (gdk_texture_save_to_png (texture, out));
@@ -906,7 +924,7 @@ test_help (void)
   g_assert_nonnull (shortcuts);
   gtk_window_present (shortcuts);
   spin (500);
-  texture = grab (GTK_WIDGET (shortcuts));
+  texture = grab_drawn (GTK_WIDGET (shortcuts));
   g_assert_nonnull (texture);
   g_assert_true (gdk_texture_save_to_png (texture, out));
   gtk_window_destroy (shortcuts);
@@ -925,7 +943,7 @@ test_help (void)
   g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, WM_VERSION);
   gtk_window_present (about);
   spin (500);
-  about_texture = grab (GTK_WIDGET (about));
+  about_texture = grab_drawn (GTK_WIDGET (about));
   g_assert_nonnull (about_texture);
   g_assert_true (gdk_texture_save_to_png (about_texture, out_about));
   gtk_window_destroy (about);
@@ -1109,7 +1127,7 @@ test_lines (void)
   g_assert_cmpuint (wm_lines_window_get_totals (lines)->lines, ==,
                     wm_lines_window_get_lines (lines)->len);
   spin (500);
-  texture = grab (GTK_WIDGET (lines));
+  texture = grab_drawn (GTK_WIDGET (lines));
   g_assert_nonnull (texture);
   g_assert_true (gdk_texture_save_to_png (texture, out));
   gtk_window_destroy (GTK_WINDOW (lines));
