@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "wm-error.h"
+#include "wm-place.h"
 #include "wm-project-private.h"
 #include "wm-sectors.h"
 #include "wm-text.h"
@@ -266,7 +267,6 @@ wm_project_summary (WmProject *self, WmSummaryBy by, GError **error)
   g_autoptr (sqlite3_stmt) overall = NULL;
   g_autoptr (sqlite3_stmt) groups = NULL;
   g_autofree char *sql = NULL;
-  g_autofree char *km = NULL;
 
   g_return_val_if_fail (WM_IS_PROJECT (self), NULL);
   db = _wm_project_get_db (self);
@@ -281,8 +281,7 @@ wm_project_summary (WmProject *self, WmSummaryBy by, GError **error)
                        > 0;
   summary->place_local = wm_project_get_setting (self, "place_local");
   summary->place_region = wm_project_get_setting (self, "place_region");
-  km = wm_project_get_setting (self, "region_km");
-  summary->region_km = km ? g_ascii_strtod (km, NULL) : 0;
+  wm_project_get_region_km (self, &summary->region_km);
 
   overall = _wm_db_prepare (db, "SELECT" SHARE_COLUMNS SHARE_FROM, error);
   if (overall == NULL)
