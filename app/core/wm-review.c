@@ -54,24 +54,36 @@ column_dup (sqlite3_stmt *stmt, int i)
 typedef struct
 {
   gint64   supplier_id;
-  GStrv    tokens;
+  guint   *ids; /* its words as ids into the word table, in order, repeats kept */
+  guint    n_ids;
+  double   weight;  /* the sum of the IDF of its words */
   double   penalty; /* 1, or less for a company that is dissolved or being wound up */
   char    *number;  /* company number or NULL */
   gboolean located;
 } Candidate;
+
+typedef struct
+{
+  guint candidate;
+  guint repeats; /* how many times the word is in the candidate */
+} Posting;
 
 /* Two directory entries for one firm (the Lancashire list has "FCC RECYCLING (UK) LTD" with
  * its number and "FCC RECYCLING UK LTD" without): the same words and no conflicting number. */
 static gboolean
 same_firm (const Candidate *a, const Candidate *b)
 {
-  guint n = g_strv_length (a->tokens);
-
-  if (n != g_strv_length (b->tokens))
+  if (a->n_ids != b->n_ids)
     return FALSE;
-  for (guint i = 0; i < n; i++)
-    if (!g_strv_contains ((const char *const *) b->tokens, a->tokens[i]))
-      return FALSE;
+  for (guint i = 0; i < a->n_ids; i++)
+    {
+      gboolean found = FALSE;
+
+      for (guint j = 0; j < b->n_ids && !found; j++)
+        found = a->ids[i] == b->ids[j];
+      if (!found)
+        return FALSE;
+    }
   return a->number == NULL || b->number == NULL || strcmp (a->number, b->number) == 0;
 }
 
@@ -95,33 +107,6 @@ status_penalty (const char *status)
   return 1.0;
 }
 
-static double
-idf (GHashTable *df, const char *token, double n)
-{
-  double d = (double) GPOINTER_TO_UINT (g_hash_table_lookup (df, token));
-
-  return log ((n + 1) / (d + 0.5));
-}
-
-static double
-score (GHashTable *df, double n, GStrv a, GStrv b)
-{
-  double shared = 0, all = 0;
-
-  for (guint i = 0; a[i]; i++)
-    {
-      double w = idf (df, a[i], n);
-
-      all += w;
-      if (g_strv_contains ((const char *const *) b, a[i]))
-        shared += w;
-    }
-  for (guint i = 0; b[i]; i++)
-    if (!g_strv_contains ((const char *const *) a, b[i]))
-      all += idf (df, b[i], n);
-  return all > 0 ? shared / all : 0;
-}
-
 typedef struct
 {
   gint64           supplier_id;
@@ -134,7 +119,197 @@ scored_cmp (gconstpointer a, gconstpointer b)
 {
   const Scored *x = a, *y = b;
 
-  return x->score < y->score ? 1 : x->score > y->score ? -1 : 0;
+  if (x->score != y->score)
+    return x->score < y->score ? 1 : -1;
+  /* equal scores: the older entry first, so the choice does not depend on hashing */
+  return x->supplier_id < y->supplier_id ? -1 : x->supplier_id > y->supplier_id;
+}
+
+static void
+postings_free (gpointer list)
+{
+  if (list != NULL)
+    g_array_unref (list);
+}
+
+/* The words of the names, as ids: the unplaced payees' words come first, so a word is
+ * wanted when its id is below the count of the payees' words. */
+typedef struct
+{
+  GHashTable *ids; /* word -> id + 1 */
+  GArray     *df;  /* guint per id: directory keys using the word */
+} Words;
+
+static guint
+word_id (Words *w, const char *word)
+{
+  gpointer value = g_hash_table_lookup (w->ids, word);
+  guint    zero = 0;
+
+  if (value != NULL)
+    return GPOINTER_TO_UINT (value) - 1;
+  g_hash_table_insert (w->ids, g_strdup (word), GUINT_TO_POINTER (w->df->len + 1));
+  g_array_append_val (w->df, zero);
+  return w->df->len - 1;
+}
+
+static guint *
+word_ids (Words *w, GStrv tokens, guint *n)
+{
+  guint *ids;
+
+  *n = g_strv_length (tokens);
+  ids = g_new (guint, MAX (*n, 1));
+  for (guint i = 0; i < *n; i++)
+    ids[i] = word_id (w, tokens[i]);
+  return ids;
+}
+
+/* Suggestions for one payee. The score is the IDF-weighted Jaccard similarity with every
+ * repeat of a word counted, as
+ *   shared / (payee weight + candidate weight - candidate's weight of the shared words),
+ * summed over the postings of the payee's words rather than by comparing word lists. */
+static gboolean
+suggest_one (gint64        payee_id,
+             const guint  *ids,
+             guint         n_ids,
+             const double *idf,
+             GPtrArray    *postings,
+             GArray       *candidates,
+             double        n_keys,
+             double       *shared,
+             double       *inter,
+             guint        *stamp,
+             guint         pass,
+             sqlite3_stmt *insert,
+             GError      **error)
+{
+  g_autoptr (GArray) touched = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr (GArray) common = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr (GHashTable) best = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+  g_autoptr (GArray) ranked = g_array_new (FALSE, FALSE, sizeof (Scored));
+  g_autoptr (GArray) firms = g_array_new (FALSE, FALSE, sizeof (Scored));
+  double         weight = 0;
+  GHashTableIter iter;
+  gpointer       value;
+
+  for (guint i = 0; i < n_ids; i++)
+    weight += idf[ids[i]];
+  for (guint i = 0; i < n_ids; i++)
+    {
+      GArray  *list = g_ptr_array_index (postings, ids[i]);
+      double   w = idf[ids[i]];
+      guint    repeats = 0;
+      gboolean first = TRUE;
+
+      for (guint j = 0; j < n_ids; j++)
+        {
+          repeats += ids[j] == ids[i];
+          first = first && !(j < i && ids[j] == ids[i]);
+        }
+      if (!first || list == NULL)
+        continue;
+      /* A word used by a tenth of the directory ("SERVICES") finds nothing on its own, but
+       * still counts for the candidates the other words find. */
+      if (list->len > 2000 && list->len > n_keys / 10)
+        {
+          g_array_append_val (common, ids[i]);
+          continue;
+        }
+      for (guint k = 0; k < list->len; k++)
+        {
+          const Posting *post = &g_array_index (list, Posting, k);
+
+          if (stamp[post->candidate] != pass)
+            {
+              stamp[post->candidate] = pass;
+              shared[post->candidate] = inter[post->candidate] = 0;
+              g_array_append_val (touched, post->candidate);
+            }
+          shared[post->candidate] += repeats * w;
+          inter[post->candidate] += post->repeats * w;
+        }
+    }
+  for (guint t = 0; t < touched->len; t++)
+    {
+      guint      index = g_array_index (touched, guint, t);
+      Candidate *c = &g_array_index (candidates, Candidate, index);
+      Scored    *old;
+      double     sc;
+
+      for (guint m = 0; m < common->len; m++)
+        {
+          guint id = g_array_index (common, guint, m), in_payee = 0, in_candidate = 0;
+
+          for (guint j = 0; j < n_ids; j++)
+            in_payee += ids[j] == id;
+          for (guint j = 0; j < c->n_ids; j++)
+            in_candidate += c->ids[j] == id;
+          if (in_candidate > 0)
+            {
+              shared[index] += in_payee * idf[id];
+              inter[index] += in_candidate * idf[id];
+            }
+        }
+      sc = weight + c->weight - inter[index];
+      sc = (sc > 0 ? shared[index] / sc : 0) * c->penalty;
+      if (sc < WM_SUGGEST_MIN_SCORE)
+        continue;
+      old = g_hash_table_lookup (best, &c->supplier_id);
+      if (old == NULL)
+        {
+          Scored *v = g_new (Scored, 1);
+          *v = (Scored){ c->supplier_id, sc, c };
+          g_hash_table_insert (best, &v->supplier_id, v);
+        }
+      else if (sc > old->score)
+        {
+          old->score = sc;
+          old->c = c;
+        }
+    }
+  g_hash_table_iter_init (&iter, best);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_array_append_val (ranked, *(Scored *) value);
+  g_array_sort (ranked, scored_cmp);
+  /* One suggestion per firm: duplicates of a firm fold into its best entry. */
+  for (guint r = 0; r < ranked->len; r++)
+    {
+      Scored  *s = &g_array_index (ranked, Scored, r);
+      gboolean folded = FALSE;
+
+      for (guint f = 0; f < firms->len && !folded; f++)
+        {
+          Scored *firm = &g_array_index (firms, Scored, f);
+
+          if (same_firm (firm->c, s->c))
+            {
+              if (better_entry (s->c, firm->c))
+                {
+                  firm->supplier_id = s->supplier_id;
+                  firm->c = s->c;
+                }
+              folded = TRUE;
+            }
+        }
+      if (!folded)
+        g_array_append_val (firms, *s);
+    }
+  for (guint r = 0; r < MIN (firms->len, 3); r++)
+    {
+      Scored  *s = &g_array_index (firms, Scored, r);
+      gboolean tie = firms->len > 1
+                     && g_array_index (firms, Scored, 1).score
+                            >= g_array_index (firms, Scored, 0).score - WM_SUGGEST_TIE;
+
+      sqlite3_bind_int64 (insert, 1, payee_id);
+      sqlite3_bind_int64 (insert, 2, s->supplier_id);
+      sqlite3_bind_double (insert, 3, s->score);
+      sqlite3_bind_int (insert, 4, tie);
+      if (!_wm_db_step_done (insert, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
@@ -145,44 +320,52 @@ _wm_project_suggest (WmProject *self, GCancellable *cancellable, GError **error)
   g_autoptr (sqlite3_stmt) keys = NULL;
   g_autoptr (sqlite3_stmt) insert = NULL;
   g_autoptr (GArray) payee_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr (GPtrArray) payee_tokens = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  g_autoptr (GHashTable) wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr (GHashTable) df = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr (GHashTable) postings = NULL; /* token -> GArray of candidate indices */
+  g_autoptr (GPtrArray) payee_words = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GArray) payee_n = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr (GPtrArray) postings = NULL; /* per wanted word id: GArray of Posting */
   g_autoptr (GArray) candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
-  double   n_keys = 0;
-  gboolean ok = TRUE;
+  g_autofree double *idf = NULL;
+  g_autofree double *shared = NULL;
+  g_autofree double *inter = NULL;
+  g_autofree guint  *stamp = NULL;
+  Words              words = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
+                               g_array_new (FALSE, FALSE, sizeof (guint)) };
+  guint              n_wanted;
+  double             n_keys = 0;
+  gboolean           ok = FALSE;
 
   if (!_wm_db_exec (db, "DELETE FROM suggestions", error))
-    return FALSE;
+    goto out;
   payees = _wm_db_prepare (db,
                            "SELECT n.id, n.display FROM names n JOIN suppliers p"
                            " ON p.fid = n.supplier_id WHERE n.method IN ('spend', 'ambiguous')"
                            " AND p.geom IS NULL AND p.kind <> 'public'",
                            error);
   if (payees == NULL)
-    return FALSE;
+    goto out;
   while (sqlite3_step (payees) == SQLITE_ROW)
     {
       gint64 id = sqlite3_column_int64 (payees, 0);
-      GStrv  tokens = wm_name_tokens ((const char *) sqlite3_column_text (payees, 1));
+      g_auto (GStrv) tokens = wm_name_tokens ((const char *) sqlite3_column_text (payees, 1));
+      guint n;
 
       if (tokens[0] == NULL)
-        {
-          g_strfreev (tokens);
-          continue;
-        }
-      for (guint i = 0; tokens[i]; i++)
-        g_hash_table_add (wanted, g_strdup (tokens[i]));
+        continue;
       g_array_append_val (payee_ids, id);
-      g_ptr_array_add (payee_tokens, tokens);
+      g_ptr_array_add (payee_words, word_ids (&words, tokens, &n));
+      g_array_append_val (payee_n, n);
     }
   if (payee_ids->len == 0)
-    return TRUE;
+    {
+      ok = TRUE;
+      goto out;
+    }
+  n_wanted = words.df->len;
+  postings = g_ptr_array_new_with_free_func (postings_free);
+  g_ptr_array_set_size (postings, n_wanted);
 
   /* One pass over the directory: document frequencies of every word, and the keys that share
    * a word with some unplaced payee. */
-  postings = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_array_unref);
   keys = _wm_db_prepare (db,
                          "SELECT k.key, k.supplier_id, p.status, p.company_number,"
                          " p.geom IS NOT NULL FROM supplier_keys k"
@@ -191,50 +374,82 @@ _wm_project_suggest (WmProject *self, GCancellable *cancellable, GError **error)
                          " AND p.kind <> 'public'",
                          error);
   if (keys == NULL)
-    return FALSE;
+    goto out;
   while (sqlite3_step (keys) == SQLITE_ROW)
     {
       g_auto (GStrv) tokens = wm_name_tokens ((const char *) sqlite3_column_text (keys, 0));
+      guint    n;
+      guint   *ids = word_ids (&words, tokens, &n);
       gboolean useful = FALSE;
 
       n_keys++;
       if (((guint64) n_keys & 65535) == 0 && _wm_check_cancelled (cancellable, "matching", error))
-        return FALSE;
-      for (guint i = 0; tokens[i]; i++)
         {
-          gpointer orig, count;
-
-          if (g_hash_table_lookup_extended (df, tokens[i], &orig, &count))
-            g_hash_table_insert (df, g_strdup (tokens[i]),
-                                 GUINT_TO_POINTER (GPOINTER_TO_UINT (count) + 1));
-          else
-            g_hash_table_insert (df, g_strdup (tokens[i]), GUINT_TO_POINTER (1));
-          useful = useful || g_hash_table_contains (wanted, tokens[i]);
+          g_free (ids);
+          goto out;
         }
-      if (useful)
+      for (guint i = 0; i < n; i++)
         {
-          Candidate c = { sqlite3_column_int64 (keys, 1), g_steal_pointer (&tokens),
-                          status_penalty ((const char *) sqlite3_column_text (keys, 2)),
-                          g_strdup ((const char *) sqlite3_column_text (keys, 3)),
-                          sqlite3_column_int (keys, 4) };
-          guint     index = candidates->len;
+          gboolean first = TRUE;
 
-          g_array_append_val (candidates, c);
-          for (guint i = 0; c.tokens[i]; i++)
-            {
-              GArray *list;
-
-              if (!g_hash_table_contains (wanted, c.tokens[i]))
-                continue;
-              list = g_hash_table_lookup (postings, c.tokens[i]);
-              if (list == NULL)
-                {
-                  list = g_array_new (FALSE, FALSE, sizeof (guint));
-                  g_hash_table_insert (postings, c.tokens[i], list);
-                }
-              g_array_append_val (list, index);
-            }
+          for (guint j = 0; j < i && first; j++)
+            first = ids[j] != ids[i];
+          if (first)
+            g_array_index (words.df, guint, ids[i])++;
+          useful = useful || ids[i] < n_wanted;
         }
+      if (!useful)
+        {
+          g_free (ids);
+          continue;
+        }
+      {
+        Candidate c = { sqlite3_column_int64 (keys, 1),
+                        ids,
+                        n,
+                        0,
+                        status_penalty ((const char *) sqlite3_column_text (keys, 2)),
+                        g_strdup ((const char *) sqlite3_column_text (keys, 3)),
+                        sqlite3_column_int (keys, 4) };
+        guint     index = candidates->len;
+
+        g_array_append_val (candidates, c);
+        for (guint i = 0; i < n; i++)
+          {
+            GArray  *list;
+            Posting  post = { index, 0 };
+            gboolean first = TRUE;
+
+            if (ids[i] >= n_wanted)
+              continue;
+            for (guint j = 0; j < n; j++)
+              {
+                post.repeats += ids[j] == ids[i];
+                first = first && !(j < i && ids[j] == ids[i]);
+              }
+            if (!first)
+              continue;
+            list = g_ptr_array_index (postings, ids[i]);
+            if (list == NULL)
+              {
+                list = g_array_new (FALSE, FALSE, sizeof (Posting));
+                g_ptr_array_index (postings, ids[i]) = list;
+              }
+            g_array_append_val (list, post);
+          }
+      }
+    }
+
+  /* The weight of a word is how rare it is in the directory. */
+  idf = g_new (double, MAX (words.df->len, 1));
+  for (guint i = 0; i < words.df->len; i++)
+    idf[i] = log ((n_keys + 1) / (g_array_index (words.df, guint, i) + 0.5));
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      Candidate *c = &g_array_index (candidates, Candidate, i);
+
+      for (guint j = 0; j < c->n_ids; j++)
+        c->weight += idf[c->ids[j]];
     }
 
   insert = _wm_db_prepare (db,
@@ -242,105 +457,29 @@ _wm_project_suggest (WmProject *self, GCancellable *cancellable, GError **error)
                            " ambiguous) VALUES (?, ?, ?, ?)",
                            error);
   if (insert == NULL)
-    ok = FALSE;
-  for (guint p = 0; ok && p < payee_ids->len; p++)
+    goto out;
+  shared = g_new (double, MAX (candidates->len, 1));
+  inter = g_new (double, MAX (candidates->len, 1));
+  stamp = g_new0 (guint, MAX (candidates->len, 1));
+  for (guint p = 0; p < payee_ids->len; p++)
     {
-      GStrv tokens = g_ptr_array_index (payee_tokens, p);
-      g_autoptr (GHashTable) best
-          = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
-      g_autoptr (GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
-      g_autoptr (GArray) ranked = g_array_new (FALSE, FALSE, sizeof (Scored));
-      g_autoptr (GArray) firms = g_array_new (FALSE, FALSE, sizeof (Scored));
-      GHashTableIter iter;
-      gpointer       value;
-
       if ((p & 255) == 0 && _wm_check_cancelled (cancellable, "matching", error))
-        {
-          ok = FALSE;
-          break;
-        }
-      for (guint t = 0; tokens[t]; t++)
-        {
-          GArray *list = g_hash_table_lookup (postings, tokens[t]);
-
-          /* A word used by a tenth of the directory ("SERVICES") finds nothing on its own. */
-          if (list == NULL || (list->len > 2000 && list->len > n_keys / 10))
-            continue;
-          for (guint k = 0; k < list->len; k++)
-            {
-              guint      index = g_array_index (list, guint, k);
-              Candidate *c = &g_array_index (candidates, Candidate, index);
-              Scored    *old;
-              double     sc;
-
-              if (!g_hash_table_add (seen, GUINT_TO_POINTER (index + 1)))
-                continue;
-              sc = score (df, n_keys, tokens, c->tokens) * c->penalty;
-              old = g_hash_table_lookup (best, &c->supplier_id);
-              if (old == NULL)
-                {
-                  Scored *v = g_new (Scored, 1);
-                  *v = (Scored){ c->supplier_id, sc, c };
-                  g_hash_table_insert (best, &v->supplier_id, v);
-                }
-              else if (sc > old->score)
-                {
-                  old->score = sc;
-                  old->c = c;
-                }
-            }
-        }
-      g_hash_table_iter_init (&iter, best);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        if (((Scored *) value)->score >= WM_SUGGEST_MIN_SCORE)
-          g_array_append_val (ranked, *(Scored *) value);
-      g_array_sort (ranked, scored_cmp);
-      /* One suggestion per firm: duplicates of a firm fold into its best entry. */
-      for (guint r = 0; r < ranked->len; r++)
-        {
-          Scored  *s = &g_array_index (ranked, Scored, r);
-          gboolean folded = FALSE;
-
-          for (guint f = 0; f < firms->len && !folded; f++)
-            {
-              Scored *firm = &g_array_index (firms, Scored, f);
-
-              if (same_firm (firm->c, s->c))
-                {
-                  if (better_entry (s->c, firm->c))
-                    {
-                      firm->supplier_id = s->supplier_id;
-                      firm->c = s->c;
-                    }
-                  folded = TRUE;
-                }
-            }
-          if (!folded)
-            g_array_append_val (firms, *s);
-        }
-      for (guint r = 0; r < MIN (firms->len, 3); r++)
-        {
-          Scored  *s = &g_array_index (firms, Scored, r);
-          gboolean tie = firms->len > 1
-                         && g_array_index (firms, Scored, 1).score
-                                >= g_array_index (firms, Scored, 0).score - WM_SUGGEST_TIE;
-
-          sqlite3_bind_int64 (insert, 1, g_array_index (payee_ids, gint64, p));
-          sqlite3_bind_int64 (insert, 2, s->supplier_id);
-          sqlite3_bind_double (insert, 3, s->score);
-          sqlite3_bind_int (insert, 4, tie);
-          if (!_wm_db_step_done (insert, error))
-            {
-              ok = FALSE;
-              break;
-            }
-        }
+        goto out;
+      if (!suggest_one (g_array_index (payee_ids, gint64, p), g_ptr_array_index (payee_words, p),
+                        g_array_index (payee_n, guint, p), idf, postings, candidates, n_keys,
+                        shared, inter, stamp, p + 1, insert, error))
+        goto out;
     }
+  ok = TRUE;
+
+out:
   for (guint i = 0; i < candidates->len; i++)
     {
-      g_strfreev (g_array_index (candidates, Candidate, i).tokens);
+      g_free (g_array_index (candidates, Candidate, i).ids);
       g_free (g_array_index (candidates, Candidate, i).number);
     }
+  g_hash_table_unref (words.ids);
+  g_array_unref (words.df);
   return ok;
 }
 
