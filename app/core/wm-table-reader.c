@@ -40,8 +40,10 @@ struct _WmTableReader
   gboolean          eof;
   guint64           physical_line; /* lines fed so far */
   guint64           record_start;  /* line where the open record started, 0 if none */
-  GPtrArray        *current;       /* fields of the open record */
-  GQueue            ready;         /* completed records (GPtrArray*), each with its line */
+  GString          *field_text;    /* the open record's fields, each ending in a NUL */
+  GArray           *field_starts;  /* gsize: where each field of the open record starts */
+  GPtrArray        *ready;         /* completed records (ReadyRecord*), oldest first */
+  guint             ready_head;    /* the next one to hand out */
   GError           *deferred;      /* an error raised inside a libcsv callback */
   gboolean          first_field;
   GString          *carry; /* a partial physical line across blocks */
@@ -55,22 +57,18 @@ struct _WmTableReader
   guint64      features_total;
 
   /* the row handed out last */
-  GPtrArray *row_fields;
+  GPtrArray *row_fields; /* spreadsheets */
+  gpointer   row_record; /* CSV: a ReadyRecord */
   char      *row_sheet;
 };
 
+/* One allocation per record: the header, the field pointers, then the text they point to. */
 typedef struct
 {
-  GPtrArray *fields;
-  guint64    line;
+  guint64 line;
+  guint   n_fields;
+  char   *fields[];
 } ReadyRecord;
-
-static void
-ready_record_free (ReadyRecord *rec)
-{
-  g_ptr_array_unref (rec->fields);
-  g_free (rec);
-}
 
 /* ---- paths ------------------------------------------------------------------------------ */
 
@@ -163,7 +161,9 @@ on_field (void *s, size_t len, void *data)
       len -= 3;
     }
   self->first_field = FALSE;
-  g_ptr_array_add (self->current, wm_to_utf8 (text, (gssize) len));
+  g_array_append_val (self->field_starts, self->field_text->len);
+  wm_append_utf8 (self->field_text, text, len);
+  g_string_append_c (self->field_text, '\0');
 }
 
 static void
@@ -171,14 +171,21 @@ on_record (int c, void *data)
 {
   WmTableReader *self = data;
   ReadyRecord   *rec;
+  guint          n = self->field_starts->len;
+  char          *text;
 
   if (self->deferred)
     return;
-  rec = g_new (ReadyRecord, 1);
-  rec->fields = self->current;
+  rec = g_malloc (sizeof (ReadyRecord) + n * sizeof (char *) + self->field_text->len);
+  text = (char *) &rec->fields[n];
+  memcpy (text, self->field_text->str, self->field_text->len);
+  for (guint i = 0; i < n; i++)
+    rec->fields[i] = text + g_array_index (self->field_starts, gsize, i);
+  rec->n_fields = n;
   rec->line = self->record_start ? self->record_start : self->physical_line;
-  g_queue_push_tail (&self->ready, rec);
-  self->current = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (self->ready, rec);
+  g_string_truncate (self->field_text, 0);
+  g_array_set_size (self->field_starts, 0);
   self->record_start = 0;
 }
 
@@ -252,7 +259,7 @@ guess_delimiter (const char *block, size_t len)
 static gboolean
 fill_csv (WmTableReader *self, GError **error)
 {
-  while (g_queue_is_empty (&self->ready) && !self->eof)
+  while (self->ready_head == self->ready->len && !self->eof)
     {
       size_t n = VSIFReadL (self->block, 1, BLOCK_SIZE, self->fp);
       size_t start = 0;
@@ -349,10 +356,11 @@ open_csv (WmTableReader *self, GError **error)
       return FALSE;
     }
   self->block = g_malloc (BLOCK_SIZE);
-  self->current = g_ptr_array_new_with_free_func (g_free);
+  self->field_text = g_string_sized_new (256);
+  self->field_starts = g_array_new (FALSE, FALSE, sizeof (gsize));
   self->carry = g_string_new (NULL);
   self->first_field = TRUE;
-  g_queue_init (&self->ready);
+  self->ready = g_ptr_array_new_with_free_func (g_free);
   return TRUE;
 }
 
@@ -471,11 +479,15 @@ wm_table_reader_free (WmTableReader *self)
   if (self->parser_ready || self->block)
     csv_free (&self->parser);
   g_free (self->block);
-  if (self->current)
-    g_ptr_array_unref (self->current);
+  if (self->field_text)
+    g_string_free (self->field_text, TRUE);
+  if (self->field_starts)
+    g_array_unref (self->field_starts);
   if (self->carry)
     g_string_free (self->carry, TRUE);
-  g_queue_clear_full (&self->ready, (GDestroyNotify) ready_record_free);
+  if (self->ready)
+    g_ptr_array_unref (self->ready);
+  g_free (self->row_record);
   g_clear_error (&self->deferred);
   if (self->dataset)
     GDALClose (self->dataset);
@@ -498,16 +510,21 @@ wm_table_reader_next (WmTableReader *self, WmRow *row, GError **error)
 
   if (!fill_csv (self, error))
     return FALSE;
-  rec = g_queue_pop_head (&self->ready);
-  if (rec == NULL)
+  if (self->ready_head == self->ready->len)
     return FALSE;
-  g_ptr_array_unref (self->row_fields);
-  self->row_fields = g_steal_pointer (&rec->fields);
-  row->n_fields = self->row_fields->len;
-  row->fields = (char **) self->row_fields->pdata;
+  /* Hand the record over: the queue slot is emptied, and the record lives until the next call. */
+  rec = g_steal_pointer (&self->ready->pdata[self->ready_head++]);
+  if (self->ready_head == self->ready->len)
+    {
+      g_ptr_array_set_size (self->ready, 0);
+      self->ready_head = 0;
+    }
+  g_free (self->row_record);
+  self->row_record = rec;
+  row->n_fields = rec->n_fields;
+  row->fields = rec->fields;
   row->line = rec->line;
   row->sheet = NULL;
-  g_free (rec);
   return TRUE;
 }
 

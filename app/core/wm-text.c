@@ -27,11 +27,22 @@ wm_to_utf8 (const char *text, gssize len)
     len = strlen (text);
   if (g_utf8_validate_len (text, len, NULL))
     return g_strndup (text, len);
+  out = g_string_sized_new (len + 8);
+  wm_append_utf8 (out, text, len);
+  return g_string_free (out, FALSE);
+}
 
+void
+wm_append_utf8 (GString *out, const char *text, gsize len)
+{
+  if (g_utf8_validate_len (text, len, NULL))
+    {
+      g_string_append_len (out, text, (gssize) len);
+      return;
+    }
   /* Converting by hand rather than with iconv: the table is 32 entries and this runs once per
    * field of every cp1252 file, where iconv's per-call setup would dominate. */
-  out = g_string_sized_new (len + 8);
-  for (gssize i = 0; i < len; i++)
+  for (gsize i = 0; i < len; i++)
     {
       guchar c = (guchar) text[i];
 
@@ -42,7 +53,6 @@ wm_to_utf8 (const char *text, gssize len)
       else
         g_string_append_unichar (out, c);
     }
-  return g_string_free (out, FALSE);
 }
 
 /* ---- amounts ---------------------------------------------------------------------------- */

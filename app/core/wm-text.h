@@ -65,6 +65,8 @@ int wm_financial_year (const GDate *date);
 /* Text in UTF-8: valid UTF-8 is returned as is, anything else is read as Windows-1252 (what
  * Excel on Windows writes: a bare 0xA3 is '£'). */
 char *wm_to_utf8 (const char *text, gssize len);
+/* The same, appended to @out (no terminator added). */
+void wm_append_utf8 (GString *out, const char *text, gsize len);
 
 /* "£1,234,567" (rounded to the pound), for tables and reports. */
 char *wm_format_pounds (gint64 pence);
