@@ -18,6 +18,17 @@
 
 /* Header names as councils write them, reduced by wm_normalize_header(), in order of
  * preference: the first that matches wins. */
+/* Lines after which an import drops the spend indexes and builds them again at the end. */
+#define BULK_LINES 50000
+#define DROP_SPEND_INDEXES                                                                         \
+  "DROP INDEX IF EXISTS spend_anchor; DROP INDEX IF EXISTS spend_name;"                            \
+  " DROP INDEX IF EXISTS spend_sector"
+/* as in the schema (wm-project.c) */
+#define CREATE_SPEND_NAME_INDEX "CREATE INDEX IF NOT EXISTS spend_name ON spend (name_id)"
+#define CREATE_SPEND_INDEXES                                                                       \
+  "CREATE INDEX IF NOT EXISTS spend_anchor ON spend (anchor_id);"                                  \
+  " CREATE INDEX IF NOT EXISTS spend_sector ON spend (sector)"
+
 static const char *const supplier_headers[]
     = { "supplier name", "supplier final", "supplier",    "name",        "payee",
         "payee name",    "vendor",         "vendor name", "beneficiary", "beneficiary name",
@@ -692,7 +703,11 @@ run_import (SpendImport   *imp,
     {
       if (!process_row (imp, &row, error))
         return FALSE;
-      if ((++n & 4095) == 0)
+      /* A big file: the spend indexes are rebuilt once at the end rather than kept up to date
+       * line by line (in the same transaction, so a failed import still leaves them). */
+      if (++n == BULK_LINES && !_wm_db_exec (imp->db, DROP_SPEND_INDEXES, error))
+        return FALSE;
+      if ((n & 4095) == 0)
         {
           if (_wm_check_cancelled (cancellable, base, error))
             return FALSE;
@@ -747,7 +762,11 @@ run_import (SpendImport   *imp,
 
   if (progress)
     progress (0.92, "matching suppliers", progress_data);
+  if (n >= BULK_LINES && !_wm_db_exec (imp->db, CREATE_SPEND_NAME_INDEX, error))
+    return FALSE;
   if (!_wm_project_relink (imp->project, cancellable, error))
+    return FALSE;
+  if (n >= BULK_LINES && !_wm_db_exec (imp->db, CREATE_SPEND_INDEXES, error))
     return FALSE;
   warn_unlocated_anchor (imp);
   return TRUE;

@@ -14,7 +14,8 @@
 struct _WmNameTable
 {
   sqlite3      *db;
-  GHashTable   *ids; /* norm -> gint64 id (as pointer-sized int) */
+  GHashTable   *ids;    /* norm -> gint64 id (as pointer-sized int) */
+  GHashTable   *by_raw; /* the text as written -> id: a payee is normalised once per import */
   sqlite3_stmt *insert;
 };
 
@@ -30,6 +31,7 @@ wm_name_table_new (sqlite3 *db, GError **error)
   table = g_new0 (WmNameTable, 1);
   table->db = db;
   table->ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  table->by_raw = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     g_hash_table_insert (table->ids, g_strdup ((const char *) sqlite3_column_text (stmt, 1)),
                          GSIZE_TO_POINTER ((gsize) sqlite3_column_int64 (stmt, 0)));
@@ -48,6 +50,7 @@ wm_name_table_free (WmNameTable *table)
   if (table == NULL)
     return;
   g_hash_table_unref (table->ids);
+  g_hash_table_unref (table->by_raw);
   sqlite3_finalize (table->insert);
   g_free (table);
 }
@@ -55,17 +58,24 @@ wm_name_table_free (WmNameTable *table)
 gint64
 wm_name_table_lookup (WmNameTable *table, const char *raw, GError **error)
 {
-  g_autofree char *norm = wm_normalize_name (raw);
+  g_autofree char *norm = NULL;
   gpointer         value;
   gint64           id;
 
-  if (g_hash_table_lookup_extended (table->ids, norm, NULL, &value))
+  if (g_hash_table_lookup_extended (table->by_raw, raw, NULL, &value))
     return (gint64) GPOINTER_TO_SIZE (value);
+  norm = wm_normalize_name (raw);
+  if (g_hash_table_lookup_extended (table->ids, norm, NULL, &value))
+    {
+      g_hash_table_insert (table->by_raw, g_strdup (raw), value);
+      return (gint64) GPOINTER_TO_SIZE (value);
+    }
   sqlite3_bind_text (table->insert, 1, norm, -1, SQLITE_STATIC);
   sqlite3_bind_text (table->insert, 2, raw, -1, SQLITE_STATIC);
   if (!_wm_db_step_done (table->insert, error))
     return 0;
   id = sqlite3_last_insert_rowid (table->db);
+  g_hash_table_insert (table->by_raw, g_strdup (raw), GSIZE_TO_POINTER ((gsize) id));
   g_hash_table_insert (table->ids, g_steal_pointer (&norm), GSIZE_TO_POINTER ((gsize) id));
   return id;
 }
