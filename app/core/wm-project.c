@@ -160,12 +160,28 @@ static const char migration_5[]
       " min_flow INTEGER NOT NULL DEFAULT 0);"
       "CREATE INDEX story_views_story ON story_views (story, position);";
 
+/* Migration 6: the spend summed by anchor and payee, which is all a map needs when no line
+ * filter (category, year, sector) is set: a project of 1M lines has a few tens of thousands
+ * of pairs. Made again by every spend import (_wm_project_refresh_spend_pairs). */
+static const char migration_6[]
+    = "CREATE TABLE spend_pairs (anchor_id INTEGER NOT NULL, name_id INTEGER,"
+      " redacted INTEGER NOT NULL, amount_pence INTEGER NOT NULL);";
+
 static const char *const migrations[]
-    = { migration_1, migration_2, migration_3, migration_4, migration_5 };
+    = { migration_1, migration_2, migration_3, migration_4, migration_5, migration_6 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == WM_PROJECT_SCHEMA_VERSION);
 
 /* ---- helpers ---------------------------------------------------------------------------- */
+
+gboolean
+_wm_project_refresh_spend_pairs (sqlite3 *db, GError **error)
+{
+  return _wm_db_exec (db,
+                      "DELETE FROM spend_pairs; INSERT INTO spend_pairs SELECT anchor_id,"
+                      " name_id, redacted, sum(amount_pence) FROM spend GROUP BY 1, 2, 3",
+                      error);
+}
 
 gboolean
 _wm_db_error (sqlite3 *db, GError **error, const char *what)
@@ -351,6 +367,8 @@ run_migrations (WmProject *self, int from, GError **error)
       if (v + 1 == 4
           && (!_wm_project_seed_sector_rules (self->db, error)
               || !_wm_project_classify_sectors (self->db, NULL, error)))
+        return FALSE;
+      if (v + 1 == 6 && !_wm_project_refresh_spend_pairs (self->db, error))
         return FALSE;
       sql = g_strdup_printf ("INSERT OR REPLACE INTO wm_meta VALUES ('schema_version', '%d')",
                              v + 1);
