@@ -460,10 +460,10 @@ to_px (const WmMapView *view, double mx, double my, double *px, double *py)
   *py = (my - view->y0) * view->scale;
 }
 
-/* Rings with their vertices snapped to a quarter pixel and repeats dropped: the per-zoom
+/* Rings with their vertices snapped to 1/@grid of a pixel and repeats dropped: the per-zoom
  * simplification. Neighbours snap the same shared vertices, so borders stay shared. */
 static void
-shape_path (cairo_t *cr, const Shape *shape, const WmMapView *view)
+shape_path_snapped (cairo_t *cr, const Shape *shape, const WmMapView *view, double grid)
 {
   const guint *starts = (const guint *) shape->ring_starts->data;
 
@@ -477,8 +477,8 @@ shape_path (cairo_t *cr, const Shape *shape, const WmMapView *view)
           double x, y;
 
           to_px (view, shape->mxy[2 * k], shape->mxy[2 * k + 1], &x, &y);
-          x = round (x * 4) / 4;
-          y = round (y * 4) / 4;
+          x = round (x * grid) / grid;
+          y = round (y * grid) / grid;
           if (x == last_x && y == last_y)
             continue;
           if (n++ == 0)
@@ -490,6 +490,12 @@ shape_path (cairo_t *cr, const Shape *shape, const WmMapView *view)
       if (n > 0)
         cairo_close_path (cr);
     }
+}
+
+static void
+shape_path (cairo_t *cr, const Shape *shape, const WmMapView *view)
+{
+  shape_path_snapped (cr, shape, view, 4);
 }
 
 static void
@@ -545,14 +551,109 @@ stroke_edges (cairo_t *cr, const GArray *edges, const WmMapView *view)
   cairo_stroke (cr);
 }
 
+/* Areas under this many pixels across are drawn as their bounding box, and borders are left
+ * off areas under BORDER_MIN_PX: at national zooms most LSOAs are a pixel or two across. */
+#define TINY_AREA_PX 2.0
+#define BORDER_MIN_PX 8.0
+
+/* The fill colour class of an area: the IMD decile (0 unknown) or received class + 1. */
+static int
+fill_class (const WmMapArea *a, WmAreaStyle style)
+{
+  if (style == WM_AREA_STYLE_RECEIVED)
+    return received_class (a->received) + 1;
+  return a->imd_decile >= 1 && a->imd_decile <= 10 ? a->imd_decile : 0;
+}
+
+static double
+px_across (const Shape *shape, const WmMapView *view)
+{
+  return MAX (shape->bbox[2] - shape->bbox[0], shape->bbox[3] - shape->bbox[1]) * view->scale;
+}
+
+/* Fills are batched by colour (a few cairo calls instead of one per area; areas with several
+ * rings are filled on their own, so a hole never cancels a neighbour inside it), then every
+ * border is stroked in one path. */
+static void
+draw_areas (cairo_t               *cr,
+            const WmScene         *scene,
+            const WmMapView       *view,
+            const WmRenderOptions *options,
+            double                 border)
+{
+  const WmMapData   *data = scene->data;
+  guint              n = data->areas->len;
+  g_autofree guint8 *show = g_new0 (guint8, MAX (n, 1)); /* 0 hidden, 1 tiny, 2 batched, 3 alone */
+  gboolean           fill = (options->layers & WM_LAYER_AREAS) != 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const Shape *s = &scene->areas[i];
+
+      if (!visible (view, s->bbox, 2))
+        continue;
+      show[i] = px_across (s, view) < TINY_AREA_PX ? 1 : s->ring_starts->len > 2 ? 3 : 2;
+    }
+  if (fill)
+    {
+      for (int k = 0; k <= 10; k++)
+        {
+          const WmMapArea *first = NULL;
+
+          for (guint i = 0; i < n; i++)
+            {
+              const WmMapArea *a = g_ptr_array_index (data->areas, i);
+              const Shape     *s = &scene->areas[i];
+
+              if (show[i] == 0 || show[i] == 3 || fill_class (a, options->style) != k)
+                continue;
+              first = first ? first : a;
+              if (show[i] == 1)
+                {
+                  double x0, y0, x1, y1;
+
+                  to_px (view, s->bbox[0], s->bbox[1], &x0, &y0);
+                  to_px (view, s->bbox[2], s->bbox[3], &x1, &y1);
+                  cairo_rectangle (cr, x0, y0, MAX (x1 - x0, 0.5), MAX (y1 - y0, 0.5));
+                }
+              else
+                shape_path (cr, s, view);
+            }
+          if (first)
+            {
+              set_area_fill (cr, first, options->style);
+              cairo_fill (cr);
+            }
+        }
+      for (guint i = 0; i < n; i++)
+        if (show[i] == 3)
+          {
+            shape_path (cr, &scene->areas[i], view);
+            set_area_fill (cr, g_ptr_array_index (data->areas, i), options->style);
+            cairo_fill (cr);
+          }
+      cairo_set_source_rgba (cr, 1, 1, 1, 0.75);
+    }
+  else
+    cairo_set_source_rgba (cr, 0.35, 0.35, 0.35, 0.6);
+  for (guint i = 0; i < n; i++)
+    if (show[i] >= 2 && px_across (&scene->areas[i], view) >= BORDER_MIN_PX)
+      /* a border a pixel or less wide: whole pixels are enough, and far fewer segments */
+      shape_path_snapped (cr, &scene->areas[i], view, border < 1 ? 1 : 4);
+  cairo_set_line_width (cr, border);
+  /* joins of hairline borders cannot be seen; round ones made this stroke most of a frame */
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
+  cairo_stroke (cr);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+}
+
 void
 wm_render_tile_layers (cairo_t               *cr,
                        const WmScene         *scene,
                        const WmMapView       *view,
                        const WmRenderOptions *options)
 {
-  const WmMapData *data = scene->data;
-  double           border = CLAMP (view->scale / 2e5, 0.25, 1.0);
+  double border = CLAMP (view->scale / 2e5, 0.25, 1.0);
 
   cairo_save (cr);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
@@ -568,25 +669,8 @@ wm_render_tile_layers (cairo_t               *cr,
       cairo_fill (cr);
     }
   cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
-  for (guint i = 0; i < data->areas->len; i++)
-    {
-      const WmMapArea *a = g_ptr_array_index (data->areas, i);
-
-      if (!visible (view, scene->areas[i].bbox, 2)
-          || !(options->layers & (WM_LAYER_AREAS | WM_LAYER_BASE)))
-        continue;
-      shape_path (cr, &scene->areas[i], view);
-      if (options->layers & WM_LAYER_AREAS)
-        {
-          set_area_fill (cr, a, options->style);
-          cairo_fill_preserve (cr);
-          cairo_set_source_rgba (cr, 1, 1, 1, 0.75);
-        }
-      else
-        cairo_set_source_rgba (cr, 0.35, 0.35, 0.35, 0.6);
-      cairo_set_line_width (cr, border);
-      cairo_stroke (cr);
-    }
+  if (options->layers & (WM_LAYER_AREAS | WM_LAYER_BASE))
+    draw_areas (cr, scene, view, options, border);
   if (options->layers & WM_LAYER_OUTLINES)
     {
       cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
@@ -1007,6 +1091,9 @@ static void
 draw_suppliers (cairo_t *cr, const WmScene *scene, GHashTable *clusters)
 {
   g_autoptr (GPtrArray) order = g_ptr_array_new ();
+  /* one layout for every count label: making a layout (font, context) per cluster cost more
+   * than drawing the circles */
+  g_autoptr (PangoLayout) layout = make_layout (cr, "0", 10, 0);
   GHashTableIter iter;
   Cluster       *c;
 
@@ -1033,10 +1120,11 @@ draw_suppliers (cairo_t *cr, const WmScene *scene, GHashTable *clusters)
       cairo_stroke (cr);
       if (c->count > 1)
         {
-          g_autofree char *label = g_strdup_printf ("%u", c->count);
-          g_autoptr (PangoLayout) layout = make_layout (cr, label, 10, 0);
-          int lw, lh;
+          char label[16];
+          int  lw, lh;
 
+          g_snprintf (label, sizeof label, "%u", c->count);
+          pango_layout_set_text (layout, label, -1);
           pango_layout_get_pixel_size (layout, &lw, &lh);
           halo_layout (cr, c->x - lw / 2.0, c->y - lh / 2.0, layout);
         }
