@@ -7,7 +7,8 @@
  *    (flows, clustered suppliers, anchors) while panning 7 px a frame;
  * each the median of N frames. Figures go to docs/performance.md.
  *
- * Usage: bench-render PROJECT.wealthmap [--level ward|lsoa] [--flows N] [--frames N] */
+ * Usage: bench-render PROJECT.wealthmap [--level ward|lsoa] [--flows N] [--frames N]
+ *                     [--png-dir DIR] */
 #include <gdal.h>
 #include <math.h>
 #include <stdlib.h>
@@ -52,11 +53,14 @@ main (int argc, char **argv)
   g_autoptr (WmProject) project = NULL;
   g_autoptr (WmScene) scene = NULL;
   g_autofree char *level = NULL;
+  g_autofree char *png_dir = NULL;
   int              flows = 10000, frames = 15;
   GOptionEntry     entries[] = {
         { "level", 0, 0, G_OPTION_ARG_STRING, &level, "Areas drawn: ward (default) or lsoa", "L" },
         { "flows", 0, 0, G_OPTION_ARG_INT, &flows, "Flow lines drawn at most (10000)", "N" },
         { "frames", 0, 0, G_OPTION_ARG_INT, &frames, "Frames per figure (15)", "N" },
+        { "png-dir", 0, 0, G_OPTION_ARG_FILENAME, &png_dir,
+          "Save each zoom's full frame here, to look at", "DIR" },
         { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("PROJECT.wealthmap");
@@ -117,6 +121,13 @@ main (int argc, char **argv)
           cairo_destroy (cr);
         }
       full = median (ms, (guint) frames);
+      if (png_dir)
+        {
+          g_autofree char *name = g_strdup_printf ("zoom-%u.png", zoom);
+          g_autofree char *path = g_build_filename (png_dir, name, NULL);
+
+          cairo_surface_write_to_png (frame, path);
+        }
 
       /* the tiles covering the view, as the app's tile threads draw them */
       tx0 = (int) floor (view.x0 * view.scale / 256);
