@@ -165,6 +165,21 @@ word_ids (Words *w, GStrv tokens, guint *n)
   return ids;
 }
 
+/* How many times word @i of @ids occurs in it, and whether @i is its first occurrence. */
+static guint
+word_repeats (const guint *ids, guint n, guint i, gboolean *first)
+{
+  guint repeats = 0;
+
+  *first = TRUE;
+  for (guint j = 0; j < n; j++)
+    {
+      repeats += ids[j] == ids[i];
+      *first = *first && !(j < i && ids[j] == ids[i]);
+    }
+  return repeats;
+}
+
 /* Suggestions for one payee. The score is the IDF-weighted Jaccard similarity with every
  * repeat of a word counted, as
  *   shared / (payee weight + candidate weight - candidate's weight of the shared words),
@@ -199,14 +214,9 @@ suggest_one (gint64        payee_id,
     {
       GArray  *list = g_ptr_array_index (postings, ids[i]);
       double   w = idf[ids[i]];
-      guint    repeats = 0;
-      gboolean first = TRUE;
+      gboolean first;
+      guint    repeats = word_repeats (ids, n_ids, i, &first);
 
-      for (guint j = 0; j < n_ids; j++)
-        {
-          repeats += ids[j] == ids[i];
-          first = first && !(j < i && ids[j] == ids[i]);
-        }
       if (!first || list == NULL)
         continue;
       /* A word used by a tenth of the directory ("SERVICES") finds nothing on its own, but
@@ -390,10 +400,9 @@ _wm_project_suggest (WmProject *self, GCancellable *cancellable, GError **error)
         }
       for (guint i = 0; i < n; i++)
         {
-          gboolean first = TRUE;
+          gboolean first;
 
-          for (guint j = 0; j < i && first; j++)
-            first = ids[j] != ids[i];
+          word_repeats (ids, n, i, &first);
           if (first)
             g_array_index (words.df, guint, ids[i])++;
           useful = useful || ids[i] < n_wanted;
@@ -418,15 +427,11 @@ _wm_project_suggest (WmProject *self, GCancellable *cancellable, GError **error)
           {
             GArray  *list;
             Posting  post = { index, 0 };
-            gboolean first = TRUE;
+            gboolean first;
 
             if (ids[i] >= n_wanted)
               continue;
-            for (guint j = 0; j < n; j++)
-              {
-                post.repeats += ids[j] == ids[i];
-                first = first && !(j < i && ids[j] == ids[i]);
-              }
+            post.repeats = word_repeats (ids, n, i, &first);
             if (!first)
               continue;
             list = g_ptr_array_index (postings, ids[i]);
