@@ -25,8 +25,6 @@ wm_to_utf8 (const char *text, gssize len)
 
   if (len < 0)
     len = strlen (text);
-  if (g_utf8_validate_len (text, len, NULL))
-    return g_strndup (text, len);
   out = g_string_sized_new (len + 8);
   wm_append_utf8 (out, text, len);
   return g_string_free (out, FALSE);
