@@ -9,6 +9,7 @@
 #include "wm-error.h"
 #include "wm-match.h"
 #include "wm-project-private.h"
+#include "wm-sectors.h"
 #include "wm-table-reader.h"
 #include "wm-text.h"
 
@@ -258,6 +259,8 @@ typedef struct
   WmImportReport       *report;
   sqlite3_stmt         *insert;
   WmNameTable          *names;
+  WmSectorRules        *rules; /* a line's sector is decided as it is stored */
+  GHashTable           *sums;  /* pence by name id, for the spend_pairs cache */
   gint64                anchor_id;
   gint64                file_id;
   int                   columns[WM_SPEND_N_FIELDS];
@@ -303,12 +306,18 @@ store_row (SpendImport *imp, const WmRow *row, GError **error)
   g_autofree char *loc = NULL;
   g_autofree char *supplier_trim = NULL;
   g_autofree char *postcode = NULL;
+  g_autofree char *number = NULL, *klass = NULL;
+  char            *texts[WM_SPEND_FIELD_REFERENCE - WM_SPEND_FIELD_CATEGORY + 1] = { NULL };
+  const char      *fields[4];
+  const char      *payee = NULL, *sic = NULL, *sector, *source, *excluded;
+  gboolean         is_public = FALSE;
   gint64           pence;
   GDate            date;
   gboolean         redacted;
   gint64           name_id = 0;
   char             iso[16];
   sqlite3_stmt    *st = imp->insert;
+  gboolean         ok;
 
   imp->report->rows_read++;
   if (wm_row_is_blank (row))
@@ -356,9 +365,17 @@ store_row (SpendImport *imp, const WmRow *row, GError **error)
     imp->report->redacted++;
   else
     {
+      const WmNameLink *link;
+
       name_id = wm_name_table_lookup (imp->names, supplier_trim, error);
       if (name_id <= 0)
         return FALSE;
+      link = wm_name_table_link (imp->names, name_id, error);
+      if (link == NULL)
+        return FALSE;
+      payee = link->display;
+      sic = link->sic;
+      is_public = link->is_public;
     }
 
   sqlite3_bind_int64 (st, 1, imp->file_id);
@@ -385,8 +402,10 @@ store_row (SpendImport *imp, const WmRow *row, GError **error)
     }
   for (int f = WM_SPEND_FIELD_CATEGORY; f <= WM_SPEND_FIELD_REFERENCE; f++)
     {
-      g_autofree char *v = g_strstrip (g_strdup (wm_row_cell (row, imp->columns[f])));
+      char *v = g_strstrip (g_strdup (wm_row_cell (row, imp->columns[f])));
+
       _wm_bind_text_or_null (st, 10 + (f - WM_SPEND_FIELD_CATEGORY), v);
+      texts[f - WM_SPEND_FIELD_CATEGORY] = v;
     }
   {
     const char *postcode_text = wm_row_cell (row, imp->columns[WM_SPEND_FIELD_POSTCODE]);
@@ -404,20 +423,31 @@ store_row (SpendImport *imp, const WmRow *row, GError **error)
       }
   }
   _wm_bind_text_or_null (st, 14, postcode);
-  {
-    g_autofree char *number
-        = g_strstrip (g_strdup (wm_row_cell (row, imp->columns[WM_SPEND_FIELD_COMPANY_NUMBER])));
-    g_autofree char *klass
-        = g_strstrip (g_strdup (wm_row_cell (row, imp->columns[WM_SPEND_FIELD_CLASSIFICATION])));
-    _wm_bind_text_or_null (st, 15, number);
-    _wm_bind_text_or_null (st, 16, klass);
-  }
+  number = g_strstrip (g_strdup (wm_row_cell (row, imp->columns[WM_SPEND_FIELD_COMPANY_NUMBER])));
+  klass = g_strstrip (g_strdup (wm_row_cell (row, imp->columns[WM_SPEND_FIELD_CLASSIFICATION])));
+  _wm_bind_text_or_null (st, 15, number);
+  _wm_bind_text_or_null (st, 16, klass);
   sqlite3_bind_int (st, 17, redacted);
-  if (!_wm_db_step_done (st, error))
+  /* The fields as stored (a blank is NULL), in the order the classifier takes them. */
+#define STORED(s) ((s) != NULL && *(s) != '\0' ? (s) : NULL)
+  fields[0] = STORED (texts[WM_SPEND_FIELD_CATEGORY - WM_SPEND_FIELD_CATEGORY]);
+  fields[1] = STORED (klass);
+  fields[2] = STORED (texts[WM_SPEND_FIELD_DESCRIPTION - WM_SPEND_FIELD_CATEGORY]);
+  fields[3] = STORED (texts[WM_SPEND_FIELD_SERVICE - WM_SPEND_FIELD_CATEGORY]);
+#undef STORED
+  sector = wm_sector_rules_decide (imp->rules, sic, is_public, fields, payee, &source, &excluded);
+  sqlite3_bind_text (st, 18, sector, -1, SQLITE_STATIC);
+  _wm_bind_text_or_null (st, 19, source);
+  _wm_bind_text_or_null (st, 20, excluded);
+  ok = _wm_db_step_done (st, error);
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    g_free (texts[i]);
+  if (!ok)
     return FALSE;
   sqlite3_clear_bindings (st);
   imp->report->imported++;
   imp->report->total_pence += pence;
+  _wm_spend_sums_add (imp->sums, redacted ? 0 : name_id, pence);
   return TRUE;
 }
 
@@ -663,8 +693,12 @@ run_import (SpendImport   *imp,
   g_autofree char *now_text = g_date_time_format_iso8601 (now);
   WmRow            row;
   GError          *read_error = NULL;
-  guint64          n = 0;
+  guint64          n = 0, bulk;
 
+  /* Rebuilding an index reads every line, the project's old ones too; keeping it up to date
+   * costs a little per new line. So the indexes are dropped (once BULK_LINES lines are in) only
+   * when this file at least doubles the lines of the project. */
+  bulk = MAX (BULK_LINES, (guint64) _wm_db_query_int (imp->db, "SELECT max(id) FROM spend", 0));
   imp->anchor_id = ensure_anchor (imp->db, imp->options, error);
   if (imp->anchor_id < 0)
     return FALSE;
@@ -689,10 +723,14 @@ run_import (SpendImport   *imp,
                                 "INSERT INTO spend (file_id, anchor_id, line, sheet, name_id,"
                                 " supplier_text, amount_pence, date, fyear, category, service,"
                                 " description, reference, postcode, company_number,"
-                                " classification, redacted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                                " ?, ?, ?, ?, ?, ?, ?)",
+                                " classification, redacted, sector, sector_source, excluded)"
+                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                                " ?, ?)",
                                 error);
   if (imp->insert == NULL)
+    return FALSE;
+  imp->rules = wm_project_sector_rules (imp->project, error);
+  if (imp->rules == NULL)
     return FALSE;
   imp->names = wm_name_table_new (imp->db, error);
   imp->redacted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -705,7 +743,7 @@ run_import (SpendImport   *imp,
         return FALSE;
       /* A big file: the spend indexes are rebuilt once at the end rather than kept up to date
        * line by line (in the same transaction, so a failed import still leaves them). */
-      if (++n == BULK_LINES && !_wm_db_exec (imp->db, DROP_SPEND_INDEXES, error))
+      if (++n == bulk && !_wm_db_exec (imp->db, DROP_SPEND_INDEXES, error))
         return FALSE;
       if ((n & 4095) == 0)
         {
@@ -762,13 +800,13 @@ run_import (SpendImport   *imp,
 
   if (progress)
     progress (0.92, "matching suppliers", progress_data);
-  if (n >= BULK_LINES && !_wm_db_exec (imp->db, CREATE_SPEND_NAME_INDEX, error))
+  if (n >= bulk && !_wm_db_exec (imp->db, CREATE_SPEND_NAME_INDEX, error))
     return FALSE;
-  if (!_wm_project_relink (imp->project, cancellable, error))
+  if (!_wm_project_relink_new_lines (imp->project, cancellable, error))
     return FALSE;
-  if (n >= BULK_LINES && !_wm_db_exec (imp->db, CREATE_SPEND_INDEXES, error))
+  if (n >= bulk && !_wm_db_exec (imp->db, CREATE_SPEND_INDEXES, error))
     return FALSE;
-  if (!_wm_project_refresh_spend_pairs (imp->db, error))
+  if (!_wm_project_add_spend_pairs (imp->db, imp->anchor_id, imp->sums, error))
     return FALSE;
   warn_unlocated_anchor (imp);
   return TRUE;
@@ -817,9 +855,12 @@ wm_project_import_spend (WmProject            *self,
       g_ptr_array_unref (imp.pending);
       return FALSE;
     }
+  imp.sums = _wm_spend_sums_new ();
   ok = run_import (&imp, file, progress, progress_data, cancellable, error);
   g_clear_pointer (&imp.insert, sqlite3_finalize);
   g_clear_pointer (&imp.names, wm_name_table_free);
+  g_clear_pointer (&imp.rules, wm_sector_rules_free);
+  g_clear_pointer (&imp.sums, g_hash_table_unref);
   g_clear_pointer (&imp.redacted, g_hash_table_unref);
   g_ptr_array_unref (imp.pending);
   g_free ((char *) imp.header_sheet);

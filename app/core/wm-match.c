@@ -16,8 +16,21 @@ struct _WmNameTable
   sqlite3      *db;
   GHashTable   *ids;    /* norm -> gint64 id (as pointer-sized int) */
   GHashTable   *by_raw; /* the text as written -> id: a payee is normalised once per import */
+  GHashTable   *links;  /* id -> WmNameLink*, filled as asked */
   sqlite3_stmt *insert;
+  sqlite3_stmt *by_key;
+  sqlite3_stmt *link;
 };
+
+static gint64 resolve_by_keys (sqlite3_stmt *by_key, const char *norm, const char **method);
+
+static void
+name_link_free (WmNameLink *link)
+{
+  g_free (link->display);
+  g_free (link->sic);
+  g_free (link);
+}
 
 WmNameTable *
 wm_name_table_new (sqlite3 *db, GError **error)
@@ -32,11 +45,27 @@ wm_name_table_new (sqlite3 *db, GError **error)
   table->db = db;
   table->ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   table->by_raw = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  table->links = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                        (GDestroyNotify) name_link_free);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     g_hash_table_insert (table->ids, g_strdup ((const char *) sqlite3_column_text (stmt, 1)),
                          GSIZE_TO_POINTER ((gsize) sqlite3_column_int64 (stmt, 0)));
-  table->insert = _wm_db_prepare (db, "INSERT INTO names (norm, display) VALUES (?, ?)", error);
-  if (table->insert == NULL)
+  table->insert = _wm_db_prepare (db,
+                                  "INSERT INTO names (norm, display, supplier_id, method) VALUES"
+                                  " (?, ?, ?, ?)",
+                                  error);
+  table->by_key = table->insert ? _wm_db_prepare (db,
+                                                  "SELECT DISTINCT supplier_id FROM supplier_keys"
+                                                  " WHERE key = ? AND how = ?",
+                                                  error)
+                                : NULL;
+  table->link = table->by_key ? _wm_db_prepare (db,
+                                                "SELECT n.display, p.sic, p.kind = 'public' FROM"
+                                                " names n LEFT JOIN suppliers p ON p.fid ="
+                                                " n.supplier_id WHERE n.id = ?",
+                                                error)
+                              : NULL;
+  if (table->link == NULL)
     {
       wm_name_table_free (table);
       return NULL;
@@ -51,7 +80,10 @@ wm_name_table_free (WmNameTable *table)
     return;
   g_hash_table_unref (table->ids);
   g_hash_table_unref (table->by_raw);
+  g_hash_table_unref (table->links);
   sqlite3_finalize (table->insert);
+  sqlite3_finalize (table->by_key);
+  sqlite3_finalize (table->link);
   g_free (table);
 }
 
@@ -60,7 +92,8 @@ wm_name_table_lookup (WmNameTable *table, const char *raw, GError **error)
 {
   g_autofree char *norm = NULL;
   gpointer         value;
-  gint64           id;
+  gint64           id, supplier;
+  const char      *method = NULL;
 
   if (g_hash_table_lookup_extended (table->by_raw, raw, NULL, &value))
     return (gint64) GPOINTER_TO_SIZE (value);
@@ -70,14 +103,59 @@ wm_name_table_lookup (WmNameTable *table, const char *raw, GError **error)
       g_hash_table_insert (table->by_raw, g_strdup (raw), value);
       return (gint64) GPOINTER_TO_SIZE (value);
     }
+  /* The steps of the cascade that depend on the name alone are taken now, so the new name's
+   * lines are classified by the right supplier as they are stored and the relink after the
+   * import has only the rest to do (company numbers on the lines, spend-made suppliers). */
+  supplier = resolve_by_keys (table->by_key, norm, &method);
   sqlite3_bind_text (table->insert, 1, norm, -1, SQLITE_STATIC);
   sqlite3_bind_text (table->insert, 2, raw, -1, SQLITE_STATIC);
+  if (supplier > 0)
+    {
+      sqlite3_bind_int64 (table->insert, 3, supplier);
+      sqlite3_bind_text (table->insert, 4, method, -1, SQLITE_STATIC);
+    }
+  else
+    {
+      sqlite3_bind_null (table->insert, 3);
+      sqlite3_bind_null (table->insert, 4);
+    }
   if (!_wm_db_step_done (table->insert, error))
     return 0;
   id = sqlite3_last_insert_rowid (table->db);
   g_hash_table_insert (table->by_raw, g_strdup (raw), GSIZE_TO_POINTER ((gsize) id));
   g_hash_table_insert (table->ids, g_steal_pointer (&norm), GSIZE_TO_POINTER ((gsize) id));
   return id;
+}
+
+const WmNameLink *
+wm_name_table_link (WmNameTable *table, gint64 id, GError **error)
+{
+  WmNameLink *link = g_hash_table_lookup (table->links, &id);
+  gint64     *key;
+  int         rc;
+
+  if (link != NULL)
+    return link;
+  sqlite3_bind_int64 (table->link, 1, id);
+  rc = sqlite3_step (table->link);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc == SQLITE_DONE)
+        g_set_error (error, WM_ERROR, WM_ERROR_DATABASE, "no payee name %" G_GINT64_FORMAT, id);
+      else
+        _wm_db_error (table->db, error, "reading a payee name");
+      sqlite3_reset (table->link);
+      return NULL;
+    }
+  link = g_new0 (WmNameLink, 1);
+  link->display = g_strdup ((const char *) sqlite3_column_text (table->link, 0));
+  link->sic = g_strdup ((const char *) sqlite3_column_text (table->link, 1));
+  link->is_public = sqlite3_column_int (table->link, 2);
+  sqlite3_reset (table->link);
+  key = g_new (gint64, 1);
+  *key = id;
+  g_hash_table_insert (table->links, key, link);
+  return link;
 }
 
 /* ---- relink ----------------------------------------------------------------------------- */
@@ -114,11 +192,30 @@ unique_supplier (sqlite3_stmt *stmt)
 }
 
 static gint64
-find_by_key (Relink *r, const char *key, const char *how)
+find_by_key (sqlite3_stmt *by_key, const char *key, const char *how)
 {
-  sqlite3_bind_text (r->by_key, 1, key, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (r->by_key, 2, how, -1, SQLITE_STATIC);
-  return unique_supplier (r->by_key);
+  sqlite3_bind_text (by_key, 1, key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (by_key, 2, how, -1, SQLITE_STATIC);
+  return unique_supplier (by_key);
+}
+
+/* The steps of the cascade that look at the name alone: an officer's decision first, then a
+ * fuzzy match accepted in bulk, then the directory's names and aliases. The supplier (and in
+ * @method how), 0 if none, -1 if the first step that found any found several. */
+static gint64
+resolve_by_keys (sqlite3_stmt *by_key, const char *norm, const char **method)
+{
+  static const char *const steps[] = { "review", "fuzzy", "name", "alias" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      gint64 supplier = find_by_key (by_key, norm, steps[i]);
+
+      *method = steps[i];
+      if (supplier != 0)
+        return supplier;
+    }
+  return 0;
 }
 
 static gboolean
@@ -157,24 +254,7 @@ resolve_names (sqlite3 *db, Relink *r, GCancellable *cancellable, GError **error
       if ((i & 1023) == 0 && _wm_check_cancelled (cancellable, "matching", error))
         return FALSE;
 
-      /* An officer's decision first, then a fuzzy match accepted in bulk; then the exact steps. */
-      supplier = find_by_key (r, norm, "review");
-      method = "review";
-      if (supplier == 0)
-        {
-          supplier = find_by_key (r, norm, "fuzzy");
-          method = "fuzzy";
-        }
-      if (supplier == 0)
-        {
-          supplier = find_by_key (r, norm, "name");
-          method = "name";
-        }
-      if (supplier == 0)
-        {
-          supplier = find_by_key (r, norm, "alias");
-          method = "alias";
-        }
+      supplier = resolve_by_keys (r->by_key, norm, &method);
       if (supplier == 0)
         {
           sqlite3_bind_int64 (r->by_number, 1, id);
@@ -184,7 +264,7 @@ resolve_names (sqlite3 *db, Relink *r, GCancellable *cancellable, GError **error
       if (supplier == 0)
         {
           g_autofree char *bare = wm_normalize_name_nosuffix (norm);
-          supplier = find_by_key (r, bare, "nosuffix");
+          supplier = find_by_key (r->by_key, bare, "nosuffix");
           method = "name_nosuffix";
         }
       if (supplier < 0)
@@ -227,12 +307,15 @@ resolve_names (sqlite3 *db, Relink *r, GCancellable *cancellable, GError **error
   return TRUE;
 }
 
-gboolean
-_wm_project_relink (WmProject *self, GCancellable *cancellable, GError **error)
+static gboolean
+relink (WmProject *self, gboolean tracked, GCancellable *cancellable, GError **error)
 {
   sqlite3 *db = _wm_project_get_db (self);
   Relink   r = { 0 };
   gboolean ok = FALSE;
+
+  if (tracked && !_wm_project_track_links (db, error))
+    return FALSE;
 
   r.by_key = _wm_db_prepare (db,
                              "SELECT DISTINCT k.supplier_id FROM supplier_keys k WHERE k.key = ?"
@@ -282,13 +365,28 @@ _wm_project_relink (WmProject *self, GCancellable *cancellable, GError **error)
     goto out;
   ok = _wm_project_classify_public (db, error) && _wm_project_locate (self, cancellable, error)
        && _wm_project_suggest (self, cancellable, error)
-       && _wm_project_classify_sectors (db, cancellable, error);
+       && (tracked ? _wm_project_classify_tracked (db, cancellable, error)
+                   : _wm_project_classify_sectors (db, cancellable, error));
 
 out:
+  if (tracked)
+    _wm_project_untrack_links (db);
   g_clear_pointer (&r.by_key, sqlite3_finalize);
   g_clear_pointer (&r.by_number, sqlite3_finalize);
   g_clear_pointer (&r.set, sqlite3_finalize);
   g_clear_pointer (&r.make, sqlite3_finalize);
   g_clear_pointer (&r.current, sqlite3_finalize);
   return ok;
+}
+
+gboolean
+_wm_project_relink (WmProject *self, GCancellable *cancellable, GError **error)
+{
+  return relink (self, FALSE, cancellable, error);
+}
+
+gboolean
+_wm_project_relink_new_lines (WmProject *self, GCancellable *cancellable, GError **error)
+{
+  return relink (self, TRUE, cancellable, error);
 }

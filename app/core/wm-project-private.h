@@ -19,7 +19,12 @@ gboolean _wm_project_end (WmProject *self, gboolean ok, GError **error);
 
 gboolean _wm_db_exec (sqlite3 *db, const char *sql, GError **error);
 /* The spend_pairs cache (migration 6), after any change to spend lines. */
-gboolean      _wm_project_refresh_spend_pairs (sqlite3 *db, GError **error);
+gboolean _wm_project_refresh_spend_pairs (sqlite3 *db, GError **error);
+/* Sums of one import's lines by payee name id (0: redacted lines), added to the cache. */
+GHashTable *_wm_spend_sums_new (void);
+void        _wm_spend_sums_add (GHashTable *sums, gint64 name_id, gint64 pence);
+gboolean
+_wm_project_add_spend_pairs (sqlite3 *db, gint64 anchor_id, GHashTable *sums, GError **error);
 sqlite3_stmt *_wm_db_prepare (sqlite3 *db, const char *sql, GError **error);
 gboolean      _wm_db_step_done (sqlite3_stmt *stmt, GError **error);
 gboolean      _wm_db_error (sqlite3 *db, GError **error, const char *what);
@@ -78,6 +83,11 @@ gboolean _wm_project_classify_public (sqlite3 *db, GError **error);
  * exclusion (why it is not influenceable) from the project's lists. */
 gboolean _wm_project_seed_sector_rules (sqlite3 *db, GError **error);
 gboolean _wm_project_classify_sectors (sqlite3 *db, GCancellable *cancellable, GError **error);
+/* Notes, until untracked, which names get another supplier and which suppliers another kind or
+ * SIC codes; _wm_project_classify_tracked() decides again the lines behind them only. */
+gboolean _wm_project_track_links (sqlite3 *db, GError **error);
+gboolean _wm_project_classify_tracked (sqlite3 *db, GCancellable *cancellable, GError **error);
+void     _wm_project_untrack_links (sqlite3 *db);
 
 /* The CLI's JSON: what @builder built, pretty-printed. */
 char *_wm_json_builder_to_string (JsonBuilder *builder);

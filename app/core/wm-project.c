@@ -183,6 +183,71 @@ _wm_project_refresh_spend_pairs (sqlite3 *db, GError **error)
                       error);
 }
 
+/* A spend import adds lines to one anchor and changes no other anchor's sums (names keep their
+ * ids when they are relinked), so it adds the sums it made while storing the lines to that
+ * anchor's rows instead of summing the whole table again. */
+gboolean
+_wm_project_add_spend_pairs (sqlite3 *db, gint64 anchor_id, GHashTable *sums, GError **error)
+{
+  g_autoptr (sqlite3_stmt) old = NULL;
+  g_autoptr (sqlite3_stmt) clear = NULL;
+  g_autoptr (sqlite3_stmt) add = NULL;
+  GHashTableIter iter;
+  gpointer       key, value;
+
+  old = _wm_db_prepare (db,
+                        "SELECT coalesce(name_id, 0), amount_pence FROM spend_pairs WHERE"
+                        " anchor_id = ?",
+                        error);
+  clear = old ? _wm_db_prepare (db, "DELETE FROM spend_pairs WHERE anchor_id = ?", error) : NULL;
+  add = clear ? _wm_db_prepare (db,
+                                "INSERT INTO spend_pairs (anchor_id, name_id, redacted,"
+                                " amount_pence) VALUES (?1, nullif(?2, 0), ?2 = 0, ?3)",
+                                error)
+              : NULL;
+  if (add == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (old, 1, anchor_id);
+  while (sqlite3_step (old) == SQLITE_ROW)
+    _wm_spend_sums_add (sums, sqlite3_column_int64 (old, 0), sqlite3_column_int64 (old, 1));
+  sqlite3_bind_int64 (clear, 1, anchor_id);
+  if (!_wm_db_step_done (clear, error))
+    return FALSE;
+  sqlite3_bind_int64 (add, 1, anchor_id);
+  g_hash_table_iter_init (&iter, sums);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      sqlite3_bind_int64 (add, 2, *(gint64 *) key);
+      sqlite3_bind_int64 (add, 3, *(gint64 *) value);
+      if (!_wm_db_step_done (add, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+GHashTable *
+_wm_spend_sums_new (void)
+{
+  return g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+}
+
+void
+_wm_spend_sums_add (GHashTable *sums, gint64 name_id, gint64 pence)
+{
+  gint64 *entry = g_hash_table_lookup (sums, &name_id);
+
+  if (entry == NULL)
+    {
+      /* key and sum in one block: the key is freed with the table */
+      entry = g_new (gint64, 2);
+      entry[0] = name_id;
+      entry[1] = 0;
+      g_hash_table_insert (sums, entry, entry + 1);
+      entry = entry + 1;
+    }
+  *entry += pence;
+}
+
 gboolean
 _wm_db_error (sqlite3 *db, GError **error, const char *what)
 {

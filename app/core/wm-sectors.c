@@ -15,6 +15,7 @@
 #include "wm-text.h"
 
 #define MAX_WORDS 8
+#define MEMO_LIMIT 65536
 #define SKIP "-"
 
 extern GResource *wm_core_get_resource (void);
@@ -27,8 +28,9 @@ typedef struct
 
 typedef struct
 {
-  GHashTable *table; /* normalised pattern -> Rule* */
-  GHashTable *memo;  /* text -> value (interned) or NULL: what each text seen so far gave */
+  GHashTable *table;  /* normalised pattern -> Rule* */
+  GHashTable *firsts; /* a pattern's first word -> most words of a pattern starting with it */
+  GHashTable *memo;   /* text -> value (interned) or NULL: what each text seen so far gave */
 } WordRules;
 
 typedef WmRuleText RuleText;
@@ -60,6 +62,7 @@ static void
 word_rules_init (WordRules *w)
 {
   w->table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  w->firsts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   w->memo = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
@@ -67,6 +70,7 @@ static void
 word_rules_clear (WordRules *w)
 {
   g_hash_table_unref (w->table);
+  g_hash_table_unref (w->firsts);
   g_hash_table_unref (w->memo);
 }
 
@@ -164,6 +168,7 @@ word_rules_add (WordRules *w, const char *pattern, const char *value, guint orde
 {
   guint            n;
   g_autofree char *key = normalise (pattern, &n);
+  g_autofree char *first = NULL;
   Rule            *rule;
 
   if (n == 0)
@@ -184,30 +189,73 @@ word_rules_add (WordRules *w, const char *pattern, const char *value, guint orde
   rule = g_new (Rule, 1);
   rule->value = g_intern_string (value);
   rule->order = order;
+  first = g_strndup (key, strcspn (key, " "));
+  if (GPOINTER_TO_UINT (g_hash_table_lookup (w->firsts, first)) < n)
+    g_hash_table_insert (w->firsts, g_steal_pointer (&first), GUINT_TO_POINTER (n));
   g_hash_table_insert (w->table, g_steal_pointer (&key), rule);
   return TRUE;
 }
 
-/* The rule with the most words among the runs of @words found in @w; ties: the earlier rule. */
+/* The rule with the most words among the runs of words of @text found in @w; ties: the earlier
+ * rule. The text is normalised as patterns are (lower-case words, one space apart) into one
+ * buffer, and a run is looked up in place by ending the buffer after it for the lookup, so no
+ * run is copied; runs whose first word starts no pattern, or that are longer than any pattern
+ * starting with it, are not looked up at all. */
 static const Rule *
-word_rules_match (WordRules *w, char **words, guint n_words)
+word_rules_match (WordRules *w, const char *text)
 {
+  gsize             size = strlen (text) + 1;
+  g_autofree char  *buf = g_malloc (size);
+  g_autofree guint *starts = g_new (guint, size / 2 + 1);
+  g_autofree guint *ends = g_new (guint, size / 2 + 1);
+  g_autofree guint *reach = g_new (guint, size / 2 + 1);
+  guint             n = 0, len = 0, longest = 0;
+
   if (g_hash_table_size (w->table) == 0)
     return NULL;
-  for (guint len = MIN (n_words, MAX_WORDS); len >= 1; len--)
+  for (const char *p = text;; p++)
+    {
+      if (g_ascii_isalnum (*p))
+        {
+          if (len == 0 || buf[len - 1] == ' ')
+            starts[n] = len;
+          buf[len++] = g_ascii_tolower (*p);
+          ends[n] = len;
+        }
+      if (!g_ascii_isalnum (*p) && len > 0 && buf[len - 1] != ' ')
+        {
+          n++;
+          buf[len++] = ' ';
+        }
+      if (*p == '\0')
+        break;
+    }
+  if (n == 0)
+    return NULL;
+  for (guint i = 0; i < n; i++)
+    {
+      char saved = buf[ends[i]];
+
+      buf[ends[i]] = '\0';
+      reach[i] = MIN (GPOINTER_TO_UINT (g_hash_table_lookup (w->firsts, buf + starts[i])), n - i);
+      buf[ends[i]] = saved;
+      longest = MAX (longest, reach[i]);
+    }
+  for (guint words = longest; words >= 1; words--)
     {
       const Rule *best = NULL;
 
-      for (guint start = 0; start + len <= n_words; start++)
+      for (guint i = 0; i + words <= n; i++)
         {
-          g_autofree char *run = NULL;
-          char            *saved = words[start + len];
-          const Rule      *rule;
+          guint       end = ends[i + words - 1];
+          char        saved = buf[end];
+          const Rule *rule;
 
-          words[start + len] = NULL;
-          run = g_strjoinv (" ", words + start);
-          words[start + len] = saved;
-          rule = g_hash_table_lookup (w->table, run);
+          if (reach[i] < words)
+            continue;
+          buf[end] = '\0';
+          rule = g_hash_table_lookup (w->table, buf + starts[i]);
+          buf[end] = saved;
           if (rule != NULL && (best == NULL || rule->order < best->order))
             best = rule;
         }
@@ -221,7 +269,6 @@ word_rules_match (WordRules *w, char **words, guint n_words)
 static const char *
 word_rules_value (WordRules *w, const char *text)
 {
-  g_auto (GStrv) words = NULL;
   const Rule *rule;
   gpointer    value;
 
@@ -229,8 +276,11 @@ word_rules_value (WordRules *w, const char *text)
     return NULL;
   if (g_hash_table_lookup_extended (w->memo, text, NULL, &value))
     return value;
-  words = text_words (text);
-  rule = word_rules_match (w, words, g_strv_length (words));
+  /* Most lines have a description of their own: the memo helps with the repeated ones, and
+   * must not grow into a copy of every text of a million-line file. */
+  if (g_hash_table_size (w->memo) >= MEMO_LIMIT)
+    g_hash_table_remove_all (w->memo);
+  rule = word_rules_match (w, text);
   g_hash_table_insert (w->memo, g_strdup (text), rule ? (gpointer) rule->value : NULL);
   return rule ? rule->value : NULL;
 }
@@ -455,6 +505,21 @@ wm_sector_rules_exclusion (WmSectorRules    *rules,
   return why;
 }
 
+const char *
+wm_sector_rules_decide (WmSectorRules    *rules,
+                        const char       *sic,
+                        gboolean          is_public,
+                        const char *const fields[4],
+                        const char       *payee,
+                        const char      **source,
+                        const char      **why)
+{
+  const char *sector = wm_sector_rules_classify (rules, sic, fields, payee, source);
+
+  *why = is_public ? WM_EXCLUDED_PUBLIC : wm_sector_rules_exclusion (rules, sector, fields, payee);
+  return sector;
+}
+
 /* "ICT & telecoms" -> "ict-telecoms" */
 static char *
 slug (const char *name)
@@ -616,24 +681,27 @@ _wm_project_seed_sector_rules (sqlite3 *db, GError **error)
   return store_rules (db, rules, TRUE, TRUE, error);
 }
 
-gboolean
-_wm_project_classify_sectors (sqlite3 *db, GCancellable *cancellable, GError **error)
+/* Decides the sector of the lines @scope selects (a WHERE clause on spend s, or "") and writes
+ * what changed. */
+static gboolean
+classify_lines (sqlite3 *db, const char *scope, GCancellable *cancellable, GError **error)
 {
   g_autoptr (WmSectorRules) rules = project_rules (db, error);
   g_autoptr (sqlite3_stmt) lines = NULL;
   g_autoptr (sqlite3_stmt) set = NULL;
-  guint64 n = 0;
+  g_autofree char *sql = NULL;
+  guint64          n = 0;
 
   if (rules == NULL)
     return FALSE;
-  lines = _wm_db_prepare (db,
-                          "SELECT s.id, s.category, s.classification, s.description, s.service,"
-                          " CASE WHEN s.redacted THEN NULL ELSE coalesce(n.display,"
-                          " s.supplier_text) END, p.sic, p.kind = 'public' AND NOT s.redacted,"
-                          " s.sector, s.sector_source, s.excluded"
-                          " FROM spend s LEFT JOIN names n ON n.id = s.name_id"
-                          " LEFT JOIN suppliers p ON p.fid = n.supplier_id",
-                          error);
+  sql = g_strconcat ("SELECT s.id, s.category, s.classification, s.description, s.service,"
+                     " CASE WHEN s.redacted THEN NULL ELSE coalesce(n.display,"
+                     " s.supplier_text) END, p.sic, p.kind = 'public' AND NOT s.redacted,"
+                     " s.sector, s.sector_source, s.excluded"
+                     " FROM spend s LEFT JOIN names n ON n.id = s.name_id"
+                     " LEFT JOIN suppliers p ON p.fid = n.supplier_id",
+                     scope, NULL);
+  lines = _wm_db_prepare (db, sql, error);
   set = lines ? _wm_db_prepare (db,
                                 "UPDATE spend SET sector = ?, sector_source = ?, excluded = ?"
                                 " WHERE id = ?",
@@ -652,10 +720,8 @@ _wm_project_classify_sectors (sqlite3 *db, GCancellable *cancellable, GError **e
         return FALSE;
       for (int f = 0; f < 4; f++)
         fields[f] = (const char *) sqlite3_column_text (lines, 1 + f);
-      sector = wm_sector_rules_classify (rules, sic, fields, payee, &source);
-      why = sqlite3_column_int (lines, 7)
-                ? WM_EXCLUDED_PUBLIC
-                : wm_sector_rules_exclusion (rules, sector, fields, payee);
+      sector = wm_sector_rules_decide (rules, sic, sqlite3_column_int (lines, 7), fields, payee,
+                                       &source, &why);
       /* written only when it changed: a relink after a small import touches few lines */
       if (g_strcmp0 (sector, (const char *) sqlite3_column_text (lines, 8)) == 0
           && g_strcmp0 (source, (const char *) sqlite3_column_text (lines, 9)) == 0
@@ -669,6 +735,59 @@ _wm_project_classify_sectors (sqlite3 *db, GCancellable *cancellable, GError **e
         return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+_wm_project_classify_sectors (sqlite3 *db, GCancellable *cancellable, GError **error)
+{
+  return classify_lines (db, "", cancellable, error);
+}
+
+/* What can change a stored line's sector without a change to the line or to the rules: the
+ * supplier its payee leads to, and that supplier's SIC codes and kind. Temporary triggers note
+ * each such change while a spend import relinks, so only the lines behind them are decided
+ * again (the new lines were decided as they were stored). */
+gboolean
+_wm_project_track_links (sqlite3 *db, GError **error)
+{
+  return _wm_db_exec (db,
+                      "CREATE TEMP TABLE IF NOT EXISTS relinked_names (id INTEGER PRIMARY KEY);"
+                      " CREATE TEMP TABLE IF NOT EXISTS changed_suppliers"
+                      " (fid INTEGER PRIMARY KEY);"
+                      " DELETE FROM temp.relinked_names; DELETE FROM temp.changed_suppliers;"
+                      " CREATE TEMP TRIGGER IF NOT EXISTS wm_track_names AFTER UPDATE OF"
+                      " supplier_id ON main.names WHEN old.supplier_id IS NOT new.supplier_id"
+                      " BEGIN INSERT OR IGNORE INTO relinked_names VALUES (new.id); END;"
+                      " CREATE TEMP TRIGGER IF NOT EXISTS wm_track_suppliers AFTER UPDATE OF"
+                      " kind, sic ON main.suppliers WHEN old.kind IS NOT new.kind OR old.sic"
+                      " IS NOT new.sic BEGIN INSERT OR IGNORE INTO changed_suppliers VALUES"
+                      " (new.fid); END;"
+                      " CREATE TEMP TRIGGER IF NOT EXISTS wm_track_gone AFTER DELETE ON"
+                      " main.suppliers BEGIN INSERT OR IGNORE INTO changed_suppliers VALUES"
+                      " (old.fid); END;",
+                      error);
+}
+
+gboolean
+_wm_project_classify_tracked (sqlite3 *db, GCancellable *cancellable, GError **error)
+{
+  return classify_lines (db,
+                         " WHERE s.name_id IN (SELECT id FROM temp.relinked_names UNION SELECT"
+                         " id FROM names WHERE supplier_id IN (SELECT fid FROM"
+                         " temp.changed_suppliers))",
+                         cancellable, error);
+}
+
+void
+_wm_project_untrack_links (sqlite3 *db)
+{
+  _wm_db_exec (db,
+               "DROP TRIGGER IF EXISTS temp.wm_track_names;"
+               " DROP TRIGGER IF EXISTS temp.wm_track_suppliers;"
+               " DROP TRIGGER IF EXISTS temp.wm_track_gone;"
+               " DROP TABLE IF EXISTS temp.relinked_names;"
+               " DROP TABLE IF EXISTS temp.changed_suppliers;",
+               NULL);
 }
 
 gboolean

@@ -85,6 +85,16 @@ const char *wm_sector_rules_exclusion (WmSectorRules    *rules,
                                        const char       *sector,
                                        const char *const fields[4],
                                        const char       *payee);
+/* Everything the project stores about a line's sector: the sector, how it was decided in
+ * @source (NULL: unclassified) and in @why the reason it is not influenceable (NULL: it is).
+ * @is_public: the payee's supplier is a public body and the line is not redacted. */
+const char *wm_sector_rules_decide (WmSectorRules    *rules,
+                                    const char       *sic,
+                                    gboolean          is_public,
+                                    const char *const fields[4],
+                                    const char       *payee,
+                                    const char      **source,
+                                    const char      **why);
 /* The sector a SIC code list alone gives, or NULL. */
 const char *wm_sector_rules_sic_sector (WmSectorRules *rules, const char *sic);
 /* Finds a sector by its name or slug ("ict-telecoms"), case-insensitively. */
