@@ -206,9 +206,9 @@ word_rules_match (WordRules *w, const char *text)
 {
   gsize             size = strlen (text) + 1;
   g_autofree char  *buf = g_malloc (size);
-  g_autofree guint *starts = g_new (guint, size / 2 + 1);
-  g_autofree guint *ends = g_new (guint, size / 2 + 1);
-  g_autofree guint *reach = g_new (guint, size / 2 + 1);
+  g_autofree guint *starts = g_new0 (guint, size / 2 + 1);
+  g_autofree guint *ends = g_new0 (guint, size / 2 + 1);
+  g_autofree guint *reach = g_new0 (guint, size / 2 + 1);
   guint             n = 0, len = 0, longest = 0;
 
   if (g_hash_table_size (w->table) == 0)
