@@ -42,7 +42,7 @@ load_top_unplaced (sqlite3 *db, WmSummary *summary, GError **error)
   g_hash_table_insert (by_anchor, (gpointer) "", &summary->overall);
   stmt = _wm_db_prepare (db,
                          "WITH u AS (SELECT a.name AS anchor, n.display AS payee,"
-                         "  sum(s.amount_pence) AS amount FROM spend s JOIN anchors a"
+                         "  sum(s.amount_pence) AS amount FROM spend_pairs s JOIN anchors a"
                          "  ON a.fid = s.anchor_id JOIN names n ON n.id = s.name_id AND NOT"
                          "  s.redacted JOIN suppliers p ON p.fid = n.supplier_id WHERE p.geom IS"
                          "  NULL AND p.kind <> 'public' GROUP BY a.fid, n.id)"
@@ -141,33 +141,47 @@ group_expr (WmSummaryBy by)
 }
 
 /* Public bodies are their own slice: local, regional, leaked, unlocated and unclassified
- * are of the spend that did not go to public bodies, so the six add up to the total. */
+ * are of the spend that did not go to public bodies, so the six add up to the total. The
+ * columns read s.amount (pence), s.open (pence not excluded by the project's lists) and
+ * s.lines, which both sources below give. */
 #define NOT_PUBLIC " AND coalesce(p.kind, '') <> 'public'"
 /* Spend a local firm could win: not to a public body, not excluded by the project's list. */
-#define INFLUENCEABLE "s.excluded IS NULL AND coalesce(p.kind, '') <> 'public'"
-#define SHARE_COLUMNS                                                                              \
-  " sum(s.amount_pence),"                                                                          \
-  " sum(CASE WHEN p.place = 'local'" NOT_PUBLIC " THEN s.amount_pence ELSE 0 END),"                \
-  " sum(CASE WHEN p.place = 'regional'" NOT_PUBLIC " THEN s.amount_pence ELSE 0 END),"             \
-  " sum(CASE WHEN p.place = 'leaked'" NOT_PUBLIC " THEN s.amount_pence ELSE 0 END),"               \
-  " sum(CASE WHEN p.place IS NULL" NOT_PUBLIC " THEN s.amount_pence ELSE 0 END),"                  \
-  " sum(CASE WHEN p.place = 'unset'" NOT_PUBLIC " THEN s.amount_pence ELSE 0 END),"                \
-  " sum(CASE WHEN s.redacted THEN s.amount_pence ELSE 0 END),"                                     \
-  " sum(CASE WHEN p.kind = 'public' AND NOT s.redacted THEN s.amount_pence ELSE 0 END),"           \
-  " sum(CASE WHEN p.place IS NULL" NOT_PUBLIC                                                      \
-  " AND s.name_id IN (SELECT name_id FROM suggestions)"                                            \
-  "   THEN s.amount_pence ELSE 0 END),"                                                            \
-  " count(*), count(DISTINCT p.fid),"                                                              \
-  " sum(CASE WHEN " INFLUENCEABLE " THEN s.amount_pence ELSE 0 END),"                              \
-  " sum(CASE WHEN p.place = 'local' AND " INFLUENCEABLE " THEN s.amount_pence ELSE 0 END),"        \
-  " sum(CASE WHEN p.place = 'regional' AND " INFLUENCEABLE " THEN s.amount_pence ELSE 0 END),"     \
-  " sum(CASE WHEN p.place = 'leaked' AND " INFLUENCEABLE " THEN s.amount_pence ELSE 0 END),"       \
-  " sum(CASE WHEN p.place IS NULL AND " INFLUENCEABLE " THEN s.amount_pence ELSE 0 END)"
+#define INFLUENCEABLE_SUM(cond)                                                                    \
+  " sum(CASE WHEN " cond " coalesce(p.kind, '') <> 'public' THEN s.open ELSE 0 END)"
+#define SHARE_COLUMNS                                                                                                  \
+  " sum(s.amount),"                                                                                                    \
+  " sum(CASE WHEN p.place = 'local'" NOT_PUBLIC " THEN s.amount ELSE 0 END),"                                          \
+  " sum(CASE WHEN p.place = 'regional'" NOT_PUBLIC " THEN s.amount ELSE 0 END),"                                       \
+  " sum(CASE WHEN p.place = 'leaked'" NOT_PUBLIC " THEN s.amount ELSE 0 END),"                                         \
+  " sum(CASE WHEN p.place IS NULL" NOT_PUBLIC " THEN s.amount ELSE 0 END),"                                            \
+  " sum(CASE WHEN p.place = 'unset'" NOT_PUBLIC " THEN s.amount ELSE 0 END),"                                          \
+  " sum(CASE WHEN s.redacted THEN s.amount ELSE 0 END),"                                                               \
+  " sum(CASE WHEN p.kind = 'public' AND NOT s.redacted THEN s.amount ELSE 0 END),"                                     \
+  " sum(CASE WHEN p.place IS NULL" NOT_PUBLIC                                                                          \
+  " AND s.name_id IN (SELECT name_id FROM suggestions)"                                                                \
+  "   THEN s.amount ELSE 0 END),"                                                                                      \
+  " sum(s.lines), count(DISTINCT p.fid)," INFLUENCEABLE_SUM ("") "," INFLUENCEABLE_SUM ("p.place "                     \
+                                                                                        "= "                           \
+                                                                                        "'local' "                     \
+                                                                                        "AND") "," INFLUENCEABLE_SUM ( \
+      "p.place = 'regional' AND") "," INFLUENCEABLE_SUM ("p.place = 'leaked' AND") "," INFLUENCEABLE_SUM ("p.place IS NULL AND")
 
-#define SHARE_FROM                                                                                 \
-  " FROM spend s JOIN anchors a ON a.fid = s.anchor_id"                                            \
+#define SHARE_JOINS                                                                                \
+  " JOIN anchors a ON a.fid = s.anchor_id"                                                         \
   " LEFT JOIN names n ON n.id = s.name_id AND NOT s.redacted"                                      \
   " LEFT JOIN suppliers p ON p.fid = n.supplier_id"
+/* Every line: for the summaries by sector and by year, which are properties of lines. */
+#define SHARE_FROM_LINES                                                                           \
+  " FROM (SELECT anchor_id, name_id, redacted, amount_pence AS amount, CASE WHEN excluded IS"      \
+  " NULL THEN amount_pence ELSE 0 END AS open, 1 AS lines, sector, fyear FROM spend) "             \
+  "s" SHARE_JOINS
+/* The lines summed by anchor and payee (spend_pairs, kept by imports and classification):
+ * enough for the totals and the summaries by anchor, supplier kind and ward, which are
+ * properties of the payee; a national project's million lines are some tens of thousands of
+ * pairs. */
+#define SHARE_FROM_PAIRS                                                                           \
+  " FROM (SELECT anchor_id, name_id, redacted, amount_pence AS amount, open_pence AS open,"        \
+  " lines FROM spend_pairs) s" SHARE_JOINS
 
 static void
 read_shares (sqlite3_stmt *stmt, int first, WmShareRow *row)
@@ -198,7 +212,7 @@ load_wards (sqlite3 *db, WmSummary *summary, GError **error)
   const char *sql
       = "WITH dep AS (" WM_WARD_DEPRIVATION_SQL "),"
         " recv AS (SELECT p.ward_code AS code, sum(s.amount_pence) AS received,"
-        "   count(DISTINCT p.fid) AS suppliers FROM spend s JOIN names n ON n.id = s.name_id"
+        "   count(DISTINCT p.fid) AS suppliers FROM spend_pairs s JOIN names n ON n.id = s.name_id"
         "   AND NOT s.redacted JOIN suppliers p ON p.fid = n.supplier_id"
         "   WHERE p.ward_code IS NOT NULL AND p.kind <> 'public' GROUP BY p.ward_code)"
         " SELECT w.code, w.name, pa.role, coalesce(r.received, 0), coalesce(r.suppliers, 0),"
@@ -283,7 +297,7 @@ wm_project_summary (WmProject *self, WmSummaryBy by, GError **error)
   summary->place_region = wm_project_get_setting (self, "place_region");
   wm_project_get_region_km (self, &summary->region_km);
 
-  overall = _wm_db_prepare (db, "SELECT" SHARE_COLUMNS SHARE_FROM, error);
+  overall = _wm_db_prepare (db, "SELECT" SHARE_COLUMNS SHARE_FROM_PAIRS, error);
   if (overall == NULL)
     return NULL;
   if (sqlite3_step (overall) == SQLITE_ROW)
@@ -291,8 +305,10 @@ wm_project_summary (WmProject *self, WmSummaryBy by, GError **error)
   summary->overall.key = g_strdup ("overall");
   summary->overall.label = g_strdup ("All anchors");
 
-  sql = g_strdup_printf ("SELECT %s AS k," SHARE_COLUMNS SHARE_FROM " GROUP BY k ORDER BY %s",
-                         group_expr (by), by == WM_SUMMARY_BY_YEAR ? "k" : "2 DESC, k");
+  sql = g_strdup_printf (
+      "SELECT %s AS k," SHARE_COLUMNS "%s GROUP BY k ORDER BY %s", group_expr (by),
+      by == WM_SUMMARY_BY_YEAR || by == WM_SUMMARY_BY_SECTOR ? SHARE_FROM_LINES : SHARE_FROM_PAIRS,
+      by == WM_SUMMARY_BY_YEAR ? "k" : "2 DESC, k");
   groups = _wm_db_prepare (db, sql, error);
   if (groups == NULL)
     return NULL;
@@ -549,13 +565,14 @@ wm_project_unmatched (WmProject *self, GError **error)
       "    CASE WHEN p.source = 'spend' THEN 'no exact match in a supplier directory' ELSE"
       "    'no postcode or coordinates in the directory' END"
       "  ELSE 'postcode not in the postcode table' END,"
-      "  sum(s.amount_pence), count(*), group_concat(DISTINCT a.name), p.fid"
-      " FROM spend s JOIN names n ON n.id = s.name_id AND NOT s.redacted"
+      "  sum(s.amount_pence), sum(s.lines), group_concat(DISTINCT a.name), p.fid"
+      " FROM spend_pairs s JOIN names n ON n.id = s.name_id AND NOT s.redacted"
       " JOIN suppliers p ON p.fid = n.supplier_id JOIN anchors a ON a.fid = s.anchor_id"
       " WHERE p.geom IS NULL AND p.kind <> 'public' GROUP BY p.fid"
       " UNION ALL SELECT '(redacted or blank)', NULL, NULL, 'redacted by the publisher',"
-      "  sum(s.amount_pence), count(*), group_concat(DISTINCT a.name), 0"
-      " FROM spend s JOIN anchors a ON a.fid = s.anchor_id WHERE s.redacted HAVING count(*) > 0"
+      "  sum(s.amount_pence), sum(s.lines), group_concat(DISTINCT a.name), 0"
+      " FROM spend_pairs s JOIN anchors a ON a.fid = s.anchor_id WHERE s.redacted"
+      " HAVING sum(s.lines) > 0"
       " ORDER BY 5 DESC",
       error);
   if (stmt == NULL)

@@ -447,7 +447,7 @@ store_row (SpendImport *imp, const WmRow *row, GError **error)
   sqlite3_clear_bindings (st);
   imp->report->imported++;
   imp->report->total_pence += pence;
-  _wm_spend_sums_add (imp->sums, redacted ? 0 : name_id, pence);
+  _wm_spend_sums_add (imp->sums, redacted ? 0 : name_id, pence, 1, excluded ? 0 : pence);
   return TRUE;
 }
 
@@ -802,11 +802,11 @@ run_import (SpendImport   *imp,
     progress (0.92, "matching suppliers", progress_data);
   if (n >= bulk && !_wm_db_exec (imp->db, CREATE_SPEND_NAME_INDEX, error))
     return FALSE;
+  if (!_wm_project_add_spend_pairs (imp->db, imp->anchor_id, imp->sums, error))
+    return FALSE;
   if (!_wm_project_relink_new_lines (imp->project, cancellable, error))
     return FALSE;
   if (n >= bulk && !_wm_db_exec (imp->db, CREATE_SPEND_INDEXES, error))
-    return FALSE;
-  if (!_wm_project_add_spend_pairs (imp->db, imp->anchor_id, imp->sums, error))
     return FALSE;
   warn_unlocated_anchor (imp);
   return TRUE;

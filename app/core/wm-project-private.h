@@ -20,9 +20,10 @@ gboolean _wm_project_end (WmProject *self, gboolean ok, GError **error);
 gboolean _wm_db_exec (sqlite3 *db, const char *sql, GError **error);
 /* The spend_pairs cache (migration 6), after any change to spend lines. */
 gboolean _wm_project_refresh_spend_pairs (sqlite3 *db, GError **error);
-/* Sums of one import's lines by payee name id (0: redacted lines), added to the cache. */
+/* Sums of one import's lines by payee name id (0: redacted lines): pence, lines and the pence
+ * of lines not excluded; added to the cache before the relink, which moves open pence. */
 GHashTable *_wm_spend_sums_new (void);
-void        _wm_spend_sums_add (GHashTable *sums, gint64 name_id, gint64 pence);
+void _wm_spend_sums_add (GHashTable *sums, gint64 name_id, gint64 pence, gint64 lines, gint64 open);
 gboolean
 _wm_project_add_spend_pairs (sqlite3 *db, gint64 anchor_id, GHashTable *sums, GError **error);
 sqlite3_stmt *_wm_db_prepare (sqlite3 *db, const char *sql, GError **error);

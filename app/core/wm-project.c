@@ -167,8 +167,16 @@ static const char migration_6[]
     = "CREATE TABLE spend_pairs (anchor_id INTEGER NOT NULL, name_id INTEGER,"
       " redacted INTEGER NOT NULL, amount_pence INTEGER NOT NULL);";
 
+/* Migration 7: the pairs also count lines and the pence not excluded by the sector lists, so
+ * the summary by anchor, kind or ward reads them instead of every line; classifying a line
+ * moves its pence in or out of open_pence. Filled again in C right after this SQL. */
+static const char migration_7[]
+    = "ALTER TABLE spend_pairs ADD COLUMN lines INTEGER NOT NULL DEFAULT 0;"
+      " ALTER TABLE spend_pairs ADD COLUMN open_pence INTEGER NOT NULL DEFAULT 0;"
+      " CREATE INDEX spend_pairs_key ON spend_pairs (anchor_id, name_id);";
+
 static const char *const migrations[]
-    = { migration_1, migration_2, migration_3, migration_4, migration_5, migration_6 };
+    = { migration_1, migration_2, migration_3, migration_4, migration_5, migration_6, migration_7 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == WM_PROJECT_SCHEMA_VERSION);
 
@@ -178,8 +186,10 @@ gboolean
 _wm_project_refresh_spend_pairs (sqlite3 *db, GError **error)
 {
   return _wm_db_exec (db,
-                      "DELETE FROM spend_pairs; INSERT INTO spend_pairs SELECT anchor_id,"
-                      " name_id, redacted, sum(amount_pence) FROM spend GROUP BY 1, 2, 3",
+                      "DELETE FROM spend_pairs; INSERT INTO spend_pairs (anchor_id, name_id,"
+                      " redacted, amount_pence, lines, open_pence) SELECT anchor_id, name_id,"
+                      " redacted, sum(amount_pence), count(*), sum(CASE WHEN excluded IS NULL"
+                      " THEN amount_pence ELSE 0 END) FROM spend GROUP BY 1, 2, 3",
                       error);
 }
 
@@ -196,20 +206,22 @@ _wm_project_add_spend_pairs (sqlite3 *db, gint64 anchor_id, GHashTable *sums, GE
   gpointer       key, value;
 
   old = _wm_db_prepare (db,
-                        "SELECT coalesce(name_id, 0), amount_pence FROM spend_pairs WHERE"
-                        " anchor_id = ?",
+                        "SELECT coalesce(name_id, 0), amount_pence, lines, open_pence FROM"
+                        " spend_pairs WHERE anchor_id = ?",
                         error);
   clear = old ? _wm_db_prepare (db, "DELETE FROM spend_pairs WHERE anchor_id = ?", error) : NULL;
   add = clear ? _wm_db_prepare (db,
                                 "INSERT INTO spend_pairs (anchor_id, name_id, redacted,"
-                                " amount_pence) VALUES (?1, nullif(?2, 0), ?2 = 0, ?3)",
+                                " amount_pence, lines, open_pence) VALUES (?1, nullif(?2, 0),"
+                                " ?2 = 0, ?3, ?4, ?5)",
                                 error)
               : NULL;
   if (add == NULL)
     return FALSE;
   sqlite3_bind_int64 (old, 1, anchor_id);
   while (sqlite3_step (old) == SQLITE_ROW)
-    _wm_spend_sums_add (sums, sqlite3_column_int64 (old, 0), sqlite3_column_int64 (old, 1));
+    _wm_spend_sums_add (sums, sqlite3_column_int64 (old, 0), sqlite3_column_int64 (old, 1),
+                        sqlite3_column_int64 (old, 2), sqlite3_column_int64 (old, 3));
   sqlite3_bind_int64 (clear, 1, anchor_id);
   if (!_wm_db_step_done (clear, error))
     return FALSE;
@@ -217,8 +229,12 @@ _wm_project_add_spend_pairs (sqlite3 *db, gint64 anchor_id, GHashTable *sums, GE
   g_hash_table_iter_init (&iter, sums);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
+      const gint64 *sum = value;
+
       sqlite3_bind_int64 (add, 2, *(gint64 *) key);
-      sqlite3_bind_int64 (add, 3, *(gint64 *) value);
+      sqlite3_bind_int64 (add, 3, sum[0]);
+      sqlite3_bind_int64 (add, 4, sum[1]);
+      sqlite3_bind_int64 (add, 5, sum[2]);
       if (!_wm_db_step_done (add, error))
         return FALSE;
     }
@@ -232,20 +248,21 @@ _wm_spend_sums_new (void)
 }
 
 void
-_wm_spend_sums_add (GHashTable *sums, gint64 name_id, gint64 pence)
+_wm_spend_sums_add (GHashTable *sums, gint64 name_id, gint64 pence, gint64 lines, gint64 open)
 {
   gint64 *entry = g_hash_table_lookup (sums, &name_id);
 
   if (entry == NULL)
     {
-      /* key and sum in one block: the key is freed with the table */
-      entry = g_new (gint64, 2);
+      /* key, pence, lines and open pence in one block: the key is freed with the table */
+      entry = g_new0 (gint64, 4);
       entry[0] = name_id;
-      entry[1] = 0;
       g_hash_table_insert (sums, entry, entry + 1);
       entry = entry + 1;
     }
-  *entry += pence;
+  entry[0] += pence;
+  entry[1] += lines;
+  entry[2] += open;
 }
 
 gboolean
@@ -433,7 +450,7 @@ run_migrations (WmProject *self, int from, GError **error)
           && (!_wm_project_seed_sector_rules (self->db, error)
               || !_wm_project_classify_sectors (self->db, NULL, error)))
         return FALSE;
-      if (v + 1 == 6 && !_wm_project_refresh_spend_pairs (self->db, error))
+      if (v + 1 == 7 && !_wm_project_refresh_spend_pairs (self->db, error))
         return FALSE;
       sql = g_strdup_printf ("INSERT OR REPLACE INTO wm_meta VALUES ('schema_version', '%d')",
                              v + 1);
@@ -448,7 +465,8 @@ wm_project_create (const char *path, GError **error)
 {
   g_autoptr (WmProject) self = NULL;
   g_autofree char *pragma = NULL;
-  g_autofree char *srs = NULL;
+  char            *srs = NULL; /* sqlite3_mprintf()'s, freed with sqlite3_free() */
+  gboolean         ok;
 
   g_return_val_if_fail (path != NULL, NULL);
 
@@ -473,19 +491,19 @@ wm_project_create (const char *path, GError **error)
                          " 'EPSG', 4326, %Q, 'longitude/latitude coordinates in decimal degrees"
                          " on the WGS 84 spheroid')",
                          wgs84_wkt);
-  if (!configure_connection (self, error) || !_wm_db_exec (self->db, "BEGIN", error)
-      || !_wm_db_exec (self->db, pragma, error) || !_wm_db_exec (self->db, gpkg_core_sql, error)
-      || !_wm_db_exec (self->db, srs, error) || !run_migrations (self, 0, error)
-      || !_wm_db_exec (self->db, "INSERT INTO wm_meta VALUES ('created', datetime('now'))", error)
-      || !_wm_db_exec (self->db, "COMMIT", error))
+  ok = configure_connection (self, error) && _wm_db_exec (self->db, "BEGIN", error)
+       && _wm_db_exec (self->db, pragma, error) && _wm_db_exec (self->db, gpkg_core_sql, error)
+       && _wm_db_exec (self->db, srs, error) && run_migrations (self, 0, error)
+       && _wm_db_exec (self->db, "INSERT INTO wm_meta VALUES ('created', datetime('now'))", error)
+       && _wm_db_exec (self->db, "COMMIT", error);
+  sqlite3_free (srs);
+  if (!ok)
     {
       sqlite3_close (self->db);
       self->db = NULL;
       g_unlink (path);
       return NULL;
     }
-  sqlite3_free (srs);
-  srs = NULL;
   return g_steal_pointer (&self);
 }
 

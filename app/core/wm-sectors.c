@@ -689,16 +689,32 @@ classify_lines (sqlite3 *db, const char *scope, GCancellable *cancellable, GErro
   g_autoptr (WmSectorRules) rules = project_rules (db, error);
   g_autoptr (sqlite3_stmt) lines = NULL;
   g_autoptr (sqlite3_stmt) set = NULL;
+  g_autoptr (sqlite3_stmt) move = NULL;
   g_autofree char *sql = NULL;
   guint64          n = 0;
 
   if (rules == NULL)
     return FALSE;
+  /* The summary's cache counts the pence of lines not excluded (migration 7; classifying in
+   * migration 4 comes before it). */
+  if (_wm_db_query_int (db,
+                        "SELECT count(*) FROM pragma_table_info('spend_pairs') WHERE name ="
+                        " 'open_pence'",
+                        0)
+      > 0)
+    {
+      move = _wm_db_prepare (db,
+                             "UPDATE spend_pairs SET open_pence = open_pence + ?1 WHERE"
+                             " anchor_id = ?2 AND name_id IS ?3",
+                             error);
+      if (move == NULL)
+        return FALSE;
+    }
   sql = g_strconcat ("SELECT s.id, s.category, s.classification, s.description, s.service,"
                      " CASE WHEN s.redacted THEN NULL ELSE coalesce(n.display,"
                      " s.supplier_text) END, p.sic, p.kind = 'public' AND NOT s.redacted,"
-                     " s.sector, s.sector_source, s.excluded"
-                     " FROM spend s LEFT JOIN names n ON n.id = s.name_id"
+                     " s.sector, s.sector_source, s.excluded, s.anchor_id, s.name_id,"
+                     " s.amount_pence FROM spend s LEFT JOIN names n ON n.id = s.name_id"
                      " LEFT JOIN suppliers p ON p.fid = n.supplier_id",
                      scope, NULL);
   lines = _wm_db_prepare (db, sql, error);
@@ -727,6 +743,16 @@ classify_lines (sqlite3 *db, const char *scope, GCancellable *cancellable, GErro
           && g_strcmp0 (source, (const char *) sqlite3_column_text (lines, 9)) == 0
           && g_strcmp0 (why, (const char *) sqlite3_column_text (lines, 10)) == 0)
         continue;
+      if (move != NULL && (why == NULL) != (sqlite3_column_type (lines, 10) == SQLITE_NULL))
+        {
+          gint64 pence = sqlite3_column_int64 (lines, 13);
+
+          sqlite3_bind_int64 (move, 1, why == NULL ? pence : -pence);
+          sqlite3_bind_int64 (move, 2, sqlite3_column_int64 (lines, 11));
+          sqlite3_bind_value (move, 3, sqlite3_column_value (lines, 12));
+          if (!_wm_db_step_done (move, error))
+            return FALSE;
+        }
       sqlite3_bind_text (set, 1, sector, -1, SQLITE_STATIC);
       _wm_bind_text_or_null (set, 2, source);
       _wm_bind_text_or_null (set, 3, why);
