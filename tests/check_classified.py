@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """A spend import decides each new line's sector as it stores it, and afterwards decides again
-only the lines of payees whose supplier changed (docs/performance.md). Checked against the
-whole project classified afresh (`sectors --export` then `--import` of the same rules decides
-every line again), on:
+only the lines of payees whose supplier changed, and checks against the public-body list only
+the suppliers that gained or lost a payee (docs/performance.md). Checked against the whole
+project classified afresh (`public --export` then `--import` of the same list checks every
+supplier again, and `sectors --export` then `--import` decides every line again), on:
 
   1. the Lancashire project (22,678 real lines, built import by import);
   2. the same after a further Hyndburn file (new lines of payees already in the project);
@@ -40,7 +41,23 @@ def classes(path):
     return rows
 
 
+def kinds(path):
+    db = sqlite3.connect(path)
+    rows = db.execute("SELECT fid, kind, public_body FROM suppliers ORDER BY fid").fetchall()
+    db.close()
+    return rows
+
+
 def same_as_afresh(path, tmp, what):
+    before_kinds = kinds(path)
+    public = os.path.join(tmp, "public.csv")
+    run("public", path, "--export", public)
+    run("public", path, "--import", public)
+    after_kinds = kinds(path)
+    diff = [(a, b) for a, b in zip(before_kinds, after_kinds) if a != b]
+    check(len(before_kinds) == len(after_kinds) and before_kinds and not diff,
+          f"{what}: all {len(before_kinds)} suppliers' kinds as a check of every supplier gives",
+          f"{len(diff)} suppliers differ, e.g. {diff[:3]}")
     before = classes(path)
     rules = os.path.join(tmp, "rules.csv")
     run("sectors", path, "--export", rules)

@@ -148,23 +148,26 @@ group_expr (WmSummaryBy by)
 /* Spend a local firm could win: not to a public body, not excluded by the project's list. */
 #define INFLUENCEABLE_SUM(cond)                                                                    \
   " sum(CASE WHEN " cond " coalesce(p.kind, '') <> 'public' THEN s.open ELSE 0 END)"
-#define SHARE_COLUMNS                                                                                                  \
-  " sum(s.amount),"                                                                                                    \
-  " sum(CASE WHEN p.place = 'local'" NOT_PUBLIC " THEN s.amount ELSE 0 END),"                                          \
-  " sum(CASE WHEN p.place = 'regional'" NOT_PUBLIC " THEN s.amount ELSE 0 END),"                                       \
-  " sum(CASE WHEN p.place = 'leaked'" NOT_PUBLIC " THEN s.amount ELSE 0 END),"                                         \
-  " sum(CASE WHEN p.place IS NULL" NOT_PUBLIC " THEN s.amount ELSE 0 END),"                                            \
-  " sum(CASE WHEN p.place = 'unset'" NOT_PUBLIC " THEN s.amount ELSE 0 END),"                                          \
-  " sum(CASE WHEN s.redacted THEN s.amount ELSE 0 END),"                                                               \
-  " sum(CASE WHEN p.kind = 'public' AND NOT s.redacted THEN s.amount ELSE 0 END),"                                     \
-  " sum(CASE WHEN p.place IS NULL" NOT_PUBLIC                                                                          \
-  " AND s.name_id IN (SELECT name_id FROM suggestions)"                                                                \
-  "   THEN s.amount ELSE 0 END),"                                                                                      \
-  " sum(s.lines), count(DISTINCT p.fid)," INFLUENCEABLE_SUM ("") "," INFLUENCEABLE_SUM ("p.place "                     \
-                                                                                        "= "                           \
-                                                                                        "'local' "                     \
-                                                                                        "AND") "," INFLUENCEABLE_SUM ( \
-      "p.place = 'regional' AND") "," INFLUENCEABLE_SUM ("p.place = 'leaked' AND") "," INFLUENCEABLE_SUM ("p.place IS NULL AND")
+#define SHARE_COLUMNS                                                                              \
+  " sum(s.amount),"                                                                                \
+  " sum(CASE WHEN p.place = 'local'" NOT_PUBLIC " THEN s.amount ELSE 0 END),"                      \
+  " sum(CASE WHEN p.place = 'regional'" NOT_PUBLIC " THEN s.amount ELSE 0 END),"                   \
+  " sum(CASE WHEN p.place = 'leaked'" NOT_PUBLIC " THEN s.amount ELSE 0 END),"                     \
+  " sum(CASE WHEN p.place IS NULL" NOT_PUBLIC " THEN s.amount ELSE 0 END),"                        \
+  " sum(CASE WHEN p.place = 'unset'" NOT_PUBLIC " THEN s.amount ELSE 0 END),"                      \
+  " sum(CASE WHEN s.redacted THEN s.amount ELSE 0 END),"                                           \
+  " sum(CASE WHEN p.kind = 'public' AND NOT s.redacted THEN s.amount ELSE 0 END),"                 \
+  " sum(CASE WHEN p.place IS NULL" NOT_PUBLIC                                                      \
+  " AND s.name_id IN (SELECT name_id FROM suggestions)"                                            \
+  "   THEN s.amount ELSE 0 END),"                                                                  \
+  " sum(s.lines), count(DISTINCT p.fid)," INFLUENCEABLE_SUM ("") "," INFLUENCEABLE_SUM (           \
+      "p.place "                                                                                   \
+      "= "                                                                                         \
+      "'local' "                                                                                   \
+      "AND") "," INFLUENCEABLE_SUM ("p.place = 'regional' AND") "," INFLUENCEABLE_SUM ("p.place "  \
+                                                                                       "= "        \
+                                                                                       "'leaked' " \
+                                                                                       "AND") "," INFLUENCEABLE_SUM ("p.place IS NULL AND")
 
 #define SHARE_JOINS                                                                                \
   " JOIN anchors a ON a.fid = s.anchor_id"                                                         \

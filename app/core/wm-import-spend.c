@@ -695,6 +695,10 @@ run_import (SpendImport   *imp,
   GError          *read_error = NULL;
   guint64          n = 0, bulk;
 
+  /* What the relink at the end must look at again is noted from the first line on. */
+  if (!_wm_project_track_links (imp->db, error))
+    return FALSE;
+
   /* Rebuilding an index reads every line, the project's old ones too; keeping it up to date
    * costs a little per new line. So the indexes are dropped (once BULK_LINES lines are in) only
    * when this file at least doubles the lines of the project. */
@@ -857,6 +861,7 @@ wm_project_import_spend (WmProject            *self,
     }
   imp.sums = _wm_spend_sums_new ();
   ok = run_import (&imp, file, progress, progress_data, cancellable, error);
+  _wm_project_untrack_links (imp.db);
   g_clear_pointer (&imp.insert, sqlite3_finalize);
   g_clear_pointer (&imp.names, wm_name_table_free);
   g_clear_pointer (&imp.rules, wm_sector_rules_free);

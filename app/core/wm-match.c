@@ -22,7 +22,10 @@ struct _WmNameTable
   sqlite3_stmt *link;
 };
 
-static gint64 resolve_by_keys (sqlite3_stmt *by_key, const char *norm, const char **method);
+/* every way a normalised name leads to suppliers */
+#define KEYS_SQL "SELECT how, supplier_id FROM supplier_keys WHERE key = ?"
+
+static gint64 resolve_by_keys (sqlite3_stmt *keys, const char *norm, const char **method);
 
 static void
 name_link_free (WmNameLink *link)
@@ -54,11 +57,7 @@ wm_name_table_new (sqlite3 *db, GError **error)
                                   "INSERT INTO names (norm, display, supplier_id, method) VALUES"
                                   " (?, ?, ?, ?)",
                                   error);
-  table->by_key = table->insert ? _wm_db_prepare (db,
-                                                  "SELECT DISTINCT supplier_id FROM supplier_keys"
-                                                  " WHERE key = ? AND how = ?",
-                                                  error)
-                                : NULL;
+  table->by_key = table->insert ? _wm_db_prepare (db, KEYS_SQL, error) : NULL;
   table->link = table->by_key ? _wm_db_prepare (db,
                                                 "SELECT n.display, p.sic, p.kind = 'public' FROM"
                                                 " names n LEFT JOIN suppliers p ON p.fid ="
@@ -163,6 +162,7 @@ wm_name_table_link (WmNameTable *table, gint64 id, GError **error)
 typedef struct
 {
   sqlite3_stmt *by_key;    /* directory suppliers with this key and way */
+  sqlite3_stmt *keys;      /* KEYS_SQL */
   sqlite3_stmt *by_number; /* directory suppliers with a company number on this name's lines */
   sqlite3_stmt *set;
   sqlite3_stmt *make;
@@ -200,20 +200,37 @@ find_by_key (sqlite3_stmt *by_key, const char *key, const char *how)
 }
 
 /* The steps of the cascade that look at the name alone: an officer's decision first, then a
- * fuzzy match accepted in bulk, then the directory's names and aliases. The supplier (and in
- * @method how), 0 if none, -1 if the first step that found any found several. */
+ * fuzzy match accepted in bulk, then the directory's names and aliases, from one query of
+ * @keys (KEYS_SQL). The supplier (and in @method how), 0 if none, -1 if the first step that
+ * found any found several. */
 static gint64
-resolve_by_keys (sqlite3_stmt *by_key, const char *norm, const char **method)
+resolve_by_keys (sqlite3_stmt *keys, const char *norm, const char **method)
 {
   static const char *const steps[] = { "review", "fuzzy", "name", "alias" };
+  gint64                   found[G_N_ELEMENTS (steps)] = { 0 };
 
+  sqlite3_bind_text (keys, 1, norm, -1, SQLITE_TRANSIENT);
+  while (sqlite3_step (keys) == SQLITE_ROW)
+    {
+      const char *how = (const char *) sqlite3_column_text (keys, 0);
+      gint64      id = sqlite3_column_int64 (keys, 1);
+
+      for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+        if (g_strcmp0 (how, steps[i]) == 0)
+          {
+            if (found[i] == 0)
+              found[i] = id;
+            else if (found[i] != id)
+              found[i] = -1;
+            break;
+          }
+    }
+  sqlite3_reset (keys);
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
     {
-      gint64 supplier = find_by_key (by_key, norm, steps[i]);
-
       *method = steps[i];
-      if (supplier != 0)
-        return supplier;
+      if (found[i] != 0)
+        return found[i];
     }
   return 0;
 }
@@ -254,7 +271,7 @@ resolve_names (sqlite3 *db, Relink *r, GCancellable *cancellable, GError **error
       if ((i & 1023) == 0 && _wm_check_cancelled (cancellable, "matching", error))
         return FALSE;
 
-      supplier = resolve_by_keys (r->by_key, norm, &method);
+      supplier = resolve_by_keys (r->keys, norm, &method);
       if (supplier == 0)
         {
           sqlite3_bind_int64 (r->by_number, 1, id);
@@ -314,20 +331,18 @@ relink (WmProject *self, gboolean tracked, GCancellable *cancellable, GError **e
   Relink   r = { 0 };
   gboolean ok = FALSE;
 
-  if (tracked && !_wm_project_track_links (db, error))
-    return FALSE;
-
   r.by_key = _wm_db_prepare (db,
                              "SELECT DISTINCT k.supplier_id FROM supplier_keys k WHERE k.key = ?"
                              " AND k.how = ?",
                              error);
-  r.by_number = r.by_key ? _wm_db_prepare (db,
-                                           "SELECT DISTINCT p.fid FROM spend s JOIN suppliers p"
-                                           " ON p.company_number = s.company_number AND p.source"
-                                           " <> 'spend' WHERE s.name_id = ? AND s.company_number"
-                                           " IS NOT NULL",
-                                           error)
-                         : NULL;
+  r.keys = r.by_key ? _wm_db_prepare (db, KEYS_SQL, error) : NULL;
+  r.by_number = r.keys ? _wm_db_prepare (db,
+                                         "SELECT DISTINCT p.fid FROM spend s JOIN suppliers p"
+                                         " ON p.company_number = s.company_number AND p.source"
+                                         " <> 'spend' WHERE s.name_id = ? AND s.company_number"
+                                         " IS NOT NULL",
+                                         error)
+                       : NULL;
   r.set = r.by_number ? _wm_db_prepare (db,
                                         "UPDATE names SET supplier_id = ?, method = ? WHERE"
                                         " id = ?",
@@ -363,15 +378,16 @@ relink (WmProject *self, gboolean tracked, GCancellable *cancellable, GError **e
                        " LIMIT 1) WHERE trading_postcode IS NULL",
                        error))
     goto out;
-  ok = _wm_project_classify_public (db, error) && _wm_project_locate (self, cancellable, error)
+  ok = (tracked ? _wm_project_classify_public_tracked (db, error)
+                : _wm_project_classify_public (db, error))
+       && _wm_project_locate (self, cancellable, error)
        && _wm_project_suggest (self, cancellable, error)
        && (tracked ? _wm_project_classify_tracked (db, cancellable, error)
                    : _wm_project_classify_sectors (db, cancellable, error));
 
 out:
-  if (tracked)
-    _wm_project_untrack_links (db);
   g_clear_pointer (&r.by_key, sqlite3_finalize);
+  g_clear_pointer (&r.keys, sqlite3_finalize);
   g_clear_pointer (&r.by_number, sqlite3_finalize);
   g_clear_pointer (&r.set, sqlite3_finalize);
   g_clear_pointer (&r.make, sqlite3_finalize);

@@ -34,8 +34,10 @@ const WmNameLink *wm_name_table_link (WmNameTable *table, gint64 id, GError **er
  * suffix; else a supplier made from the spend), then locates suppliers and anchors and
  * classifies them local / regional / leaked. Runs inside the caller's transaction. */
 gboolean _wm_project_relink (WmProject *self, GCancellable *cancellable, GError **error);
-/* The same after a spend import whose lines were classified as they were stored: only the lines
- * of payees whose supplier (or its kind or SIC codes) the relink changed are classified again. */
+/* The same after a spend import whose lines were classified as they were stored, with
+ * _wm_project_track_links() on since before its first line: only suppliers that gained or lost
+ * a payee name are checked against the public-body list again, and only the lines of payees
+ * whose supplier (or its kind or SIC codes) changed are classified again. */
 gboolean _wm_project_relink_new_lines (WmProject *self, GCancellable *cancellable, GError **error);
 
 G_END_DECLS

@@ -79,6 +79,8 @@ GHashTable *_wm_project_ward_deciles (sqlite3 *db, const char *domain, GError **
  * supplier a payee leads to marked public (with its body) or not, by the project's list. */
 gboolean _wm_project_seed_public_rules (sqlite3 *db, GError **error);
 gboolean _wm_project_classify_public (sqlite3 *db, GError **error);
+/* The same for the suppliers that gained or lost a payee name while links were tracked. */
+gboolean _wm_project_classify_public_tracked (sqlite3 *db, GError **error);
 
 /* Sectors (wm-sectors.c): the shipped lists into a new project; every spend line's sector and
  * exclusion (why it is not influenceable) from the project's lists. */

@@ -323,8 +323,8 @@ wm_project_public_rules (WmProject *self, GError **error)
 
 /* Every supplier that a payee name leads to (and every supplier already public) is checked
  * against the rules by its own name and by each payee spelling that leads to it. */
-gboolean
-_wm_project_classify_public (sqlite3 *db, GError **error)
+static gboolean
+classify_public (sqlite3 *db, const char *scope, GError **error)
 {
   g_autoptr (WmPublicRules) rules = project_rules (db, error);
   g_autoptr (sqlite3_stmt) todo = NULL;
@@ -332,16 +332,17 @@ _wm_project_classify_public (sqlite3 *db, GError **error)
   g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr (GPtrArray) bodies = g_ptr_array_new ();
   g_autoptr (GPtrArray) kinds = g_ptr_array_new ();
+  g_autofree char *sql = NULL;
 
   if (rules == NULL)
     return FALSE;
-  todo = _wm_db_prepare (db,
-                         "SELECT p.fid, p.name, p.kind, p.public_body,"
-                         " (SELECT group_concat(n.display, char(31)) FROM names n"
-                         "  WHERE n.supplier_id = p.fid)"
-                         " FROM suppliers p WHERE p.kind = 'public' OR p.fid IN"
-                         " (SELECT supplier_id FROM names WHERE supplier_id IS NOT NULL)",
-                         error);
+  sql = g_strconcat ("SELECT p.fid, p.name, p.kind, p.public_body,"
+                     " (SELECT group_concat(n.display, char(31)) FROM names n"
+                     "  WHERE n.supplier_id = p.fid)"
+                     " FROM suppliers p WHERE (p.kind = 'public' OR p.fid IN"
+                     " (SELECT supplier_id FROM names WHERE supplier_id IS NOT NULL))",
+                     scope, NULL);
+  todo = _wm_db_prepare (db, sql, error);
   set = todo ? _wm_db_prepare (db,
                                "UPDATE suppliers SET kind = ?, public_body = ?, kind_inferred ="
                                " CASE WHEN ?1 = 'public' THEN kind_inferred ELSE 1 END"
@@ -387,6 +388,18 @@ _wm_project_classify_public (sqlite3 *db, GError **error)
         return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+_wm_project_classify_public (sqlite3 *db, GError **error)
+{
+  return classify_public (db, "", error);
+}
+
+gboolean
+_wm_project_classify_public_tracked (sqlite3 *db, GError **error)
+{
+  return classify_public (db, " AND p.fid IN (SELECT fid FROM temp.touched_suppliers)", error);
 }
 
 gboolean
