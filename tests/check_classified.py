@@ -34,40 +34,34 @@ def run(*args):
     return r.stdout
 
 
-def classes(path):
-    db = sqlite3.connect(path)
-    rows = db.execute("SELECT id, sector, sector_source, excluded FROM spend ORDER BY id").fetchall()
-    db.close()
-    return rows
+LINES = "SELECT id, sector, sector_source, excluded FROM spend ORDER BY id"
+KINDS = "SELECT fid, kind, public_body FROM suppliers ORDER BY fid"
 
 
-def kinds(path):
+def query(path, sql):
     db = sqlite3.connect(path)
-    rows = db.execute("SELECT fid, kind, public_body FROM suppliers ORDER BY fid").fetchall()
+    out = db.execute(sql).fetchall()
     db.close()
-    return rows
+    return out
+
+
+def unchanged_by(path, tmp, verb, sql, what):
+    """Rows of @sql before and after the project's own list for @verb is exported and imported
+    again, which checks the whole project afresh."""
+    before = query(path, sql)
+    saved = os.path.join(tmp, verb + ".csv")
+    run(verb, path, "--export", saved)
+    run(verb, path, "--import", saved)
+    after = query(path, sql)
+    diff = [(a, b) for a, b in zip(before, after) if a != b]
+    check(len(before) == len(after) and len(before) > 0 and not diff,
+          f"{what} (all {len(before)})", f"{len(diff)} differ, e.g. {diff[:3]}")
 
 
 def same_as_afresh(path, tmp, what):
-    before_kinds = kinds(path)
-    public = os.path.join(tmp, "public.csv")
-    run("public", path, "--export", public)
-    run("public", path, "--import", public)
-    after_kinds = kinds(path)
-    diff = [(a, b) for a, b in zip(before_kinds, after_kinds) if a != b]
-    check(len(before_kinds) == len(after_kinds) and before_kinds and not diff,
-          f"{what}: all {len(before_kinds)} suppliers' kinds as a check of every supplier gives",
-          f"{len(diff)} suppliers differ, e.g. {diff[:3]}")
-    before = classes(path)
-    rules = os.path.join(tmp, "rules.csv")
-    run("sectors", path, "--export", rules)
-    run("sectors", path, "--import", rules)
-    after = classes(path)
-    diff = [(a, b) for a, b in zip(before, after) if a != b]
-    check(len(before) == len(after) and len(before) > 0 and not diff,
-          f"{what}: all {len(before)} lines classified as they would be afresh",
-          f"{len(diff)} lines differ, e.g. {diff[:3]}")
-    return after
+    unchanged_by(path, tmp, "public", KINDS,
+                 f"{what}: suppliers' kinds as a check of every supplier gives them")
+    unchanged_by(path, tmp, "sectors", LINES, f"{what}: lines classified as they would be afresh")
 
 
 with tempfile.TemporaryDirectory() as tmp:
