@@ -18,7 +18,7 @@ gboolean _wm_project_begin (WmProject *self, GError **error);
 gboolean _wm_project_end (WmProject *self, gboolean ok, GError **error);
 
 gboolean _wm_db_exec (sqlite3 *db, const char *sql, GError **error);
-/* The spend_pairs cache (migration 6), after any change to spend lines. */
+/* The spend_pairs cache (migrations 6 and 7) summed again from every line. */
 gboolean _wm_project_refresh_spend_pairs (sqlite3 *db, GError **error);
 /* Sums of one import's lines by payee name id (0: redacted lines): pence, lines and the pence
  * of lines not excluded; added to the cache before the relink, which moves open pence. */

@@ -162,7 +162,8 @@ static const char migration_5[]
 
 /* Migration 6: the spend summed by anchor and payee, which is all a map needs when no line
  * filter (category, year, sector) is set: a project of 1M lines has a few tens of thousands
- * of pairs. Made again by every spend import (_wm_project_refresh_spend_pairs). */
+ * of pairs. Filled from the lines by migration 7 (_wm_project_refresh_spend_pairs); a spend
+ * import adds its own sums (_wm_project_add_spend_pairs). */
 static const char migration_6[]
     = "CREATE TABLE spend_pairs (anchor_id INTEGER NOT NULL, name_id INTEGER,"
       " redacted INTEGER NOT NULL, amount_pence INTEGER NOT NULL);";
