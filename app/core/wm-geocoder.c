@@ -249,6 +249,15 @@ lookup_postcode (sqlite3_stmt *stmt, const char *postcode, double *lon, double *
 }
 
 static gboolean
+same_text (sqlite3_stmt *row, int col, const char *text)
+{
+  return g_strcmp0 ((const char *) sqlite3_column_text (row, col), text) == 0;
+}
+
+/* Writes a location (geom, source, ward, LSOA, place) unless CURRENT, a row whose columns
+ * from FIRST on hold the stored ones, already says the same: a directory of millions of
+ * companies is mostly unchanged (or still unplaced) when it is located again. */
+static gboolean
 store_location (sqlite3_stmt *update,
                 Placer       *p,
                 gint64        fid,
@@ -256,6 +265,8 @@ store_location (sqlite3_stmt *update,
                 double        lon,
                 double        lat,
                 const char   *source,
+                sqlite3_stmt *current,
+                int           first,
                 GError      **error)
 {
   if (located)
@@ -264,16 +275,33 @@ store_location (sqlite3_stmt *update,
       guint8     *blob = wm_gpkg_blob_from_point (lon, lat, &len);
       const char *ward = area_code (p->ward_index, p->ward_codes, lon, lat);
       const char *lsoa = area_code (p->lsoa_index, p->lsoa_codes, lon, lat);
+      const char *place = classify (p, lon, lat, ward, lsoa);
 
+      if (current && sqlite3_column_bytes (current, first) == (int) len
+          && memcmp (sqlite3_column_blob (current, first), blob, len) == 0
+          && same_text (current, first + 1, source) && same_text (current, first + 2, ward)
+          && same_text (current, first + 3, lsoa) && same_text (current, first + 4, place))
+        {
+          g_free (blob);
+          return TRUE;
+        }
       sqlite3_bind_blob (update, 1, blob, (int) len, g_free);
       sqlite3_bind_text (update, 2, source, -1, SQLITE_STATIC);
       _wm_bind_text_or_null (update, 3, ward);
       _wm_bind_text_or_null (update, 4, lsoa);
-      sqlite3_bind_text (update, 5, classify (p, lon, lat, ward, lsoa), -1, SQLITE_STATIC);
+      sqlite3_bind_text (update, 5, place, -1, SQLITE_STATIC);
     }
   else
-    for (int i = 1; i <= 5; i++)
-      sqlite3_bind_null (update, i);
+    {
+      gboolean unplaced = current != NULL;
+
+      for (int i = 0; i < 5 && unplaced; i++)
+        unplaced = sqlite3_column_type (current, first + i) == SQLITE_NULL;
+      if (unplaced)
+        return TRUE;
+      for (int i = 1; i <= 5; i++)
+        sqlite3_bind_null (update, i);
+    }
   sqlite3_bind_int64 (update, 6, fid);
   return _wm_db_step_done (update, error);
 }
@@ -286,7 +314,9 @@ locate_suppliers (
   g_autoptr (sqlite3_stmt) update = NULL;
   guint n = 0;
 
-  rows = _wm_db_prepare (db, "SELECT fid, trading_postcode, lon, lat, postcode FROM suppliers",
+  rows = _wm_db_prepare (db,
+                         "SELECT fid, trading_postcode, lon, lat, postcode, geom,"
+                         " location_source, ward_code, lsoa_code, place FROM suppliers",
                          error);
   update = rows ? _wm_db_prepare (db,
                                   "UPDATE suppliers SET geom = ?1, location_source = ?2,"
@@ -314,7 +344,7 @@ locate_suppliers (
         }
       else if (lookup_postcode (pc, (const char *) sqlite3_column_text (rows, 4), &lon, &lat))
         source = "postcode";
-      if (!store_location (update, p, fid, source != NULL, lon, lat, source, error))
+      if (!store_location (update, p, fid, source != NULL, lon, lat, source, rows, 5, error))
         return FALSE;
     }
   return TRUE;
@@ -347,8 +377,8 @@ locate_anchors (sqlite3 *db, Placer *p, sqlite3_stmt *pc, GError **error)
         }
       else
         located = lookup_postcode (pc, (const char *) sqlite3_column_text (rows, 3), &lon, &lat);
-      if (!store_location (update, p, sqlite3_column_int64 (rows, 0), located, lon, lat, "x",
-                           error))
+      if (!store_location (update, p, sqlite3_column_int64 (rows, 0), located, lon, lat, "x", NULL,
+                           0, error))
         return FALSE;
     }
   return TRUE;
