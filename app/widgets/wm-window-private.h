@@ -36,6 +36,7 @@ struct _WmWindow
   WmOverlayLayer *overlay;
   GCancellable   *job_cancellable;
   GCancellable   *reload_cancellable;
+  GCancellable   *figures_cancellable; /* the side panel's figures after a full load */
   guint           busy;
   char           *last_message;
   GtkPopover     *popover;

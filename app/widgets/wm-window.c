@@ -31,13 +31,20 @@ typedef struct
   gboolean    full; /* summaries and unlocated suppliers too, not only the map */
   gboolean    fit;  /* move the map to the project's extent afterwards */
   /* results */
-  WmScene   *scene;
+  WmScene *scene;
+} LoadJob;
+
+/* The side panel's figures, read after the map is shown (a national project's summaries take
+ * seconds; its map data well under one). */
+typedef struct
+{
+  WmProject *project;
   WmSummary *by_anchor;
   WmSummary *by_year;
   WmSummary *by_sector;
   WmSummary *by_kind;
   GPtrArray *unmatched;
-} LoadJob;
+} FiguresJob;
 
 static void
 load_job_free (LoadJob *job)
@@ -49,6 +56,13 @@ load_job_free (LoadJob *job)
   g_free (job->sector);
   g_free (job->domain);
   g_clear_pointer (&job->scene, wm_scene_unref);
+  g_free (job);
+}
+
+static void
+figures_job_free (FiguresJob *job)
+{
+  g_clear_object (&job->project);
   g_clear_pointer (&job->by_anchor, wm_summary_free);
   g_clear_pointer (&job->by_year, wm_summary_free);
   g_clear_pointer (&job->by_sector, wm_summary_free);
@@ -107,6 +121,8 @@ wm_window_cancel_job (WmWindow *self)
     g_cancellable_cancel (self->job_cancellable);
   if (self->reload_cancellable != NULL)
     g_cancellable_cancel (self->reload_cancellable);
+  if (self->figures_cancellable != NULL)
+    g_cancellable_cancel (self->figures_cancellable);
 }
 
 void
@@ -247,18 +263,6 @@ load_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancella
         }
     }
   job->scene = wm_scene_load (job->project, &job->filter, &error);
-  if (job->scene != NULL && job->full && !g_cancellable_is_cancelled (cancellable))
-    {
-      job->by_anchor = wm_project_summary (job->project, WM_SUMMARY_BY_ANCHOR, &error);
-      if (job->by_anchor != NULL)
-        job->by_year = wm_project_summary (job->project, WM_SUMMARY_BY_YEAR, &error);
-      if (job->by_year != NULL)
-        job->by_sector = wm_project_summary (job->project, WM_SUMMARY_BY_SECTOR, &error);
-      if (job->by_sector != NULL)
-        job->by_kind = wm_project_summary (job->project, WM_SUMMARY_BY_KIND, &error);
-      if (job->by_kind != NULL)
-        job->unmatched = wm_project_unmatched (job->project, &error);
-    }
   if (error != NULL)
     g_task_return_error (task, error);
   else if (!g_task_return_error_if_cancelled (task))
@@ -285,6 +289,82 @@ remember_recent (WmWindow *self, const char *path)
 }
 
 static void
+figures_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  FiguresJob *job = data;
+  GError     *error = NULL;
+
+  job->by_anchor = wm_project_summary (job->project, WM_SUMMARY_BY_ANCHOR, &error);
+  if (job->by_anchor != NULL && !g_cancellable_is_cancelled (cancellable))
+    job->by_year = wm_project_summary (job->project, WM_SUMMARY_BY_YEAR, &error);
+  if (job->by_year != NULL && !g_cancellable_is_cancelled (cancellable))
+    job->by_sector = wm_project_summary (job->project, WM_SUMMARY_BY_SECTOR, &error);
+  if (job->by_sector != NULL && !g_cancellable_is_cancelled (cancellable))
+    job->by_kind = wm_project_summary (job->project, WM_SUMMARY_BY_KIND, &error);
+  if (job->by_kind != NULL && !g_cancellable_is_cancelled (cancellable))
+    job->unmatched = wm_project_unmatched (job->project, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else if (!g_task_return_error_if_cancelled (task))
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+figures_done (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  WmWindow   *self = WM_WINDOW (object);
+  FiguresJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+
+  _wm_window_job_ended (self);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        _wm_window_show_error (self, error);
+      return;
+    }
+  if (job->project != self->project)
+    return;
+  {
+    /* The header says how much of the analysis stands on placed spend (docs/matching.md). */
+    const WmShareRow *o = &job->by_anchor->overall;
+    g_autofree char  *name = g_path_get_basename (wm_project_get_path (self->project));
+    g_autofree char *placed = wm_format_share (o->local + o->regional + o->leaked + o->unclassified,
+                                               o->total - o->public_bodies);
+    g_autofree char *subtitle
+        /* Translators: the window subtitle, e.g. "Demo.wealthmap · 87% of supplier spend
+         * placed". */
+        = o->total > 0 ? g_strdup_printf (_ ("%s · %s of supplier spend placed"), name, placed)
+                       : g_strdup (name);
+
+    adw_window_title_set_subtitle (self->window_title, subtitle);
+  }
+  wm_side_panel_set_data (self->side_panel, job->by_anchor, job->by_year, job->by_sector,
+                          job->by_kind, job->unmatched);
+  wm_gaps_panel_set_project (self->gaps_panel, self->project);
+}
+
+/* Reads the side panel's figures in a thread of their own, after the map is up. Only another
+ * full load (or Cancel) stops it: a filter change redraws the map but keeps these. */
+static void
+start_figures (WmWindow *self)
+{
+  g_autoptr (GTask) task = NULL;
+  FiguresJob *job = g_new0 (FiguresJob, 1);
+
+  if (self->figures_cancellable != NULL)
+    g_cancellable_cancel (self->figures_cancellable);
+  g_set_object (&self->figures_cancellable, g_cancellable_new ());
+  g_object_unref (self->figures_cancellable); /* g_set_object took a reference */
+  job->project = g_object_ref (self->project);
+  task = g_task_new (self, self->figures_cancellable, figures_done, NULL);
+  g_task_set_source_tag (task, start_figures);
+  g_task_set_task_data (task, job, (GDestroyNotify) figures_job_free);
+  _wm_window_job_started (self, _ ("Adding up the figures…"));
+  g_task_run_in_thread (task, figures_thread);
+}
+
+static void
 load_done (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   WmWindow *self = WM_WINDOW (object);
@@ -304,6 +384,8 @@ load_done (GObject *object, GAsyncResult *result, gpointer user_data)
 
       g_set_object (&self->project, job->project);
       adw_window_title_set_subtitle (self->window_title, name);
+      /* another project's figures must not stay beside this one's map */
+      wm_side_panel_set_data (self->side_panel, NULL, NULL, NULL, NULL, NULL);
       remember_recent (self, wm_project_get_path (job->project));
       if (wm_project_is_read_only (self->project))
         {
@@ -314,30 +396,11 @@ load_done (GObject *object, GAsyncResult *result, gpointer user_data)
           _wm_window_show_toast (self, text, 0);
         }
     }
-  if (job->full && job->by_anchor != NULL)
-    {
-      /* The header says how much of the analysis stands on placed spend (docs/matching.md). */
-      const WmShareRow *o = &job->by_anchor->overall;
-      g_autofree char  *name = g_path_get_basename (wm_project_get_path (self->project));
-      g_autofree char  *placed = wm_format_share (
-           o->local + o->regional + o->leaked + o->unclassified, o->total - o->public_bodies);
-      g_autofree char *subtitle
-          /* Translators: the window subtitle, e.g. "Demo.wealthmap · 87% of supplier spend
-           * placed". */
-          = o->total > 0 ? g_strdup_printf (_ ("%s · %s of supplier spend placed"), name, placed)
-                         : g_strdup (name);
-
-      adw_window_title_set_subtitle (self->window_title, subtitle);
-    }
-  if (job->full)
-    {
-      wm_side_panel_set_data (self->side_panel, job->by_anchor, job->by_year, job->by_sector,
-                              job->by_kind, job->unmatched);
-      wm_gaps_panel_set_project (self->gaps_panel, self->project);
-    }
   apply_scene (self, job->scene);
   if (job->fit)
     fit_map (self);
+  if (job->full)
+    start_figures (self);
 }
 
 /* libshumate 1.0 has no switch for its rotate gesture: undo any rotation at once. */
@@ -374,6 +437,8 @@ start_load (WmWindow *self, const char *path, gboolean full, gboolean fit)
   job->filter.domain = job->domain;
   job->full = full;
   job->fit = fit;
+  if (full && self->figures_cancellable != NULL)
+    g_cancellable_cancel (self->figures_cancellable); /* this load will read them again */
   task = g_task_new (self, self->reload_cancellable, load_done, NULL);
   g_task_set_source_tag (task, start_load);
   g_task_set_task_data (task, job, (GDestroyNotify) load_job_free);
@@ -1348,6 +1413,7 @@ wm_window_dispose (GObject *object)
   g_clear_object (&self->overlay);
   g_clear_object (&self->job_cancellable);
   g_clear_object (&self->reload_cancellable);
+  g_clear_object (&self->figures_cancellable);
   G_OBJECT_CLASS (wm_window_parent_class)->dispose (object);
 }
 
