@@ -199,6 +199,20 @@ test_summary_list (void)
   row = g_ptr_array_index (summary->rows, 0);
   g_assert_cmpstr (row->key, ==, "2022/23");
   g_assert_cmpint (row->redacted, ==, 100000);
+  {
+    /* the side panel's charts: the same rows, without the ward table */
+    g_autoptr (WmSummary) rows = wm_project_summary_rows (project, WM_SUMMARY_BY_YEAR, &error);
+    const WmShareRow *r;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (rows->rows->len, ==, 1);
+    r = g_ptr_array_index (rows->rows, 0);
+    g_assert_cmpstr (r->key, ==, "2022/23");
+    g_assert_cmpint (r->total, ==, row->total);
+    g_assert_cmpint (r->redacted, ==, row->redacted);
+    g_assert_cmpint (rows->overall.total, ==, summary->overall.total);
+    g_assert_cmpuint (rows->wards->len, ==, 0);
+  }
 
   /* Without a period the list is refused: its amounts have no dates of their own. */
   options.period_from = NULL;

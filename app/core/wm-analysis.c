@@ -276,8 +276,8 @@ _wm_project_ward_deciles (sqlite3 *db, const char *domain, GError **error)
   return g_steal_pointer (&deciles);
 }
 
-WmSummary *
-wm_project_summary (WmProject *self, WmSummaryBy by, GError **error)
+static WmSummary *
+summarise (WmProject *self, WmSummaryBy by, gboolean rows_only, GError **error)
 {
   sqlite3 *db;
   g_autoptr (WmSummary) summary = NULL;
@@ -345,9 +345,21 @@ wm_project_summary (WmProject *self, WmSummaryBy by, GError **error)
           sqlite3_reset (names);
         }
     }
-  if (!load_wards (db, summary, error) || !load_top_unplaced (db, summary, error))
+  if (!rows_only && (!load_wards (db, summary, error) || !load_top_unplaced (db, summary, error)))
     return NULL;
   return g_steal_pointer (&summary);
+}
+
+WmSummary *
+wm_project_summary (WmProject *self, WmSummaryBy by, GError **error)
+{
+  return summarise (self, by, FALSE, error);
+}
+
+WmSummary *
+wm_project_summary_rows (WmProject *self, WmSummaryBy by, GError **error)
+{
+  return summarise (self, by, TRUE, error);
 }
 
 /* ---- JSON ------------------------------------------------------------------------------- */

@@ -78,6 +78,10 @@ typedef struct
 } WmSummary;
 
 WmSummary *wm_project_summary (WmProject *self, WmSummaryBy by, GError **error);
+/* The overall row and the rows by @by only: no ward table (wards stays empty) and no top
+ * unplaced payees. For charts; the ward table and top unplaced cost a national project
+ * 0.5 s a summary. */
+WmSummary *wm_project_summary_rows (WmProject *self, WmSummaryBy by, GError **error);
 void       wm_summary_free (WmSummary *summary);
 char      *wm_summary_to_json (const WmSummary *summary);
 /* The rows of @summary (by its dimension) and an "All" row, as CSV: UTF-8 with a BOM so a

@@ -296,11 +296,11 @@ figures_thread (GTask *task, gpointer source, gpointer data, GCancellable *cance
 
   job->by_anchor = wm_project_summary (job->project, WM_SUMMARY_BY_ANCHOR, &error);
   if (job->by_anchor != NULL && !g_cancellable_is_cancelled (cancellable))
-    job->by_year = wm_project_summary (job->project, WM_SUMMARY_BY_YEAR, &error);
+    job->by_year = wm_project_summary_rows (job->project, WM_SUMMARY_BY_YEAR, &error);
   if (job->by_year != NULL && !g_cancellable_is_cancelled (cancellable))
-    job->by_sector = wm_project_summary (job->project, WM_SUMMARY_BY_SECTOR, &error);
+    job->by_sector = wm_project_summary_rows (job->project, WM_SUMMARY_BY_SECTOR, &error);
   if (job->by_sector != NULL && !g_cancellable_is_cancelled (cancellable))
-    job->by_kind = wm_project_summary (job->project, WM_SUMMARY_BY_KIND, &error);
+    job->by_kind = wm_project_summary_rows (job->project, WM_SUMMARY_BY_KIND, &error);
   if (job->by_kind != NULL && !g_cancellable_is_cancelled (cancellable))
     job->unmatched = wm_project_unmatched (job->project, &error);
   if (error != NULL)
