@@ -71,7 +71,10 @@ void _wm_window_show_toast (WmWindow *self, const char *message, int timeout);
 void _wm_window_show_error (WmWindow *self, const GError *error);
 /* The progress strip: shown while any job runs. */
 void _wm_window_job_started (WmWindow *self, const char *what);
-void _wm_window_job_ended (WmWindow *self);
+/* Ends a job whose task returns a boolean: TRUE if it succeeded; else its error is shown
+ * (unless it was cancelled) and FALSE returned. */
+gboolean _wm_window_job_finish (WmWindow *self, GAsyncResult *result);
+void     _wm_window_job_ended (WmWindow *self);
 /* Moves the map to show a Mercator box, at a whole zoom level. */
 void _wm_window_fit_box (WmWindow *self, double x0, double y0, double x1, double y1);
 /* The options the map is drawn with now (layers, style, minimum flow, candidate sites). */

@@ -107,6 +107,19 @@ _wm_window_job_ended (WmWindow *self)
     gtk_revealer_set_reveal_child (self->job_revealer, FALSE);
 }
 
+gboolean
+_wm_window_job_finish (WmWindow *self, GAsyncResult *result)
+{
+  g_autoptr (GError) error = NULL;
+
+  _wm_window_job_ended (self);
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    return TRUE;
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    _wm_window_show_error (self, error);
+  return FALSE;
+}
+
 static void
 on_job_cancel_clicked (WmWindow *self)
 {
@@ -314,15 +327,9 @@ figures_done (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   WmWindow   *self = WM_WINDOW (object);
   FiguresJob *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr (GError) error = NULL;
 
-  _wm_window_job_ended (self);
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        _wm_window_show_error (self, error);
-      return;
-    }
+  if (!_wm_window_job_finish (self, result))
+    return;
   if (job->project != self->project)
     return;
   {
@@ -369,15 +376,9 @@ load_done (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   WmWindow *self = WM_WINDOW (object);
   LoadJob  *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr (GError) error = NULL;
 
-  _wm_window_job_ended (self);
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        _wm_window_show_error (self, error);
-      return;
-    }
+  if (!_wm_window_job_finish (self, result))
+    return;
   if (job->project != self->project)
     {
       g_autofree char *name = g_path_get_basename (wm_project_get_path (job->project));
