@@ -130,5 +130,11 @@ with tempfile.TemporaryDirectory() as tmp:
     check(r.returncode == 1 and "E05999999" in r.stderr and not os.path.exists(bad),
           f"an unknown ward is refused by name and nothing is written ({r.stderr.strip()})")
 
+    # A CSV into a folder that is not there: the message names the file asked for.
+    missing = os.path.join(tmp, "no-such-folder", "ward.csv")
+    r = run("ward-report", PROJECT, code, "--csv", missing, ok=False)
+    check(r.returncode == 1 and f"{missing}: cannot write it: its folder does not exist" in r.stderr,
+          f"a CSV into a missing folder names it ({r.stderr.strip()})")
+
 if failures:
     sys.exit(f"{len(failures)} checks failed")

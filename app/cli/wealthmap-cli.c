@@ -454,19 +454,31 @@ print_share_row (const WmShareRow *r)
 }
 
 gboolean
+cli_set_contents (const char *path, const char *text, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+
+  if (g_file_set_contents (path, text, -1, &local))
+    return TRUE;
+  /* GLib's message names its temporary file; say it about the file asked for. */
+  if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    g_set_error (error, G_FILE_ERROR, local->code, "%s: cannot write it: its folder does not exist",
+                 path);
+  else if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_ACCES))
+    g_set_error (error, G_FILE_ERROR, local->code, "%s: cannot write it: permission denied", path);
+  else
+    g_set_error (error, G_FILE_ERROR, local->code, "%s: cannot write it: %s", path, local->message);
+  return FALSE;
+}
+
+gboolean
 cli_write_text (const char *path, const char *text)
 {
   g_autoptr (GError) error = NULL;
 
-  if (g_file_set_contents (path, text, -1, &error))
+  if (cli_set_contents (path, text, &error))
     return TRUE;
-  /* GLib's message names its temporary file; say it about the file asked for. */
-  if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-    g_printerr ("wealthmap-cli: %s: cannot write it: its folder does not exist\n", path);
-  else if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_ACCES))
-    g_printerr ("wealthmap-cli: %s: cannot write it: permission denied\n", path);
-  else
-    g_printerr ("wealthmap-cli: %s: cannot write it: %s\n", path, error->message);
+  g_printerr ("wealthmap-cli: %s\n", error->message);
   return FALSE;
 }
 

@@ -22,7 +22,7 @@ write_report (WmProject  *project,
     {
       g_autofree char *text = wm_ward_report_to_csv (report);
 
-      if (!g_file_set_contents (csv, text, -1, error))
+      if (!cli_set_contents (csv, text, error))
         return FALSE;
     }
   if (pdf != NULL)

@@ -14,6 +14,8 @@ cli_parse (GOptionContext *context, int *argc, char ***argv, int n_positional, c
 WmProject *cli_open_project (const char *path);
 /* Writes @text to @path whole (a temporary file renamed into place); FALSE after saying why. */
 gboolean cli_write_text (const char *path, const char *text);
+/* The same, as a GError whose message names PATH (not GLib's temporary file). */
+gboolean cli_set_contents (const char *path, const char *text, GError **error);
 
 /* The project's sector named @name (name or slug; an interned string), or NULL after saying
  * which sectors there are. */
