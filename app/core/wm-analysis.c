@@ -173,18 +173,12 @@ group_expr (WmSummaryBy by)
   " JOIN anchors a ON a.fid = s.anchor_id"                                                         \
   " LEFT JOIN names n ON n.id = s.name_id AND NOT s.redacted"                                      \
   " LEFT JOIN suppliers p ON p.fid = n.supplier_id"
-/* Every line: for the summaries by sector and by year, which are properties of lines. */
-#define SHARE_FROM_LINES                                                                           \
-  " FROM (SELECT anchor_id, name_id, redacted, amount_pence AS amount, CASE WHEN excluded IS"      \
-  " NULL THEN amount_pence ELSE 0 END AS open, 1 AS lines, sector, fyear FROM spend) "             \
-  "s" SHARE_JOINS
-/* The lines summed by anchor and payee (spend_pairs, kept by imports and classification):
- * enough for the totals and the summaries by anchor, supplier kind and ward, which are
- * properties of the payee; a national project's million lines are some tens of thousands of
- * pairs. */
+/* The lines summed by anchor, payee, sector and financial year (spend_pairs, kept by imports
+ * and classification): enough for every summary; a national project's million lines are about
+ * 113,000 cells. */
 #define SHARE_FROM_PAIRS                                                                           \
   " FROM (SELECT anchor_id, name_id, redacted, amount_pence AS amount, open_pence AS open,"        \
-  " lines FROM spend_pairs) s" SHARE_JOINS
+  " lines, sector, fyear FROM spend_pairs) s" SHARE_JOINS
 
 static void
 read_shares (sqlite3_stmt *stmt, int first, WmShareRow *row)
@@ -308,10 +302,8 @@ summarise (WmProject *self, WmSummaryBy by, gboolean rows_only, GError **error)
   summary->overall.key = g_strdup ("overall");
   summary->overall.label = g_strdup ("All anchors");
 
-  sql = g_strdup_printf (
-      "SELECT %s AS k," SHARE_COLUMNS "%s GROUP BY k ORDER BY %s", group_expr (by),
-      by == WM_SUMMARY_BY_YEAR || by == WM_SUMMARY_BY_SECTOR ? SHARE_FROM_LINES : SHARE_FROM_PAIRS,
-      by == WM_SUMMARY_BY_YEAR ? "k" : "2 DESC, k");
+  sql = g_strdup_printf ("SELECT %s AS k," SHARE_COLUMNS SHARE_FROM_PAIRS " GROUP BY k ORDER BY %s",
+                         group_expr (by), by == WM_SUMMARY_BY_YEAR ? "k" : "2 DESC, k");
   groups = _wm_db_prepare (db, sql, error);
   if (groups == NULL)
     return NULL;

@@ -260,7 +260,7 @@ typedef struct
   sqlite3_stmt         *insert;
   WmNameTable          *names;
   WmSectorRules        *rules; /* a line's sector is decided as it is stored */
-  GHashTable           *sums;  /* pence by name id, for the spend_pairs cache */
+  GHashTable           *cells; /* the lines summed for the spend_pairs cache */
   gint64                anchor_id;
   gint64                file_id;
   int                   columns[WM_SPEND_N_FIELDS];
@@ -315,6 +315,7 @@ store_row (SpendImport *imp, const WmRow *row, GError **error)
   GDate            date;
   gboolean         redacted;
   gint64           name_id = 0;
+  int              fyear = 0; /* 0: no date */
   char             iso[16];
   sqlite3_stmt    *st = imp->insert;
   gboolean         ok;
@@ -390,10 +391,10 @@ store_row (SpendImport *imp, const WmRow *row, GError **error)
   sqlite3_bind_int64 (st, 7, pence);
   if (g_date_valid (&date))
     {
+      fyear = imp->options->summary ? imp->period_fyear : wm_financial_year (&date);
       g_date_strftime (iso, sizeof iso, "%Y-%m-%d", &date);
       sqlite3_bind_text (st, 8, iso, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int (st, 9,
-                        imp->options->summary ? imp->period_fyear : wm_financial_year (&date));
+      sqlite3_bind_int (st, 9, fyear);
     }
   else
     {
@@ -447,7 +448,20 @@ store_row (SpendImport *imp, const WmRow *row, GError **error)
   sqlite3_clear_bindings (st);
   imp->report->imported++;
   imp->report->total_pence += pence;
-  _wm_spend_sums_add (imp->sums, redacted ? 0 : name_id, pence, 1, excluded ? 0 : pence);
+  {
+    WmSpendCell cell = {
+      .anchor_id = imp->anchor_id,
+      .name_id = redacted ? 0 : MAX (name_id, 0),
+      .redacted = redacted ? 1 : 0,
+      .sector = g_intern_string (sector),
+      .fyear = fyear,
+      .pence = pence,
+      .lines = 1,
+      .open = excluded ? 0 : pence,
+    };
+
+    _wm_spend_cells_add (imp->cells, &cell);
+  }
   return TRUE;
 }
 
@@ -806,7 +820,7 @@ run_import (SpendImport   *imp,
     progress (0.92, "matching suppliers", progress_data);
   if (n >= bulk && !_wm_db_exec (imp->db, CREATE_SPEND_NAME_INDEX, error))
     return FALSE;
-  if (!_wm_project_add_spend_pairs (imp->db, imp->anchor_id, imp->sums, error))
+  if (!_wm_project_add_spend_cells (imp->db, imp->cells, error))
     return FALSE;
   if (!_wm_project_relink_new_lines (imp->project, cancellable, error))
     return FALSE;
@@ -859,13 +873,13 @@ wm_project_import_spend (WmProject            *self,
       g_ptr_array_unref (imp.pending);
       return FALSE;
     }
-  imp.sums = _wm_spend_sums_new ();
+  imp.cells = _wm_spend_cells_new ();
   ok = run_import (&imp, file, progress, progress_data, cancellable, error);
   _wm_project_untrack_links (imp.db);
   g_clear_pointer (&imp.insert, sqlite3_finalize);
   g_clear_pointer (&imp.names, wm_name_table_free);
   g_clear_pointer (&imp.rules, wm_sector_rules_free);
-  g_clear_pointer (&imp.sums, g_hash_table_unref);
+  g_clear_pointer (&imp.cells, g_hash_table_unref);
   g_clear_pointer (&imp.redacted, g_hash_table_unref);
   g_ptr_array_unref (imp.pending);
   g_free ((char *) imp.header_sheet);

@@ -18,14 +18,27 @@ gboolean _wm_project_begin (WmProject *self, GError **error);
 gboolean _wm_project_end (WmProject *self, gboolean ok, GError **error);
 
 gboolean _wm_db_exec (sqlite3 *db, const char *sql, GError **error);
-/* The spend_pairs cache (migrations 6 and 7) summed again from every line. */
+/* The spend_pairs cache (migrations 6 to 8) summed again from every line. */
 gboolean _wm_project_refresh_spend_pairs (sqlite3 *db, GError **error);
-/* Sums of one import's lines by payee name id (0: redacted lines): pence, lines and the pence
- * of lines not excluded; added to the cache before the relink, which moves open pence. */
-GHashTable *_wm_spend_sums_new (void);
-void _wm_spend_sums_add (GHashTable *sums, gint64 name_id, gint64 pence, gint64 lines, gint64 open);
-gboolean
-_wm_project_add_spend_pairs (sqlite3 *db, gint64 anchor_id, GHashTable *sums, GError **error);
+
+/* One cell of the spend_pairs cache: the lines of one anchor to one payee in one sector and
+ * financial year, or a change to be made to it. */
+typedef struct
+{
+  gint64      anchor_id;
+  gint64      name_id;            /* 0: none (SQL NULL) */
+  gint64      redacted;           /* 0 or 1 */
+  const char *sector;             /* interned (g_intern_string); NULL: never classified */
+  gint64      fyear;              /* 0: no date (SQL NULL) */
+  gint64      pence, lines, open; /* open: pence of lines not excluded by the sector lists */
+} WmSpendCell;
+
+/* A set of cells, keyed by everything but the sums. Imports add each stored line's cell;
+ * classification takes a moved line out of its old cell and adds it to its new one. */
+GHashTable *_wm_spend_cells_new (void);
+void        _wm_spend_cells_add (GHashTable *cells, const WmSpendCell *change);
+/* Adds @cells to the cache, creating missing cells and dropping those left with no lines. */
+gboolean      _wm_project_add_spend_cells (sqlite3 *db, GHashTable *cells, GError **error);
 sqlite3_stmt *_wm_db_prepare (sqlite3 *db, const char *sql, GError **error);
 gboolean      _wm_db_step_done (sqlite3_stmt *stmt, GError **error);
 gboolean      _wm_db_error (sqlite3 *db, GError **error, const char *what);

@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (WmProject, wm_project, WM, PROJECT, GObject)
 
-#define WM_PROJECT_SCHEMA_VERSION 7
+#define WM_PROJECT_SCHEMA_VERSION 8
 
 WmProject  *wm_project_create (const char *path, GError **error);
 WmProject  *wm_project_open (const char *path, GError **error);

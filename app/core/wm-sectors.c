@@ -689,33 +689,26 @@ classify_lines (sqlite3 *db, const char *scope, GCancellable *cancellable, GErro
   g_autoptr (WmSectorRules) rules = project_rules (db, error);
   g_autoptr (sqlite3_stmt) lines = NULL;
   g_autoptr (sqlite3_stmt) set = NULL;
-  g_autoptr (sqlite3_stmt) move = NULL;
+  g_autoptr (GHashTable) moves = NULL;
   g_autofree char *sql = NULL;
   guint64          n = 0;
 
   if (rules == NULL)
     return FALSE;
-  /* The summary's cache counts the pence of lines not excluded (migration 7; classifying in
-   * migration 4 comes before it). */
+  /* The cache of spend by anchor, payee, sector and year (migration 8; classifying in
+   * migration 4 comes before it, and the cache is filled from the lines after it). */
   if (_wm_db_query_int (db,
                         "SELECT count(*) FROM pragma_table_info('spend_pairs') WHERE name ="
-                        " 'open_pence'",
+                        " 'fyear'",
                         0)
       > 0)
-    {
-      move = _wm_db_prepare (db,
-                             "UPDATE spend_pairs SET open_pence = open_pence + ?1 WHERE"
-                             " anchor_id = ?2 AND name_id IS ?3",
-                             error);
-      if (move == NULL)
-        return FALSE;
-    }
+    moves = _wm_spend_cells_new ();
   sql = g_strconcat ("SELECT s.id, s.category, s.classification, s.description, s.service,"
                      " CASE WHEN s.redacted THEN NULL ELSE coalesce(n.display,"
                      " s.supplier_text) END, p.sic, p.kind = 'public' AND NOT s.redacted,"
                      " s.sector, s.sector_source, s.excluded, s.anchor_id, s.name_id,"
-                     " s.amount_pence FROM spend s LEFT JOIN names n ON n.id = s.name_id"
-                     " LEFT JOIN suppliers p ON p.fid = n.supplier_id",
+                     " s.amount_pence, s.redacted, s.fyear FROM spend s LEFT JOIN names n ON"
+                     " n.id = s.name_id LEFT JOIN suppliers p ON p.fid = n.supplier_id",
                      scope, NULL);
   lines = _wm_db_prepare (db, sql, error);
   set = lines ? _wm_db_prepare (db,
@@ -743,15 +736,28 @@ classify_lines (sqlite3 *db, const char *scope, GCancellable *cancellable, GErro
           && g_strcmp0 (source, (const char *) sqlite3_column_text (lines, 9)) == 0
           && g_strcmp0 (why, (const char *) sqlite3_column_text (lines, 10)) == 0)
         continue;
-      if (move != NULL && (why == NULL) != (sqlite3_column_type (lines, 10) == SQLITE_NULL))
+      if (moves != NULL)
         {
-          gint64 pence = sqlite3_column_int64 (lines, 13);
+          /* out of the cell it was in, into the one it is in now */
+          gint64      pence = sqlite3_column_int64 (lines, 13);
+          const char *old_sector = (const char *) sqlite3_column_text (lines, 8);
+          WmSpendCell cell = {
+            .anchor_id = sqlite3_column_int64 (lines, 11),
+            .name_id = sqlite3_column_int64 (lines, 12),
+            .redacted = sqlite3_column_int64 (lines, 14) ? 1 : 0,
+            .sector = old_sector ? g_intern_string (old_sector) : NULL,
+            .fyear = sqlite3_column_int64 (lines, 15),
+            .pence = -pence,
+            .lines = -1,
+            .open = sqlite3_column_type (lines, 10) == SQLITE_NULL ? -pence : 0,
+          };
 
-          sqlite3_bind_int64 (move, 1, why == NULL ? pence : -pence);
-          sqlite3_bind_int64 (move, 2, sqlite3_column_int64 (lines, 11));
-          sqlite3_bind_value (move, 3, sqlite3_column_value (lines, 12));
-          if (!_wm_db_step_done (move, error))
-            return FALSE;
+          _wm_spend_cells_add (moves, &cell);
+          cell.sector = g_intern_string (sector);
+          cell.pence = pence;
+          cell.lines = 1;
+          cell.open = why == NULL ? pence : 0;
+          _wm_spend_cells_add (moves, &cell);
         }
       sqlite3_bind_text (set, 1, sector, -1, SQLITE_STATIC);
       _wm_bind_text_or_null (set, 2, source);
@@ -760,7 +766,7 @@ classify_lines (sqlite3 *db, const char *scope, GCancellable *cancellable, GErro
       if (!_wm_db_step_done (set, error))
         return FALSE;
     }
-  return TRUE;
+  return moves == NULL || _wm_project_add_spend_cells (db, moves, error);
 }
 
 gboolean
