@@ -23,19 +23,21 @@ from wmtest import check, finish
 
 cli, lancashire, shared = sys.argv[1:4]
 
-KEY = "anchor_id, coalesce(name_id, -1), redacted, coalesce(sector, ''), coalesce(fyear, -1)"
+KEY = ("anchor_id, coalesce(name_id, -1), redacted, coalesce(sector, ''), coalesce(fyear, -1),"
+       " coalesce(excluded, '')")
 
 
 def cells_agree(path, what):
     db = sqlite3.connect(path)
     lines = db.execute(f"SELECT {KEY}, sum(amount_pence), count(*), sum(CASE WHEN excluded IS"
-                       " NULL THEN amount_pence ELSE 0 END) FROM spend GROUP BY 1, 2, 3, 4, 5"
-                       " ORDER BY 1, 2, 3, 4, 5").fetchall()
-    cells = db.execute(f"SELECT {KEY}, amount_pence, lines, open_pence FROM spend_pairs"
-                       " ORDER BY 1, 2, 3, 4, 5").fetchall()
+                       " NULL THEN amount_pence ELSE 0 END), sum(amount_pence > 0) FROM spend"
+                       " GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6").fetchall()
+    cells = db.execute(f"SELECT {KEY}, amount_pence, lines, open_pence, positive FROM"
+                       " spend_pairs ORDER BY 1, 2, 3, 4, 5, 6").fetchall()
     db.close()
     check(lines == cells and len(cells) > 0,
-          f"{what}: spend_pairs has the {len(lines)} anchor/payee/sector/year sums of the lines",
+          f"{what}: spend_pairs has the {len(lines)} anchor/payee/sector/year/exclusion sums"
+          " of the lines",
           f"{len(cells)} rows in the cache, first difference: "
           f"{next(((a, b) for a, b in zip(lines, cells) if a != b), None)}")
 
@@ -137,6 +139,8 @@ with tempfile.TemporaryDirectory() as tmp:
     db = sqlite3.connect(old)
     db.executescript("DELETE FROM spend_pairs; ALTER TABLE spend_pairs DROP COLUMN sector;"
                      " ALTER TABLE spend_pairs DROP COLUMN fyear;"
+                     " ALTER TABLE spend_pairs DROP COLUMN excluded;"
+                     " ALTER TABLE spend_pairs DROP COLUMN positive;"
                      " UPDATE wm_meta SET value = '7' WHERE key = 'schema_version';")
     db.commit()
     db.close()

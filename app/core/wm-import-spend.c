@@ -457,7 +457,9 @@ store_row (SpendImport *imp, const WmRow *row, GError **error)
       .fyear = fyear,
       .pence = pence,
       .lines = 1,
+      .excluded = excluded ? g_intern_string (excluded) : NULL,
       .open = excluded ? 0 : pence,
+      .positive = pence > 0,
     };
 
     _wm_spend_cells_add (imp->cells, &cell);

@@ -30,7 +30,9 @@ typedef struct
   gint64      redacted;           /* 0 or 1 */
   const char *sector;             /* interned (g_intern_string); NULL: never classified */
   gint64      fyear;              /* 0: no date (SQL NULL) */
+  const char *excluded;           /* interned: why the sector lists exclude the lines; NULL: open */
   gint64      pence, lines, open; /* open: pence of lines not excluded by the sector lists */
+  gint64      positive;           /* lines of more than 0 pence (a buyer, not only refunds) */
 } WmSpendCell;
 
 /* A set of cells, keyed by everything but the sums. Imports add each stored line's cell;

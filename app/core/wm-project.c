@@ -176,12 +176,16 @@ static const char migration_7[]
       " ALTER TABLE spend_pairs ADD COLUMN open_pence INTEGER NOT NULL DEFAULT 0;"
       " CREATE INDEX spend_pairs_key ON spend_pairs (anchor_id, name_id);";
 
-/* Migration 8: the pairs split by sector and financial year ("cells"), so the summaries by
- * sector and by year, the gaps and a map filtered by year or sector read them instead of every
- * line: a national project's 1M lines are about 113,000 cells against 112,600 pairs.
- * Classification moves a line's pence between cells. Filled in C right after this SQL. */
+/* Migration 8: the pairs split by sector, financial year and the reason the sector lists
+ * exclude the lines ("cells"), with a count of positive lines, so the summaries by sector and
+ * by year, the gaps and a map filtered by year or sector read them instead of every line: a
+ * national project's 1M lines are about 113,000 cells against 112,600 pairs. Classification
+ * moves a line between cells. Filled in C right after this SQL. */
 static const char migration_8[] = "ALTER TABLE spend_pairs ADD COLUMN sector TEXT;"
-                                  " ALTER TABLE spend_pairs ADD COLUMN fyear INTEGER;";
+                                  " ALTER TABLE spend_pairs ADD COLUMN fyear INTEGER;"
+                                  " ALTER TABLE spend_pairs ADD COLUMN excluded TEXT;"
+                                  " ALTER TABLE spend_pairs ADD COLUMN positive INTEGER NOT NULL"
+                                  " DEFAULT 0;";
 
 static const char *const migrations[] = { migration_1, migration_2, migration_3, migration_4,
                                           migration_5, migration_6, migration_7, migration_8 };
@@ -195,10 +199,11 @@ _wm_project_refresh_spend_pairs (sqlite3 *db, GError **error)
 {
   return _wm_db_exec (db,
                       "DELETE FROM spend_pairs; INSERT INTO spend_pairs (anchor_id, name_id,"
-                      " redacted, sector, fyear, amount_pence, lines, open_pence) SELECT"
-                      " anchor_id, name_id, redacted, sector, fyear, sum(amount_pence),"
-                      " count(*), sum(CASE WHEN excluded IS NULL THEN amount_pence ELSE 0 END)"
-                      " FROM spend GROUP BY 1, 2, 3, 4, 5",
+                      " redacted, sector, fyear, excluded, amount_pence, lines, open_pence,"
+                      " positive) SELECT anchor_id, name_id, redacted, sector, fyear, excluded,"
+                      " sum(amount_pence), count(*), sum(CASE WHEN excluded IS NULL THEN"
+                      " amount_pence ELSE 0 END), sum(amount_pence > 0) FROM spend"
+                      " GROUP BY 1, 2, 3, 4, 5, 6",
                       error);
 }
 
@@ -210,6 +215,7 @@ spend_cell_hash (gconstpointer key)
 
   h = (h ^ (guint64) c->name_id) * 1000003u;
   h = (h ^ (guint64) c->fyear) * 1000003u;
+  h = (h ^ (guint64) (gsize) c->excluded) * 1000003u;
   h ^= (guint64) (gsize) c->sector ^ (guint64) c->redacted;
   return (guint) (h ^ (h >> 32));
 }
@@ -219,9 +225,9 @@ spend_cell_equal (gconstpointer a, gconstpointer b)
 {
   const WmSpendCell *x = a, *y = b;
 
-  /* sectors are interned */
+  /* sectors and reasons are interned */
   return x->anchor_id == y->anchor_id && x->name_id == y->name_id && x->redacted == y->redacted
-         && x->sector == y->sector && x->fyear == y->fyear;
+         && x->sector == y->sector && x->fyear == y->fyear && x->excluded == y->excluded;
 }
 
 GHashTable *
@@ -244,6 +250,7 @@ _wm_spend_cells_add (GHashTable *cells, const WmSpendCell *change)
   cell->pence += change->pence;
   cell->lines += change->lines;
   cell->open += change->open;
+  cell->positive += change->positive;
 }
 
 /* Each cell is one UPDATE, or an INSERT when the cell is new; a 900k-line import into a
@@ -259,14 +266,15 @@ _wm_project_add_spend_cells (sqlite3 *db, GHashTable *cells, GError **error)
 
   update = _wm_db_prepare (db,
                            "UPDATE spend_pairs SET amount_pence = amount_pence + ?6, lines ="
-                           " lines + ?7, open_pence = open_pence + ?8 WHERE anchor_id = ?1 AND"
-                           " name_id IS nullif(?2, 0) AND redacted = ?3 AND sector IS ?4 AND"
-                           " fyear IS nullif(?5, 0)",
+                           " lines + ?7, open_pence = open_pence + ?8, positive = positive + ?9"
+                           " WHERE anchor_id = ?1 AND name_id IS nullif(?2, 0) AND redacted = ?3"
+                           " AND sector IS ?4 AND fyear IS nullif(?5, 0) AND excluded IS ?10",
                            error);
   insert = update ? _wm_db_prepare (db,
                                     "INSERT INTO spend_pairs (anchor_id, name_id, redacted,"
-                                    " sector, fyear, amount_pence, lines, open_pence) VALUES"
-                                    " (?1, nullif(?2, 0), ?3, ?4, nullif(?5, 0), ?6, ?7, ?8)",
+                                    " sector, fyear, amount_pence, lines, open_pence, positive,"
+                                    " excluded) VALUES (?1, nullif(?2, 0), ?3, ?4, nullif(?5, 0),"
+                                    " ?6, ?7, ?8, ?9, ?10)",
                                     error)
                   : NULL;
   if (insert == NULL)
@@ -275,16 +283,17 @@ _wm_project_add_spend_cells (sqlite3 *db, GHashTable *cells, GError **error)
   while (g_hash_table_iter_next (&iter, &key, NULL))
     {
       const WmSpendCell *c = key;
-      gint64             values[]
-          = { c->anchor_id, c->name_id, c->redacted, 0, c->fyear, c->pence, c->lines, c->open };
+      gint64             values[] = { c->anchor_id, c->name_id, c->redacted, 0,          c->fyear,
+                                      c->pence,     c->lines,   c->open,     c->positive };
 
-      if (c->pence == 0 && c->lines == 0 && c->open == 0)
+      if (c->pence == 0 && c->lines == 0 && c->open == 0 && c->positive == 0)
         continue;
       for (sqlite3_stmt *st = update; st != NULL; st = st == update ? insert : NULL)
         {
           for (int i = 0; i < (int) G_N_ELEMENTS (values); i++)
             sqlite3_bind_int64 (st, i + 1, values[i]);
           _wm_bind_text_or_null (st, 4, c->sector);
+          _wm_bind_text_or_null (st, 10, c->excluded);
           if (!_wm_db_step_done (st, error))
             return FALSE;
           if (st == update && sqlite3_changes (db) > 0)

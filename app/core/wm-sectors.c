@@ -741,22 +741,27 @@ classify_lines (sqlite3 *db, const char *scope, GCancellable *cancellable, GErro
           /* out of the cell it was in, into the one it is in now */
           gint64      pence = sqlite3_column_int64 (lines, 13);
           const char *old_sector = (const char *) sqlite3_column_text (lines, 8);
+          const char *old_why = (const char *) sqlite3_column_text (lines, 10);
           WmSpendCell cell = {
             .anchor_id = sqlite3_column_int64 (lines, 11),
             .name_id = sqlite3_column_int64 (lines, 12),
             .redacted = sqlite3_column_int64 (lines, 14) ? 1 : 0,
             .sector = old_sector ? g_intern_string (old_sector) : NULL,
             .fyear = sqlite3_column_int64 (lines, 15),
+            .excluded = old_why ? g_intern_string (old_why) : NULL,
             .pence = -pence,
             .lines = -1,
-            .open = sqlite3_column_type (lines, 10) == SQLITE_NULL ? -pence : 0,
+            .open = old_why == NULL ? -pence : 0,
+            .positive = -(pence > 0),
           };
 
           _wm_spend_cells_add (moves, &cell);
           cell.sector = g_intern_string (sector);
+          cell.excluded = why ? g_intern_string (why) : NULL;
           cell.pence = pence;
           cell.lines = 1;
           cell.open = why == NULL ? pence : 0;
+          cell.positive = pence > 0;
           _wm_spend_cells_add (moves, &cell);
         }
       sqlite3_bind_text (set, 1, sector, -1, SQLITE_STATIC);
