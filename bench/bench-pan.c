@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/map/wm-tile-source.h"
 #include "app/widgets/wm-window.h"
 
 #define STEP_PX 8.0
@@ -82,6 +83,16 @@ static void
 on_painted (GdkFrameClock *clock, gboolean *painted)
 {
   *painted = TRUE;
+}
+
+/* The first view's area tiles all drawn (the choropleth and land under the overlay). */
+static gboolean
+tiles_drawn (gpointer data)
+{
+  ShumateMapSource *source = shumate_simple_map_get_map_source (SHUMATE_SIMPLE_MAP (data));
+
+  return WM_IS_TILE_SOURCE (source) && wm_tile_source_get_drawn (WM_TILE_SOURCE (source)) > 0
+         && wm_tile_source_get_pending (WM_TILE_SOURCE (source)) == 0;
 }
 
 static gboolean
@@ -151,16 +162,57 @@ settle (guint ms)
     }
 }
 
+/* Saves what @widget shows as PNG at @dir/@name, when @dir is set: what a user sees then. */
+static void
+save_shot (GtkWidget *widget, const char *dir, const char *name)
+{
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    {
+      g_object_unref (snapshot);
+      return;
+    }
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  /* A widget with a redraw queued has no render node until its next frame. */
+  for (int i = 0; i < 100 && node == NULL; i++)
+    {
+      settle (10);
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, w, h);
+      node = gtk_snapshot_free_to_node (snapshot);
+    }
+  if (node == NULL)
+    {
+      g_printerr ("bench-pan: %s: the window was not drawn\n", name);
+      return;
+    }
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  path = g_build_filename (dir, name, NULL);
+  if (!gdk_texture_save_to_png (texture, path))
+    g_printerr ("bench-pan: could not write %s\n", path);
+}
+
 int
 main (int argc, char **argv)
 {
   g_autofree char *level = NULL;
   g_autofree char *zooms_text = NULL;
+  g_autofree char *shots = NULL;
   int              frames = 240;
   GOptionEntry     entries[] = {
         { "level", 0, 0, G_OPTION_ARG_STRING, &level, "Areas drawn: ward or lsoa", "LEVEL" },
         { "zoom", 0, 0, G_OPTION_ARG_STRING, &zooms_text, "Zoom levels (default 8,10,12)", "Z,..." },
         { "frames", 0, 0, G_OPTION_ARG_INT, &frames, "Frames panned per zoom (default 240)", "N" },
+        { "shots", 0, 0, G_OPTION_ARG_FILENAME, &shots,
+          "Save the window at MAP and TILES as map.png and tiles.png here", "DIR" },
         { NULL }
   };
   g_autoptr (GOptionContext) options = g_option_context_new ("PROJECT");
@@ -201,6 +253,13 @@ main (int argc, char **argv)
       g_signal_handler_disconnect (frame_clock, id);
       printf ("MAP %.2f s (map data in the window and a frame painted)\n",
               (double) (g_get_monotonic_time () - t0) / 1e6);
+      save_shot (GTK_WIDGET (window), shots, "map.png");
+      spin_until (tiles_drawn, wm_window_get_map_widget (window), 60000);
+      printf ("TILES %.2f s (the first view's %u area tiles drawn)\n",
+              (double) (g_get_monotonic_time () - t0) / 1e6,
+              wm_tile_source_get_drawn (WM_TILE_SOURCE (shumate_simple_map_get_map_source (
+                  SHUMATE_SIMPLE_MAP (wm_window_get_map_widget (window))))));
+      save_shot (GTK_WIDGET (window), shots, "tiles.png");
     }
   spin_until (window_ready, window, 120000);
   if (!window_ready (window))

@@ -8,6 +8,7 @@ struct _WmTileSource
   ShumateMapSource parent_instance;
   WmScene         *scene;
   WmRenderOptions  options;
+  guint            pending, drawn; /* tiles asked for and not back yet; tiles drawn */
 };
 
 G_DEFINE_FINAL_TYPE (WmTileSource, wm_tile_source, SHUMATE_TYPE_MAP_SOURCE)
@@ -76,6 +77,7 @@ wm_tile_source_fill_tile_async (ShumateMapSource   *source,
   job->size = shumate_tile_get_size (tile);
   job->tile = g_object_ref (tile);
   g_task_set_task_data (task, job, (GDestroyNotify) tile_job_free);
+  self->pending++;
   g_task_run_in_thread (task, render_tile_thread);
 }
 
@@ -87,8 +89,10 @@ wm_tile_source_fill_tile_finish (ShumateMapSource *source, GAsyncResult *result,
   g_autoptr (GdkTexture) texture = NULL;
 
   g_return_val_if_fail (g_task_is_valid (result, source), FALSE);
+  WM_TILE_SOURCE (source)->pending--;
   if (bytes == NULL)
     return FALSE;
+  WM_TILE_SOURCE (source)->drawn++;
   /* cairo's ARGB32 is premultiplied native-endian: GDK's default memory format. */
   texture = gdk_memory_texture_new ((int) job->size, (int) job->size, GDK_MEMORY_DEFAULT, bytes,
                                     job->stride);
@@ -142,4 +146,18 @@ wm_tile_source_new (WmScene *scene, const WmRenderOptions *options)
   /* The tiles draw only what does not move with the view; the overlay draws the rest. */
   self->options.layers &= WM_LAYER_BASE | WM_LAYER_AREAS | WM_LAYER_OUTLINES;
   return self;
+}
+
+guint
+wm_tile_source_get_pending (WmTileSource *self)
+{
+  g_return_val_if_fail (WM_IS_TILE_SOURCE (self), 0);
+  return self->pending;
+}
+
+guint
+wm_tile_source_get_drawn (WmTileSource *self)
+{
+  g_return_val_if_fail (WM_IS_TILE_SOURCE (self), 0);
+  return self->drawn;
 }

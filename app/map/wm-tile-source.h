@@ -14,5 +14,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (WmTileSource, wm_tile_source, WM, TILE_SOURCE, ShumateMapSource)
 
 WmTileSource *wm_tile_source_new (WmScene *scene, const WmRenderOptions *options);
+/* Tiles asked for and not yet drawn (or cancelled), and tiles drawn: benchmarks and tests wait
+ * on these for the view to be complete. Main thread only. */
+guint wm_tile_source_get_pending (WmTileSource *self);
+guint wm_tile_source_get_drawn (WmTileSource *self);
 
 G_END_DECLS
