@@ -513,6 +513,32 @@ shoot (WmWindow *window, const char *name, guint want_deciles)
   g_test_message ("%s: %u colours", out, wait.pixels.distinct);
 }
 
+/* The legend (the map overlay's child with the "legend" class) is whole: drawn at its full
+ * height, clear of the scale bar (the bottom 64 px), and wider than @min_width (larger when
+ * presenting). */
+static void
+assert_legend_fits (WmWindow *window, int min_width)
+{
+  GtkWidget *map_overlay = gtk_widget_get_parent (wm_window_get_map_widget (window));
+  GtkWidget *frame = NULL, *area;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (map_overlay); c;
+       c = gtk_widget_get_next_sibling (c))
+    if (gtk_widget_has_css_class (c, "legend"))
+      frame = c;
+  g_assert_nonnull (frame);
+  area = gtk_frame_get_child (GTK_FRAME (frame));
+  g_test_message ("legend %dx%d (wants %d high) in a map %d high", gtk_widget_get_width (area),
+                  gtk_widget_get_height (area),
+                  gtk_drawing_area_get_content_height (GTK_DRAWING_AREA (area)),
+                  gtk_widget_get_height (map_overlay));
+  g_assert_cmpint (gtk_widget_get_height (frame) + 12 + 64, <=,
+                   gtk_widget_get_height (map_overlay));
+  g_assert_cmpint (gtk_widget_get_height (area), >=,
+                   gtk_drawing_area_get_content_height (GTK_DRAWING_AREA (area)) - 1);
+  g_assert_cmpint (gtk_widget_get_width (area), >, min_width);
+}
+
 static guint
 pdf_pages (const char *path)
 {
@@ -592,6 +618,7 @@ test_present (void)
   g_assert_cmpstr (wm_window_get_story_caption (window), ==,
                    "Six anchors' spend: most of it leaves Hyndburn.");
   shoot (window, "present-1.png", 3);
+  assert_legend_fits (window, 250);
 
   g_assert_true (send_key (window, GDK_KEY_Page_Down));
   g_assert_cmpint (wm_window_get_story_step (window), ==, 1);

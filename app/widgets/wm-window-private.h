@@ -39,6 +39,7 @@ struct _WmWindow
   GCancellable   *figures_cancellable; /* the side panel's figures after a full load */
   guint           busy;
   char           *last_message;
+  double          legend_used; /* the legend's last drawn height at scale 1, 0 before */
   GtkPopover     *popover;
   /* The Gaps view's candidate sites for its selected sector, marked on the map. */
   char *marked_codes[WM_RENDER_MAX_MARKED];

@@ -627,26 +627,48 @@ on_ward_activated (WmWindow *self, const char *code)
     }
 }
 
+/* The legend's margin in ui/wm-window.ui, and how far it may shrink to fit a short window. */
+#define LEGEND_MARGIN 12
+/* What it leaves free under it: the scale bar, bottom left (about 50 px high). */
+#define LEGEND_BELOW 64
+/* Its width at scale 1: the text is laid out for this width whatever the allocation is, so its
+ * height does not depend on the frame the allocation catches up in. */
+#define LEGEND_WIDTH 250
+#define LEGEND_MIN_SCALE 0.75
+
 static void
 draw_legend (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
 {
   WmWindow       *self = data;
   WmRenderOptions options;
-  double          used, scale;
+  double          used, scale, room;
   int             want_width;
 
   if (self->scene == NULL)
     return;
-  /* Presenting: the same legend, larger, to be read from the back of a room. */
+  /* Presenting: the same legend, larger, to be read from the back of a room. In either mode no
+   * taller than the map leaves room for (its margin above, the scale bar below): a legend cut
+   * off at the bottom loses its last entries, and one over the scale bar hides it. */
   _wm_window_legend_scale (self, &scale);
-  want_width = (int) (250 * scale);
+  room = gtk_widget_get_height (GTK_WIDGET (self->map_overlay)) - LEGEND_MARGIN - LEGEND_BELOW;
+  if (self->legend_used > 0 && room > 0)
+    scale = MIN (scale, MAX (LEGEND_MIN_SCALE, room / (self->legend_used + 20)));
+  want_width = (int) (LEGEND_WIDTH * scale);
   if (gtk_drawing_area_get_content_width (area) != want_width)
     gtk_drawing_area_set_content_width (area, want_width);
   _wm_window_render_options (self, &options);
   cairo_scale (cr, scale, scale);
   used = wm_render_legend (cr, self->scene, &options,
                            wm_overlay_layer_get_flow_stats (self->overlay), 12, 10,
-                           width / scale - 20);
+                           LEGEND_WIDTH - 20);
+  if (ABS (used - self->legend_used) > 0.5 && room > 0 && (used + 20) * scale > room + 1)
+    {
+      /* taller than last time and than the room: drawn again at the scale that fits */
+      self->legend_used = used;
+      gtk_widget_queue_draw (GTK_WIDGET (area));
+      return;
+    }
+  self->legend_used = used;
   if (ABS ((used + 20) * scale - height) > 1)
     gtk_drawing_area_set_content_height (area, (int) ((used + 20) * scale));
 }
