@@ -75,6 +75,58 @@ def summaries_agree(path, what):
     db.close()
 
 
+def filtered_agree(path):
+    """summary --json under filters (as the side panel follows the map's filters) against the
+    lines under the same conditions: the overall row, every anchor's row and the ward table."""
+    db = sqlite3.connect(path)
+    infl = "s.excluded IS NULL AND coalesce(p.kind, '') <> 'public'"
+    year, sector, category = db.execute(
+        "SELECT fyear, sector, category FROM spend WHERE fyear IS NOT NULL AND category IS NOT"
+        " NULL GROUP BY 1, 2, 3 ORDER BY count(*) DESC LIMIT 1").fetchone()
+    anchor = db.execute("SELECT a.name FROM spend s JOIN anchors a ON a.fid = s.anchor_id"
+                        " WHERE s.fyear = ? GROUP BY 1 ORDER BY count(*) DESC", (year,)).fetchone()[0]
+    filters = [({"year": year}, "s.fyear = ?", (year,)),
+               ({"year": year, "sector": sector}, "s.fyear = ? AND s.sector = ?", (year, sector)),
+               ({"anchor": anchor, "kind": "sme"}, "a.name = ? AND p.kind = 'sme'", (anchor,)),
+               ({"category": category}, "s.category = ?", (category,))]
+    for opts, where, params in filters:
+        args = sum(([f"--{k}", str(v)] for k, v in opts.items()), [])
+        r = cli_run("summary", path, "--json", *args)
+        if not check(r.returncode == 0, f"summary {' '.join(args)} runs", r.stderr):
+            continue
+        got = json.loads(r.stdout)
+        rows = {a["name"]: a for a in got["anchors"]}
+        want = db.execute(
+            f"SELECT a.name, sum(s.amount_pence), count(*),"
+            f" sum(CASE WHEN {infl} THEN s.amount_pence ELSE 0 END),"
+            f" sum(CASE WHEN {infl} AND p.place = 'leaked' THEN s.amount_pence ELSE 0 END)"
+            " FROM spend s JOIN anchors a ON a.fid = s.anchor_id"
+            " LEFT JOIN names n ON n.id = s.name_id AND NOT s.redacted"
+            f" LEFT JOIN suppliers p ON p.fid = n.supplier_id WHERE {where} GROUP BY 1",
+            params).fetchall()
+        bad = [(name, total, lines, rows.get(name, {}).get("total"))
+               for name, total, lines, inf, leaked in want
+               if name not in rows or round(rows[name]["total"] * 100) != total
+               or rows[name]["lines"] != lines
+               or round(rows[name]["influenceable"]["total"] * 100) != inf
+               or round(rows[name]["influenceable"]["leaked"] * 100) != leaked]
+        overall = sum(w[1] for w in want)
+        check(not bad and len(rows) == len(want) and round(got["overall"]["total"] * 100) == overall
+              and got["filter"]["year"] == opts.get("year"),
+              f"summary {' '.join(args)}: {len(want)} anchors and the overall £{overall / 100:,.2f}"
+              " equal the lines under the same filter", f"{bad[:3]}")
+        wards = dict(db.execute(
+            "SELECT p.ward_code, sum(s.amount_pence) FROM spend s JOIN anchors a ON"
+            " a.fid = s.anchor_id JOIN names n ON n.id = s.name_id AND NOT s.redacted"
+            " JOIN suppliers p ON p.fid = n.supplier_id WHERE p.ward_code IS NOT NULL AND"
+            f" p.kind <> 'public' AND {where} GROUP BY 1", params).fetchall())
+        got_wards = {w["code"]: round(w["received"] * 100) for w in got["wards"]
+                     if w["received"] > 0}
+        check(got_wards == wards, f"summary {' '.join(args)}: the {len(wards)} wards' received £"
+              " equal the lines'", f"{sorted(set(got_wards.items()) ^ set(wards.items()))[:3]}")
+    db.close()
+
+
 def import_rules(p, rules, excl, what):
     r = cli_run("sectors", p, "--import", rules, "--import-exclusions", excl)
     check(r.returncode == 0, f"the sector lists import with {what}", r.stderr)
@@ -85,6 +137,7 @@ with tempfile.TemporaryDirectory() as tmp:
     shutil.copy(lancashire, p)
     cells_agree(p, "Lancashire")
     summaries_agree(p, "Lancashire")
+    filtered_agree(p)
     r = cli_run("import", "spend", p, os.path.join(shared, "spend/hyndburn_1701.csv"), "--anchor",
                 "Hyndburn Borough Council")
     check(r.returncode == 0, "a further spend import succeeds", r.stderr)

@@ -17,6 +17,7 @@
 #include "app/widgets/wm-import-dialog.h"
 #include "app/widgets/wm-lines-window.h"
 #include "app/widgets/wm-place-dialog.h"
+#include "app/widgets/wm-side-panel.h"
 #include "app/widgets/wm-stories-window.h"
 #include "app/widgets/wm-window.h"
 
@@ -225,6 +226,47 @@ test_lancashire (void)
 }
 
 /* The Sector row: the map shows one sector's spend, and says so in its title. */
+/* Every label's text and every preferences group's description under @widget, one per line. */
+static void
+collect_texts (GtkWidget *widget, GString *out)
+{
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (out, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
+  if (ADW_IS_PREFERENCES_GROUP (widget))
+    g_string_append_printf (out, "%s\n",
+                            adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (widget)));
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_texts (c, out);
+}
+
+static GtkWidget *
+find_side_panel (GtkWidget *widget)
+{
+  if (WM_IS_SIDE_PANEL (widget))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_side_panel (c);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* The side panel's "All anchors" line says @total (pence). */
+static gboolean
+panel_says_total (WmWindow *window, gint64 total, char **texts_out)
+{
+  g_autoptr (GString) texts = g_string_new (NULL);
+  g_autofree char *pounds = wm_format_pounds (total);
+  g_autofree char *line = g_strdup_printf ("All anchors  %s\n", pounds);
+
+  collect_texts (find_side_panel (GTK_WIDGET (window)), texts);
+  if (texts_out)
+    *texts_out = g_strdup (texts->str);
+  return strstr (texts->str, line) != NULL;
+}
+
 static void
 test_sector (void)
 {
@@ -267,6 +309,27 @@ test_sector (void)
     texture = grab (GTK_WIDGET (window));
     g_assert_nonnull (texture);
     g_assert_true (gdk_texture_save_to_png (texture, out));
+  }
+  /* The side panel's figures follow the filter: its "All anchors" total is the sector's, and
+   * it says which spend it adds up. */
+  {
+    WmMapFilter filter = { .sector = "ICT & telecoms" };
+    g_autoptr (WmSummary) all = wm_project_summary_rows (project, WM_SUMMARY_BY_ANCHOR, NULL);
+    g_autoptr (WmSummary) ict
+        = wm_project_summary_filtered (project, WM_SUMMARY_BY_ANCHOR, &filter, TRUE, NULL);
+    g_autofree char *texts = NULL;
+
+    g_assert_cmpint (ict->overall.total, ==, totals.total);
+    g_assert_cmpint (ict->overall.total, <, all->overall.total);
+    g_assert_true (panel_says_total (window, ict->overall.total, &texts));
+    g_assert_false (panel_says_total (window, all->overall.total, NULL));
+    g_assert_nonnull (strstr (texts, "Only the spend of ICT & telecoms"));
+    /* and back to all sectors */
+    wm_window_show_sector (window, NULL);
+    spin (50);
+    g_assert_true (wait_until (window_idle, window, 60000));
+    g_assert_true (panel_says_total (window, all->overall.total, &texts));
+    g_assert_null (strstr (texts, "Only the spend of"));
   }
   gtk_window_destroy (GTK_WINDOW (window));
   spin (100);

@@ -487,9 +487,16 @@ verb_summary (int argc, char **argv)
 {
   gboolean         json = FALSE;
   g_autofree char *by_text = NULL, *csv_path = NULL, *wards_path = NULL;
+  g_autofree char *anchor = NULL, *category = NULL, *sector_name = NULL, *kind = NULL;
+  int              year = 0;
   GOptionEntry     entries[] = {
         { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON (schema in docs/cli.md)", NULL },
         { "by", 0, 0, G_OPTION_ARG_STRING, &by_text, "anchor, sector, kind, year or ward", "WHAT" },
+        { "anchor", 0, 0, G_OPTION_ARG_STRING, &anchor, "Only this anchor's spend", "NAME" },
+        { "category", 0, 0, G_OPTION_ARG_STRING, &category, "Only this spend category", "C" },
+        { "sector", 0, 0, G_OPTION_ARG_STRING, &sector_name, "Only this sector", "S" },
+        { "year", 0, 0, G_OPTION_ARG_INT, &year, "Only the financial year starting then", "Y" },
+        { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, "Only suppliers of this kind", "K" },
         { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_path,
           "Write the table (by anchor, or --by) as CSV, UTF-8 with BOM", "FILE" },
         { "wards-csv", 0, 0, G_OPTION_ARG_FILENAME, &wards_path,
@@ -500,19 +507,24 @@ verb_summary (int argc, char **argv)
   g_autoptr (WmProject) project = NULL;
   g_autoptr (WmSummary) summary = NULL;
   WmSummaryBy by = WM_SUMMARY_BY_ANCHOR;
+  WmMapFilter filter;
   GError     *error = NULL;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!cli_parse (context, &argc, &argv, 1,
                   "summary PROJECT [--json] [--by anchor|sector|kind|year|ward] [--csv FILE]"
-                  " [--wards-csv FILE]"))
+                  " [--wards-csv FILE] [--anchor A] [--year Y] [--sector S] [--kind K]"
+                  " [--category C]"))
     return 2;
   if (by_text && !wm_summary_by_from_string (by_text, &by))
     return cli_usage_error ("--by %s: expected anchor, sector, kind, year or ward", by_text);
   project = cli_open_project (argv[1]);
   if (project == NULL)
     return 1;
-  summary = wm_project_summary (project, by, &error);
+  filter = (WmMapFilter){ .anchor = anchor, .category = category, .fyear = year, .kind = kind };
+  if (sector_name && (filter.sector = cli_sector (project, sector_name)) == NULL)
+    return 2;
+  summary = wm_project_summary_filtered (project, by, &filter, FALSE, &error);
   if (summary == NULL)
     return cli_fail (error);
   if (csv_path != NULL || wards_path != NULL)
@@ -539,6 +551,25 @@ verb_summary (int argc, char **argv)
   if (!summary->place_set)
     g_print ("No place set yet (wealthmap-cli place PROJECT --local ... --region ...): "
              "local/regional/leaked shares need it.\n\n");
+  if (anchor || year || sector_name || kind || category)
+    {
+      g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *text = NULL;
+
+      if (anchor)
+        g_ptr_array_add (parts, g_strdup_printf ("anchor %s", anchor));
+      if (year)
+        g_ptr_array_add (parts, g_strdup_printf ("year %d/%02d", year, (year + 1) % 100));
+      if (filter.sector)
+        g_ptr_array_add (parts, g_strdup_printf ("sector %s", filter.sector));
+      if (kind)
+        g_ptr_array_add (parts, g_strdup_printf ("supplier kind %s", kind));
+      if (category)
+        g_ptr_array_add (parts, g_strdup_printf ("category %s", category));
+      g_ptr_array_add (parts, NULL);
+      text = g_strjoinv (" · ", (char **) parts->pdata);
+      g_print ("Only the spend of %s\n\n", text);
+    }
   g_print ("%-36s %14s %7s %7s %7s   %14s %6s   %6s %7s\n", "", "total", "local", "region",
            "leaked", "unlocated", "", "public", "lines");
   g_print ("%-36s %14s %7s %7s %7s   %14s %6s   %6s %7s\n", "", "", "(shares of located £)", "", "",

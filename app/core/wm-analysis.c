@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "wm-error.h"
+#include "wm-map-data.h"
 #include "wm-place.h"
 #include "wm-project-private.h"
 #include "wm-sectors.h"
@@ -27,9 +28,54 @@ unplaced_free (WmUnplaced *u)
   g_free (u);
 }
 
+/* The lines summed by anchor, payee, sector, financial year and exclusion (spend_pairs, kept by
+ * imports and classification): enough for every summary and every filter but a category's; a
+ * national project's million lines are about 113,000 cells. */
+#define CELLS_SOURCE                                                                               \
+  "(SELECT anchor_id, name_id, redacted, amount_pence AS amount, open_pence AS open, lines,"       \
+  " sector, fyear, NULL AS category FROM spend_pairs)"
+/* Every line, with the same columns: for a category filter (a category is a property of lines). */
+#define LINES_SOURCE                                                                               \
+  "(SELECT anchor_id, name_id, redacted, amount_pence AS amount, CASE WHEN excluded IS NULL THEN"  \
+  " amount_pence ELSE 0 END AS open, 1 AS lines, sector, fyear, category FROM spend)"
+/* The filter over either source s and suppliers p (the map's filter, parameters ?1..?5): anchor
+ * name, financial year (0: all), sector, supplier kind, category. */
+#define SPEND_FILTER                                                                               \
+  " (?1 IS NULL OR s.anchor_id IN (SELECT fid FROM anchors WHERE name = ?1))"                      \
+  " AND (?2 = 0 OR s.fyear = ?2) AND (?3 IS NULL OR s.sector = ?3)"                                \
+  " AND (?4 IS NULL OR p.kind = ?4) AND (?5 IS NULL OR s.category = ?5)"
+
+/* A summary's FROM: "%s" is the source. */
+#define SHARE_FROM " FROM %s s" SHARE_JOINS
+
+static const char *
+spend_source (const WmMapFilter *filter)
+{
+  return filter != NULL && filter->category != NULL ? LINES_SOURCE : CELLS_SOURCE;
+}
+
+/* Prepares @sql, whose "%s" is the spend source, and binds @filter (NULL: all spend). */
+static sqlite3_stmt *
+prepare_filtered (sqlite3 *db, const char *sql, const WmMapFilter *filter, GError **error)
+{
+  g_autofree char *text = g_strdup_printf (sql, spend_source (filter));
+  sqlite3_stmt    *stmt = _wm_db_prepare (db, text, error);
+  WmMapFilter      all = { 0 };
+
+  if (stmt == NULL)
+    return NULL;
+  filter = filter ? filter : &all;
+  _wm_bind_text_or_null (stmt, 1, filter->anchor);
+  sqlite3_bind_int (stmt, 2, filter->fyear);
+  _wm_bind_text_or_null (stmt, 3, filter->sector);
+  _wm_bind_text_or_null (stmt, 4, filter->kind);
+  _wm_bind_text_or_null (stmt, 5, filter->category);
+  return stmt;
+}
+
 /* The ten largest unplaced payees of each anchor (key = anchor name) and overall (NULL). */
 static gboolean
-load_top_unplaced (sqlite3 *db, WmSummary *summary, GError **error)
+load_top_unplaced (sqlite3 *db, WmSummary *summary, const WmMapFilter *filter, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
   GHashTable *by_anchor = g_hash_table_new (g_str_hash, g_str_equal);
@@ -40,19 +86,19 @@ load_top_unplaced (sqlite3 *db, WmSummary *summary, GError **error)
       g_hash_table_insert (by_anchor, row->key, row);
     }
   g_hash_table_insert (by_anchor, (gpointer) "", &summary->overall);
-  stmt = _wm_db_prepare (db,
-                         "WITH u AS (SELECT a.name AS anchor, n.display AS payee,"
-                         "  sum(s.amount_pence) AS amount FROM spend_pairs s JOIN anchors a"
-                         "  ON a.fid = s.anchor_id JOIN names n ON n.id = s.name_id AND NOT"
-                         "  s.redacted JOIN suppliers p ON p.fid = n.supplier_id WHERE p.geom IS"
-                         "  NULL AND p.kind <> 'public' GROUP BY a.fid, n.id)"
-                         " SELECT * FROM (SELECT anchor, payee, amount, row_number() OVER"
-                         "  (PARTITION BY anchor ORDER BY amount DESC, payee) AS r FROM u)"
-                         "  WHERE r <= 10"
-                         " UNION ALL SELECT * FROM (SELECT '', payee, sum(amount) AS amount,"
-                         "  0 FROM u GROUP BY payee ORDER BY amount DESC, payee LIMIT 10)"
-                         " ORDER BY 1, 3 DESC, 2",
-                         error);
+  stmt = prepare_filtered (db,
+                           "WITH u AS (SELECT a.name AS anchor, n.display AS payee,"
+                           "  sum(s.amount) AS amount FROM %s s JOIN anchors a"
+                           "  ON a.fid = s.anchor_id JOIN names n ON n.id = s.name_id AND NOT"
+                           "  s.redacted JOIN suppliers p ON p.fid = n.supplier_id WHERE p.geom IS"
+                           "  NULL AND p.kind <> 'public' AND" SPEND_FILTER " GROUP BY a.fid, n.id)"
+                           " SELECT * FROM (SELECT anchor, payee, amount, row_number() OVER"
+                           "  (PARTITION BY anchor ORDER BY amount DESC, payee) AS r FROM u)"
+                           "  WHERE r <= 10"
+                           " UNION ALL SELECT * FROM (SELECT '', payee, sum(amount) AS amount,"
+                           "  0 FROM u GROUP BY payee ORDER BY amount DESC, payee LIMIT 10)"
+                           " ORDER BY 1, 3 DESC, 2",
+                           filter, error);
   if (stmt == NULL)
     {
       g_hash_table_unref (by_anchor);
@@ -102,6 +148,10 @@ wm_summary_free (WmSummary *summary)
   g_ptr_array_unref (summary->wards);
   g_free (summary->place_local);
   g_free (summary->place_region);
+  g_free (summary->filter.anchor);
+  g_free (summary->filter.sector);
+  g_free (summary->filter.kind);
+  g_free (summary->filter.category);
   g_free (summary);
 }
 
@@ -173,12 +223,6 @@ group_expr (WmSummaryBy by)
   " JOIN anchors a ON a.fid = s.anchor_id"                                                         \
   " LEFT JOIN names n ON n.id = s.name_id AND NOT s.redacted"                                      \
   " LEFT JOIN suppliers p ON p.fid = n.supplier_id"
-/* The lines summed by anchor, payee, sector and financial year (spend_pairs, kept by imports
- * and classification): enough for every summary; a national project's million lines are about
- * 113,000 cells. */
-#define SHARE_FROM_PAIRS                                                                           \
-  " FROM (SELECT anchor_id, name_id, redacted, amount_pence AS amount, open_pence AS open,"        \
-  " lines, sector, fyear FROM spend_pairs) s" SHARE_JOINS
 
 static void
 read_shares (sqlite3_stmt *stmt, int first, WmShareRow *row)
@@ -201,17 +245,18 @@ ward_decile (double mean_rank, gint64 n_lsoas)
 }
 
 static gboolean
-load_wards (sqlite3 *db, WmSummary *summary, GError **error)
+load_wards (sqlite3 *db, WmSummary *summary, const WmMapFilter *filter, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
   gint64 n_lsoas
       = _wm_db_query_int (db, "SELECT max(rank) FROM deprivation WHERE domain = 'imd'", 0);
   const char *sql
       = "WITH dep AS (" WM_WARD_DEPRIVATION_SQL "),"
-        " recv AS (SELECT p.ward_code AS code, sum(s.amount_pence) AS received,"
-        "   count(DISTINCT p.fid) AS suppliers FROM spend_pairs s JOIN names n ON n.id = s.name_id"
+        " recv AS (SELECT p.ward_code AS code, sum(s.amount) AS received,"
+        "   count(DISTINCT p.fid) AS suppliers FROM %s s JOIN names n ON n.id = s.name_id"
         "   AND NOT s.redacted JOIN suppliers p ON p.fid = n.supplier_id"
-        "   WHERE p.ward_code IS NOT NULL AND p.kind <> 'public' GROUP BY p.ward_code)"
+        "   WHERE p.ward_code IS NOT NULL AND p.kind <> 'public' AND" SPEND_FILTER
+        "   GROUP BY p.ward_code)"
         " SELECT w.code, w.name, pa.role, coalesce(r.received, 0), coalesce(r.suppliers, 0),"
         "   dep.mean_rank, dep.d1, dep.d12, dep.population"
         " FROM areas w LEFT JOIN place_areas pa ON pa.level = 'ward' AND pa.code = w.code"
@@ -220,7 +265,7 @@ load_wards (sqlite3 *db, WmSummary *summary, GError **error)
         "   (SELECT 1 FROM place_areas WHERE level = 'ward') OR r.received IS NOT NULL)"
         " ORDER BY pa.role = 'local' DESC, pa.role = 'region' DESC, 4 DESC, w.code";
 
-  stmt = _wm_db_prepare (db, sql, error);
+  stmt = prepare_filtered (db, sql, filter, error);
   if (stmt == NULL)
     return FALSE;
   while (sqlite3_step (stmt) == SQLITE_ROW)
@@ -271,7 +316,8 @@ _wm_project_ward_deciles (sqlite3 *db, const char *domain, GError **error)
 }
 
 static WmSummary *
-summarise (WmProject *self, WmSummaryBy by, gboolean rows_only, GError **error)
+summarise (
+    WmProject *self, WmSummaryBy by, const WmMapFilter *filter, gboolean rows_only, GError **error)
 {
   sqlite3 *db;
   g_autoptr (WmSummary) summary = NULL;
@@ -293,8 +339,17 @@ summarise (WmProject *self, WmSummaryBy by, gboolean rows_only, GError **error)
   summary->place_local = wm_project_get_setting (self, "place_local");
   summary->place_region = wm_project_get_setting (self, "place_region");
   wm_project_get_region_km (self, &summary->region_km);
+  if (filter != NULL)
+    {
+      summary->filter.anchor = g_strdup (filter->anchor);
+      summary->filter.sector = g_strdup (filter->sector);
+      summary->filter.kind = g_strdup (filter->kind);
+      summary->filter.category = g_strdup (filter->category);
+      summary->filter.fyear = filter->fyear;
+    }
 
-  overall = _wm_db_prepare (db, "SELECT" SHARE_COLUMNS SHARE_FROM_PAIRS, error);
+  overall = prepare_filtered (db, "SELECT" SHARE_COLUMNS SHARE_FROM " WHERE" SPEND_FILTER, filter,
+                              error);
   if (overall == NULL)
     return NULL;
   if (sqlite3_step (overall) == SQLITE_ROW)
@@ -302,9 +357,11 @@ summarise (WmProject *self, WmSummaryBy by, gboolean rows_only, GError **error)
   summary->overall.key = g_strdup ("overall");
   summary->overall.label = g_strdup ("All anchors");
 
-  sql = g_strdup_printf ("SELECT %s AS k," SHARE_COLUMNS SHARE_FROM_PAIRS " GROUP BY k ORDER BY %s",
+  /* "%%s" becomes the "%s" that prepare_filtered() fills with the source */
+  sql = g_strdup_printf ("SELECT %s AS k," SHARE_COLUMNS " FROM %%s s" SHARE_JOINS
+                         " WHERE" SPEND_FILTER " GROUP BY k ORDER BY %s",
                          group_expr (by), by == WM_SUMMARY_BY_YEAR ? "k" : "2 DESC, k");
-  groups = _wm_db_prepare (db, sql, error);
+  groups = prepare_filtered (db, sql, filter, error);
   if (groups == NULL)
     return NULL;
   while (sqlite3_step (groups) == SQLITE_ROW)
@@ -337,7 +394,9 @@ summarise (WmProject *self, WmSummaryBy by, gboolean rows_only, GError **error)
           sqlite3_reset (names);
         }
     }
-  if (!rows_only && (!load_wards (db, summary, error) || !load_top_unplaced (db, summary, error)))
+  if (!rows_only
+      && (!load_wards (db, summary, filter, error)
+          || !load_top_unplaced (db, summary, filter, error)))
     return NULL;
   return g_steal_pointer (&summary);
 }
@@ -345,13 +404,67 @@ summarise (WmProject *self, WmSummaryBy by, gboolean rows_only, GError **error)
 WmSummary *
 wm_project_summary (WmProject *self, WmSummaryBy by, GError **error)
 {
-  return summarise (self, by, FALSE, error);
+  return summarise (self, by, NULL, FALSE, error);
 }
 
 WmSummary *
 wm_project_summary_rows (WmProject *self, WmSummaryBy by, GError **error)
 {
-  return summarise (self, by, TRUE, error);
+  return summarise (self, by, NULL, TRUE, error);
+}
+
+static GPtrArray *
+read_strings (sqlite3 *db, const char *sql, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = _wm_db_prepare (db, sql, error);
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+
+  if (stmt == NULL)
+    return NULL;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (out, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  return g_steal_pointer (&out);
+}
+
+gboolean
+wm_project_filter_choices (WmProject  *self,
+                           GPtrArray **anchors,
+                           GPtrArray **years,
+                           GPtrArray **sectors,
+                           GError    **error)
+{
+  sqlite3 *db;
+
+  g_return_val_if_fail (WM_IS_PROJECT (self), FALSE);
+  db = _wm_project_get_db (self);
+  *anchors = read_strings (db,
+                           "SELECT a.name FROM spend_pairs s JOIN anchors a ON a.fid ="
+                           " s.anchor_id GROUP BY a.fid ORDER BY sum(s.amount_pence) DESC, a.name",
+                           error);
+  *years = *anchors ? read_strings (db,
+                                    "SELECT fyear || '/' || substr(fyear + 1, 3, 2) FROM"
+                                    " spend_pairs WHERE fyear IS NOT NULL GROUP BY fyear"
+                                    " ORDER BY fyear",
+                                    error)
+                    : NULL;
+  *sectors = *years ? read_strings (db,
+                                    "SELECT coalesce(sector, '" WM_SECTOR_UNCLASSIFIED "') AS k"
+                                    " FROM spend_pairs GROUP BY k ORDER BY sum(amount_pence)"
+                                    " DESC, k",
+                                    error)
+                    : NULL;
+  if (*sectors != NULL)
+    return TRUE;
+  g_clear_pointer (anchors, g_ptr_array_unref);
+  g_clear_pointer (years, g_ptr_array_unref);
+  return FALSE;
+}
+
+WmSummary *
+wm_project_summary_filtered (
+    WmProject *self, WmSummaryBy by, const WmMapFilter *filter, gboolean rows_only, GError **error)
+{
+  return summarise (self, by, filter, rows_only, error);
 }
 
 /* ---- JSON ------------------------------------------------------------------------------- */
@@ -485,6 +598,24 @@ wm_summary_to_json (const WmSummary *summary)
   json_builder_add_double_value (b, summary->region_km);
   json_builder_set_member_name (b, "set");
   json_builder_add_boolean_value (b, summary->place_set);
+  json_builder_end_object (b);
+
+  /* what was summed: null members are "all" */
+  json_builder_set_member_name (b, "filter");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "anchor");
+  json_builder_add_string_value (b, summary->filter.anchor);
+  json_builder_set_member_name (b, "year");
+  if (summary->filter.fyear != 0)
+    json_builder_add_int_value (b, summary->filter.fyear);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "sector");
+  json_builder_add_string_value (b, summary->filter.sector);
+  json_builder_set_member_name (b, "kind");
+  json_builder_add_string_value (b, summary->filter.kind);
+  json_builder_set_member_name (b, "category");
+  json_builder_add_string_value (b, summary->filter.category);
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "overall");

@@ -6,6 +6,7 @@
  * unlocated + unclassified + public_bodies. */
 #pragma once
 
+#include "wm-map-data.h"
 #include "wm-project.h"
 
 G_BEGIN_DECLS
@@ -75,6 +76,12 @@ typedef struct
   char       *place_local;
   char       *place_region;
   double      region_km;
+  /* the spend summed (wm_project_summary_filtered()); NULL and 0: all */
+  struct
+  {
+    char *anchor, *sector, *kind, *category;
+    int   fyear;
+  } filter;
 } WmSummary;
 
 WmSummary *wm_project_summary (WmProject *self, WmSummaryBy by, GError **error);
@@ -82,8 +89,22 @@ WmSummary *wm_project_summary (WmProject *self, WmSummaryBy by, GError **error);
  * unplaced payees. For charts; the ward table and top unplaced cost a national project
  * 0.5 s a summary. */
 WmSummary *wm_project_summary_rows (WmProject *self, WmSummaryBy by, GError **error);
-void       wm_summary_free (WmSummary *summary);
-char      *wm_summary_to_json (const WmSummary *summary);
+/* A summary of the spend under @filter (NULL: all of it), the map's filter: anchor, financial
+ * year, sector, supplier kind and category (its level and domain are not used). Every figure,
+ * the ward table and the top unplaced payees included, is of that spend. With @rows_only, as
+ * wm_project_summary_rows(). A category filter reads every line; the others read the cells. */
+WmSummary *wm_project_summary_filtered (
+    WmProject *self, WmSummaryBy by, const WmMapFilter *filter, gboolean rows_only, GError **error);
+/* What the filters choose from, over all the project's spend (not the filtered): the anchors
+ * and the sectors, largest £ first (as the summaries order them), and the financial years in
+ * order as "2023/24" (the summary by year's keys). Arrays of owned strings. */
+gboolean wm_project_filter_choices (WmProject  *self,
+                                    GPtrArray **anchors,
+                                    GPtrArray **years,
+                                    GPtrArray **sectors,
+                                    GError    **error);
+void     wm_summary_free (WmSummary *summary);
+char *wm_summary_to_json (const WmSummary *summary);
 /* The rows of @summary (by its dimension) and an "All" row, as CSV: UTF-8 with a BOM so a
  * spreadsheet reads £ right, amounts in pounds without separators, shares as fractions. */
 char *wm_summary_to_csv (const WmSummary *summary);

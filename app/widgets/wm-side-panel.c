@@ -105,6 +105,8 @@ struct _WmSidePanel
   AdwComboRow         *sector_row;
   GtkSpinButton       *min_flow_spin;
   GtkListBox          *anchors_list;
+  AdwPreferencesGroup *shares_group;
+  char                *shares_description; /* as in the template, for when nothing is filtered */
   GtkDrawingArea      *sector_chart;
   GtkDrawingArea      *kind_chart;
   GtkColumnView       *ward_view;
@@ -375,6 +377,54 @@ set_choices (AdwComboRow *row, GtkStringList *list, const char *first, GPtrArray
   adw_combo_row_set_selected (row, selected);
 }
 
+void
+wm_side_panel_set_choices (WmSidePanel *self,
+                           GPtrArray   *anchors,
+                           GPtrArray   *years,
+                           GPtrArray   *sectors)
+{
+  g_autoptr (GPtrArray) none = g_ptr_array_new ();
+
+  g_return_if_fail (WM_IS_SIDE_PANEL (self));
+  self->updating = TRUE;
+  set_choices (self->anchor_row, self->anchors, _ ("All anchors"), anchors ? anchors : none);
+  set_choices (self->year_row, self->years, _ ("All years"), years ? years : none);
+  set_choices (self->sector_row, self->sectors, _ ("All sectors"), sectors ? sectors : none);
+  self->updating = FALSE;
+}
+
+/* The shares group says which spend its figures are of when the filters leave some out. */
+static void
+set_filter_note (WmSidePanel *self, const WmSummary *summary)
+{
+  g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *joined = NULL, *escaped = NULL, *text = NULL;
+
+  if (summary != NULL && summary->filter.anchor != NULL)
+    g_ptr_array_add (parts, g_strdup (summary->filter.anchor));
+  if (summary != NULL && summary->filter.fyear != 0)
+    g_ptr_array_add (parts, g_strdup_printf ("%d/%02d", summary->filter.fyear,
+                                             (summary->filter.fyear + 1) % 100));
+  if (summary != NULL && summary->filter.sector != NULL)
+    g_ptr_array_add (parts, g_strdup (summary->filter.sector));
+  if (summary != NULL && summary->filter.kind != NULL)
+    /* Translators: a filter in the side panel's note, e.g. "suppliers: sme" */
+    g_ptr_array_add (parts, g_strdup_printf (_ ("suppliers: %s"), summary->filter.kind));
+  if (parts->len == 0)
+    {
+      adw_preferences_group_set_description (self->shares_group, self->shares_description);
+      return;
+    }
+  g_ptr_array_add (parts, NULL);
+  joined = g_strjoinv (" · ", (char **) parts->pdata);
+  escaped = g_markup_escape_text (joined, -1); /* the description is markup */
+  /* Translators: the side panel's figures follow the filters; %s lists them, e.g. "2023/24 ·
+   * ICT & telecoms" */
+  text = g_strdup_printf (_ ("Only the spend of %s (the filters above). %s"), escaped,
+                          self->shares_description);
+  adw_preferences_group_set_description (self->shares_group, text);
+}
+
 /* A bar chart of share rows: one bar per row, its length the row's total against the largest,
  * split into local / regional / leaked / unlocated. Rows beyond @max_rows are summed. */
 typedef struct
@@ -489,29 +539,8 @@ wm_side_panel_set_data (WmSidePanel     *self,
                         const WmSummary *by_kind,
                         GPtrArray       *unmatched)
 {
-  g_autoptr (GPtrArray) names = g_ptr_array_new ();
-  g_autoptr (GPtrArray) years = g_ptr_array_new ();
-
   g_return_if_fail (WM_IS_SIDE_PANEL (self));
-  self->updating = TRUE;
-  for (guint i = 0; by_anchor && i < by_anchor->rows->len; i++)
-    g_ptr_array_add (names, ((WmShareRow *) by_anchor->rows->pdata[i])->key);
-  set_choices (self->anchor_row, self->anchors, _ ("All anchors"), names);
-  for (guint i = 0; by_year && i < by_year->rows->len; i++)
-    {
-      const char *key = ((WmShareRow *) by_year->rows->pdata[i])->key;
-      if (g_ascii_isdigit (key[0]))
-        g_ptr_array_add (years, (gpointer) key);
-    }
-  set_choices (self->year_row, self->years, _ ("All years"), years);
-  {
-    g_autoptr (GPtrArray) sectors = g_ptr_array_new ();
-    for (guint i = 0; by_sector && i < by_sector->rows->len; i++)
-      g_ptr_array_add (sectors, ((WmShareRow *) by_sector->rows->pdata[i])->key);
-    set_choices (self->sector_row, self->sectors, _ ("All sectors"), sectors);
-  }
-  self->updating = FALSE;
-
+  set_filter_note (self, by_anchor);
   clear_list (self->anchors_list);
   if (by_anchor != NULL)
     {
@@ -735,6 +764,7 @@ wm_side_panel_finalize (GObject *object)
   g_free (self->anchor);
   g_free (self->sector);
   g_free (self->kind);
+  g_free (self->shares_description);
   G_OBJECT_CLASS (wm_side_panel_parent_class)->finalize (object);
 }
 
@@ -754,6 +784,7 @@ wm_side_panel_class_init (WmSidePanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WmSidePanel, sector_row);
   gtk_widget_class_bind_template_child (widget_class, WmSidePanel, min_flow_spin);
   gtk_widget_class_bind_template_child (widget_class, WmSidePanel, anchors_list);
+  gtk_widget_class_bind_template_child (widget_class, WmSidePanel, shares_group);
   gtk_widget_class_bind_template_child (widget_class, WmSidePanel, sector_chart);
   gtk_widget_class_bind_template_child (widget_class, WmSidePanel, kind_chart);
   gtk_widget_class_bind_template_child (widget_class, WmSidePanel, ward_view);
@@ -786,6 +817,7 @@ wm_side_panel_init (WmSidePanel *self)
   g_autoptr (GtkSelectionModel) selection = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->shares_description = g_strdup (adw_preferences_group_get_description (self->shares_group));
   self->wards = g_list_store_new (WM_TYPE_WARD_ITEM);
   self->anchors = gtk_string_list_new (NULL);
   self->sectors = gtk_string_list_new (NULL);

@@ -36,7 +36,9 @@ struct _WmWindow
   WmOverlayLayer *overlay;
   GCancellable   *job_cancellable;
   GCancellable   *reload_cancellable;
-  GCancellable   *figures_cancellable; /* the side panel's figures after a full load */
+  GCancellable   *figures_cancellable;  /* the side panel's figures after a full load */
+  char           *figures_filter;       /* the filter they are read under (filter_key()) */
+  gboolean        figures_full_pending; /* a full load's figures (and gaps) not yet shown */
   guint           busy;
   char           *last_message;
   double          legend_used; /* the legend's last drawn height at scale 1, 0 before */

@@ -38,11 +38,17 @@ typedef struct
  * seconds; its map data well under one). */
 typedef struct
 {
-  WmProject *project;
+  WmProject  *project;
+  gboolean    full;   /* after a full load: the gaps are read again too */
+  WmMapFilter filter; /* the side panel's, strings owned below */
+  char       *anchor, *sector, *kind;
+  /* results: the summaries are of the filtered spend, the rest of all of it */
   WmSummary *by_anchor;
   WmSummary *by_year;
   WmSummary *by_sector;
   WmSummary *by_kind;
+  WmSummary *all; /* the header's placed share: by_anchor itself when nothing is filtered */
+  GPtrArray *anchors, *years, *sectors; /* what the filters offer */
   GPtrArray *unmatched;
 } FiguresJob;
 
@@ -63,6 +69,14 @@ static void
 figures_job_free (FiguresJob *job)
 {
   g_clear_object (&job->project);
+  g_free (job->anchor);
+  g_free (job->sector);
+  g_free (job->kind);
+  if (job->all != job->by_anchor)
+    g_clear_pointer (&job->all, wm_summary_free);
+  g_clear_pointer (&job->anchors, g_ptr_array_unref);
+  g_clear_pointer (&job->years, g_ptr_array_unref);
+  g_clear_pointer (&job->sectors, g_ptr_array_unref);
   g_clear_pointer (&job->by_anchor, wm_summary_free);
   g_clear_pointer (&job->by_year, wm_summary_free);
   g_clear_pointer (&job->by_sector, wm_summary_free);
@@ -304,17 +318,27 @@ remember_recent (WmWindow *self, const char *path)
 static void
 figures_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
-  FiguresJob *job = data;
-  GError     *error = NULL;
+  FiguresJob        *job = data;
+  const WmMapFilter *f = &job->filter;
+  GError            *error = NULL;
+  gboolean           filtered = f->anchor || f->fyear || f->sector || f->kind || f->category;
 
-  job->by_anchor = wm_project_summary (job->project, WM_SUMMARY_BY_ANCHOR, &error);
+  job->by_anchor
+      = wm_project_summary_filtered (job->project, WM_SUMMARY_BY_ANCHOR, f, FALSE, &error);
   if (job->by_anchor != NULL && !g_cancellable_is_cancelled (cancellable))
-    job->by_year = wm_project_summary_rows (job->project, WM_SUMMARY_BY_YEAR, &error);
+    job->by_year = wm_project_summary_filtered (job->project, WM_SUMMARY_BY_YEAR, f, TRUE, &error);
   if (job->by_year != NULL && !g_cancellable_is_cancelled (cancellable))
-    job->by_sector = wm_project_summary_rows (job->project, WM_SUMMARY_BY_SECTOR, &error);
+    job->by_sector
+        = wm_project_summary_filtered (job->project, WM_SUMMARY_BY_SECTOR, f, TRUE, &error);
   if (job->by_sector != NULL && !g_cancellable_is_cancelled (cancellable))
-    job->by_kind = wm_project_summary_rows (job->project, WM_SUMMARY_BY_KIND, &error);
+    job->by_kind = wm_project_summary_filtered (job->project, WM_SUMMARY_BY_KIND, f, TRUE, &error);
   if (job->by_kind != NULL && !g_cancellable_is_cancelled (cancellable))
+    job->all = filtered ? wm_project_summary_filtered (job->project, WM_SUMMARY_BY_ANCHOR, NULL,
+                                                       TRUE, &error)
+                        : job->by_anchor;
+  if (job->all != NULL && !g_cancellable_is_cancelled (cancellable))
+    wm_project_filter_choices (job->project, &job->anchors, &job->years, &job->sectors, &error);
+  if (job->sectors != NULL && !g_cancellable_is_cancelled (cancellable))
     job->unmatched = wm_project_unmatched (job->project, &error);
   if (error != NULL)
     g_task_return_error (task, error);
@@ -334,7 +358,7 @@ figures_done (GObject *object, GAsyncResult *result, gpointer user_data)
     return;
   {
     /* The header says how much of the analysis stands on placed spend (docs/matching.md). */
-    const WmShareRow *o = &job->by_anchor->overall;
+    const WmShareRow *o = &job->all->overall;
     g_autofree char  *name = g_path_get_basename (wm_project_get_path (self->project));
     g_autofree char *placed = wm_format_share (o->local + o->regional + o->leaked + o->unclassified,
                                                o->total - o->public_bodies);
@@ -346,15 +370,29 @@ figures_done (GObject *object, GAsyncResult *result, gpointer user_data)
 
     adw_window_title_set_subtitle (self->window_title, subtitle);
   }
+  wm_side_panel_set_choices (self->side_panel, job->anchors, job->years, job->sectors);
   wm_side_panel_set_data (self->side_panel, job->by_anchor, job->by_year, job->by_sector,
                           job->by_kind, job->unmatched);
-  wm_gaps_panel_set_project (self->gaps_panel, self->project);
+  /* the gaps are of all the spend: read again only when it changed, not for a filter */
+  if (job->full)
+    {
+      self->figures_full_pending = FALSE;
+      wm_gaps_panel_set_project (self->gaps_panel, self->project);
+    }
+}
+
+/* What the side panel's figures were read under, as one string to compare. */
+static char *
+filter_key (const WmMapFilter *f)
+{
+  return g_strdup_printf ("%s\x1f%d\x1f%s\x1f%s", f->anchor ? f->anchor : "", f->fyear,
+                          f->sector ? f->sector : "", f->kind ? f->kind : "");
 }
 
 /* Reads the side panel's figures in a thread of their own, after the map is up. Only another
  * full load (or Cancel) stops it: a filter change redraws the map but keeps these. */
 static void
-start_figures (WmWindow *self)
+start_figures (WmWindow *self, gboolean full)
 {
   g_autoptr (GTask) task = NULL;
   FiguresJob *job = g_new0 (FiguresJob, 1);
@@ -364,6 +402,17 @@ start_figures (WmWindow *self)
   g_set_object (&self->figures_cancellable, g_cancellable_new ());
   g_object_unref (self->figures_cancellable); /* g_set_object took a reference */
   job->project = g_object_ref (self->project);
+  /* a filter change that cancels the figures of a full load takes over its gaps */
+  self->figures_full_pending |= full;
+  job->full = self->figures_full_pending;
+  wm_side_panel_get_filter (self->side_panel, &job->filter);
+  job->filter.anchor = job->anchor = g_strdup (job->filter.anchor);
+  job->filter.sector = job->sector = g_strdup (job->filter.sector);
+  job->filter.kind = job->kind = g_strdup (job->filter.kind);
+  job->filter.category = NULL; /* the panel has no category row */
+  job->filter.level = job->filter.domain = NULL;
+  g_free (self->figures_filter);
+  self->figures_filter = filter_key (&job->filter);
   task = g_task_new (self, self->figures_cancellable, figures_done, NULL);
   g_task_set_source_tag (task, start_figures);
   g_task_set_task_data (task, job, (GDestroyNotify) figures_job_free);
@@ -401,7 +450,7 @@ load_done (GObject *object, GAsyncResult *result, gpointer user_data)
   if (job->fit)
     fit_map (self);
   if (job->full)
-    start_figures (self);
+    start_figures (self, TRUE);
 }
 
 /* libshumate 1.0 has no switch for its rotate gesture: undo any rotation at once. */
@@ -586,8 +635,18 @@ wm_window_run_import (WmWindow *self, WmImportJob *job)
 static void
 on_filter_changed (WmWindow *self)
 {
-  if (self->project != NULL)
-    start_load (self, NULL, FALSE, FALSE);
+  WmMapFilter      filter;
+  g_autofree char *key = NULL;
+
+  if (self->project == NULL)
+    return;
+  start_load (self, NULL, FALSE, FALSE);
+  /* The side panel's figures follow the filters (not the smallest flow drawn, which is only
+   * drawing): read again when they changed. */
+  wm_side_panel_get_filter (self->side_panel, &filter);
+  key = filter_key (&filter);
+  if (g_strcmp0 (key, self->figures_filter) != 0)
+    start_figures (self, FALSE);
 }
 
 static void
@@ -1448,6 +1507,7 @@ wm_window_finalize (GObject *object)
   g_clear_object (&self->project);
   g_clear_pointer (&self->scene, wm_scene_unref);
   g_free (self->last_message);
+  g_free (self->figures_filter);
   for (int m = 0; m < WM_RENDER_MAX_MARKED; m++)
     g_free (self->marked_codes[m]);
   g_free (self->marked_sector);
