@@ -427,11 +427,8 @@ read_strings (sqlite3 *db, const char *sql, GError **error)
 }
 
 gboolean
-wm_project_filter_choices (WmProject  *self,
-                           GPtrArray **anchors,
-                           GPtrArray **years,
-                           GPtrArray **sectors,
-                           GError    **error)
+wm_project_filter_choices (
+    WmProject *self, GPtrArray **anchors, GPtrArray **years, GPtrArray **sectors, GError **error)
 {
   sqlite3 *db;
 

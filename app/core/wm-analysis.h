@@ -98,12 +98,9 @@ WmSummary *wm_project_summary_filtered (
 /* What the filters choose from, over all the project's spend (not the filtered): the anchors
  * and the sectors, largest £ first (as the summaries order them), and the financial years in
  * order as "2023/24" (the summary by year's keys). Arrays of owned strings. */
-gboolean wm_project_filter_choices (WmProject  *self,
-                                    GPtrArray **anchors,
-                                    GPtrArray **years,
-                                    GPtrArray **sectors,
-                                    GError    **error);
-void     wm_summary_free (WmSummary *summary);
+gboolean wm_project_filter_choices (
+    WmProject *self, GPtrArray **anchors, GPtrArray **years, GPtrArray **sectors, GError **error);
+void  wm_summary_free (WmSummary *summary);
 char *wm_summary_to_json (const WmSummary *summary);
 /* The rows of @summary (by its dimension) and an "All" row, as CSV: UTF-8 with a BOM so a
  * spreadsheet reads £ right, amounts in pounds without separators, shares as fractions. */
