@@ -738,8 +738,18 @@ test_present (void)
   g_assert_true (wait_until (window_idle, window, 60000));
   g_assert_true (g_file_get_contents (csv, &contents, NULL, NULL));
   g_assert_true (g_str_has_prefix (contents, "\xEF\xBB\xBF\"ward_code\""));
-  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Closing the window while the third view (received £, no flows) is shown puts the
+   * settings back as they were before presenting. */
+  g_assert_true (wm_window_present (window, "Workshop"));
+  g_assert_true (send_key (window, GDK_KEY_End));
+  g_assert_cmpint (g_settings_get_enum (settings, "area-style"), ==, 1);
+  g_assert_false (g_settings_get_boolean (settings, "show-flows"));
+  gtk_window_close (GTK_WINDOW (window));
   spin (100);
+  g_assert_cmpint (g_settings_get_enum (settings, "area-style"), ==, 0);
+  g_assert_true (g_settings_get_boolean (settings, "show-flows"));
+  g_assert_true (g_settings_get_boolean (settings, "panel-visible"));
 }
 
 static void

@@ -1471,6 +1471,9 @@ wm_window_close_request (GtkWindow *window)
 
   if (_wm_window_hold_close (self))
     return TRUE;
+  /* A story changes the colouring and flows settings while it is shown: put them (and the
+   * panels) back, or the next start would keep the last view's. */
+  wm_window_stop_presenting (self);
   gtk_window_get_default_size (window, &width, &height);
   g_settings_set_int (self->settings, "window-width", width);
   g_settings_set_int (self->settings, "window-height", height);
