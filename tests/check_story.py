@@ -89,6 +89,7 @@ for i, v in enumerate(views, 1):
                                 capture_output=True, text=True).stdout.split())
     texts.append(t)
     check(v["title"] in t and v["caption"] in t, f"page {i} carries '{v['title']}' and its caption")
+    check(f"{S} · {i} of {len(views)}" in t, f"page {i} is numbered '{S} · {i} of {len(views)}'")
     subprocess.run(["pdftoppm", "-r", "30", "-f", str(i), "-l", str(i), "-png", pdf,
                     os.path.join(tmp, f"p{i}")], check=True)
     png = next(f for f in os.listdir(tmp) if f.startswith(f"p{i}") and f.endswith(".png"))

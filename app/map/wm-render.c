@@ -1695,8 +1695,17 @@ wm_render_map (
     int    w, h;
     double room, used, shrink;
 
+    g_autoptr (PangoLayout) page
+        = options->page_label ? make_layout (cr, options->page_label, 11, legend_width - 32) : NULL;
+    int page_h = 0;
+
     pango_layout_get_pixel_size (credit, &w, &h);
-    room = height - MARGIN - h - 12 - MARGIN;
+    if (page != NULL)
+      {
+        pango_layout_get_pixel_size (page, &w, &page_h);
+        page_h += 8;
+      }
+    room = height - MARGIN - h - page_h - 12 - MARGIN;
     /* Measured first on a surface that keeps nothing: a legend taller than the page is drawn
      * smaller rather than running into the credits. */
     {
@@ -1716,6 +1725,12 @@ wm_render_map (
     cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
     cairo_move_to (cr, map_width + 16, height - MARGIN - h);
     pango_cairo_show_layout (cr, credit);
+    if (page != NULL)
+      {
+        cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+        cairo_move_to (cr, map_width + 16, height - MARGIN - h - page_h);
+        pango_cairo_show_layout (cr, page);
+      }
   }
   cairo_restore (cr);
 }

@@ -68,6 +68,8 @@ typedef struct
   const char *title;
   const char *caption;
   gboolean    north_arrow;
+  /* A page of several (a story's PDF): "Workshop · 2 of 3" above the credits; NULL: none. */
+  const char *page_label;
 } WmRenderOptions;
 
 /* The size of an exported page: the surface in its own units (pixels for PNG, points for SVG

@@ -75,7 +75,8 @@ wm_story_write_pdf (WmProject        *project,
     return FALSE;
   for (guint i = 0; i < views->len; i++)
     {
-      WmRenderOptions options;
+      WmRenderOptions  options;
+      g_autofree char *label = NULL;
 
       if (g_cancellable_is_cancelled (cancellable))
         {
@@ -83,6 +84,9 @@ wm_story_write_pdf (WmProject        *project,
           return !g_cancellable_set_error_if_cancelled (cancellable, error);
         }
       wm_story_view_render_options (g_ptr_array_index (views, i), story, &options);
+      /* as the presentation's "Workshop · 2 of 3" */
+      label = g_strdup_printf ("%s · %u of %u", story, i + 1, views->len);
+      options.page_label = label;
       wm_render_doc_add_page (doc, g_ptr_array_index (scenes, i), &options);
     }
   return wm_render_doc_finish (doc, error);
