@@ -145,6 +145,47 @@ check(os.path.isfile(os.path.join(blocker, "keep.txt")), "a folder in the way: l
 left = [f for f in os.listdir(tmp) if f.endswith(".part")]
 check(not left, f"no half-written files left behind {left}")
 
+# Raster tiles under the map (--basemap): an MBTiles file made here with GDAL's own tools, a
+# flat magenta (200, 0, 200) raster over 4°W-0°, 52-56°N (all of Lancashire and the sea west
+# of it), tiled at zooms 5-7 with overviews.
+MAGENTA = (200, 0, 200)
+flat = os.path.join(tmp, "magenta.tif")
+mbtiles = os.path.join(tmp, "magenta.mbtiles")
+subprocess.run(["gdal_create", "-q", "-of", "GTiff", "-outsize", "512", "512", "-bands", "3",
+                "-burn", "200", "-burn", "0", "-burn", "200", "-ot", "Byte", "-a_srs", "EPSG:4326",
+                "-a_ullr", "-4", "56", "0", "52", flat], check=True)
+subprocess.run(["gdal_translate", "-q", "-of", "MBTILES", "-co", "TILE_FORMAT=PNG", "-co",
+                "NAME=Magenta test tiles", flat, mbtiles], check=True)
+subprocess.run(["gdaladdo", "-q", mbtiles, "2", "4", "8"], check=True)
+
+
+def magenta_share(path):
+    img = Image.open(path).convert("RGB")
+    w, h = img.size
+    map_part = img.crop((0, 0, int(w * 0.78), h))  # the legend column is white
+    n = sum(count for count, rgb in map_part.getcolors(1 << 24) if rgb == MAGENTA)
+    return n / (map_part.size[0] * map_part.size[1])
+
+
+plain, tiled, warped = (os.path.join(tmp, f"{n}.png") for n in ("plain", "tiled", "warped"))
+run("render", PROJECT, "--png", plain)
+run("render", PROJECT, "--png", tiled, "--basemap", mbtiles)
+run("render", PROJECT, "--png", warped, "--basemap", flat)
+share = magenta_share(tiled)
+check(magenta_share(plain) == 0 and share > 0.2,
+      f"--basemap: the tiles show round the wards ({share:.0%} of the map magenta, none without)")
+share = magenta_share(warped)
+check(share > 0.2, f"--basemap: a GeoTIFF in longitude/latitude is warped under the map too"
+      f" ({share:.0%})")
+pdf_tiled = os.path.join(tmp, "tiled.pdf")
+run("render", PROJECT, "--pdf", pdf_tiled, "--basemap", mbtiles)
+text = " ".join(subprocess.run(["pdftotext", pdf_tiled, "-"], capture_output=True,
+                               text=True).stdout.split())
+check("Basemap: Magenta test tiles" in text, "--basemap: the credits name the tiles")
+r = run("render", PROJECT, "--png", png, "--basemap", CLI, ok=False)
+check(r.returncode == 1 and CLI in r.stderr and "not a raster" in r.stderr,
+      f"--basemap with a file that is not a raster: {r.stderr.strip()}")
+
 if failures:
     sys.exit(f"{len(failures)} checks failed")
 print("all export checks passed")

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app/core/wealthmap-core.h"
+#include "app/map/wm-basemap.h"
 #include "app/map/wm-render.h"
 #include "wm-cli.h"
 
@@ -821,39 +822,43 @@ verb_render (int argc, char **argv)
   g_autofree char *bbox = NULL, *anchor = NULL, *category = NULL, *kind = NULL;
   g_autofree char *sector_name = NULL;
   g_autofree char *level = NULL, *domain = NULL, *paper = NULL, *title = NULL;
-  int              width = 0, height = 0, year = 0;
-  double           min_flow = 0, dpi = 96;
-  gboolean         north = FALSE;
-  GOptionEntry     entries[] = {
-        { "png", 0, 0, G_OPTION_ARG_FILENAME, &png, "Write a PNG", "OUT" },
-        { "svg", 0, 0, G_OPTION_ARG_FILENAME, &svg, "Write an SVG", "OUT" },
-        { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, "Write a PDF", "OUT" },
-        { "width", 0, 0, G_OPTION_ARG_INT, &width,
-          "Width in pixels (points for SVG and PDF; default 1600)", "W" },
-        { "height", 0, 0, G_OPTION_ARG_INT, &height, "Height (default 1000)", "H" },
-        { "paper", 0, 0, G_OPTION_ARG_STRING, &paper,
-          "Or a paper size: a0..a5 or letter, landscape (add -portrait for upright)", "P" },
-        { "dpi", 0, 0, G_OPTION_ARG_DOUBLE, &dpi,
-          "PNG: pixels per inch of the paper, or the text size of a --width page (default 96)", "N" },
-        { "title", 0, 0, G_OPTION_ARG_STRING, &title, "The map's title (default: the project's)",
-          "TEXT" },
-        { "north-arrow", 0, 0, G_OPTION_ARG_NONE, &north, "Draw a north arrow", NULL },
-        { "layer", 0, 0, G_OPTION_ARG_STRING, &layers,
-          "Layers (base,areas,outlines,flows,suppliers,anchors,legend; default all)", "L,..." },
-        { "style", 0, 0, G_OPTION_ARG_STRING, &style, "Ward colours: imd (default) or received", "S" },
-        { "bbox", 0, 0, G_OPTION_ARG_STRING, &bbox, "Show this box instead of the place", "W,S,E,N" },
-        { "anchor", 0, 0, G_OPTION_ARG_STRING, &anchor, "Only this anchor's spend", "NAME" },
-        { "category", 0, 0, G_OPTION_ARG_STRING, &category, "Only this spend category", "C" },
-        { "sector", 0, 0, G_OPTION_ARG_STRING, &sector_name, "Only this sector", "S" },
-        { "year", 0, 0, G_OPTION_ARG_INT, &year, "Only the financial year starting then", "Y" },
-        { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, "Only suppliers of this kind", "K" },
-        { "min-flow", 0, 0, G_OPTION_ARG_DOUBLE, &min_flow, "Leave out flows under £N", "N" },
-        { "level", 0, 0, G_OPTION_ARG_STRING, &level, "Areas: ward (default) or lsoa", "L" },
-        { "domain", 0, 0, G_OPTION_ARG_STRING, &domain,
-          "Deprivation domain: imd (default), income, employment, education, health, crime,"
-              " barriers, living",
-          "D" },
-        { NULL },
+  g_autofree char *basemap_path = NULL;
+  g_autoptr (WmBasemap) basemap = NULL;
+  int          width = 0, height = 0, year = 0;
+  double       min_flow = 0, dpi = 96;
+  gboolean     north = FALSE;
+  GOptionEntry entries[] = {
+    { "png", 0, 0, G_OPTION_ARG_FILENAME, &png, "Write a PNG", "OUT" },
+    { "svg", 0, 0, G_OPTION_ARG_FILENAME, &svg, "Write an SVG", "OUT" },
+    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, "Write a PDF", "OUT" },
+    { "width", 0, 0, G_OPTION_ARG_INT, &width,
+      "Width in pixels (points for SVG and PDF; default 1600)", "W" },
+    { "height", 0, 0, G_OPTION_ARG_INT, &height, "Height (default 1000)", "H" },
+    { "paper", 0, 0, G_OPTION_ARG_STRING, &paper,
+      "Or a paper size: a0..a5 or letter, landscape (add -portrait for upright)", "P" },
+    { "dpi", 0, 0, G_OPTION_ARG_DOUBLE, &dpi,
+      "PNG: pixels per inch of the paper, or the text size of a --width page (default 96)", "N" },
+    { "title", 0, 0, G_OPTION_ARG_STRING, &title, "The map's title (default: the project's)",
+      "TEXT" },
+    { "north-arrow", 0, 0, G_OPTION_ARG_NONE, &north, "Draw a north arrow", NULL },
+    { "layer", 0, 0, G_OPTION_ARG_STRING, &layers,
+      "Layers (base,areas,outlines,flows,suppliers,anchors,legend; default all)", "L,..." },
+    { "style", 0, 0, G_OPTION_ARG_STRING, &style, "Ward colours: imd (default) or received", "S" },
+    { "bbox", 0, 0, G_OPTION_ARG_STRING, &bbox, "Show this box instead of the place", "W,S,E,N" },
+    { "anchor", 0, 0, G_OPTION_ARG_STRING, &anchor, "Only this anchor's spend", "NAME" },
+    { "category", 0, 0, G_OPTION_ARG_STRING, &category, "Only this spend category", "C" },
+    { "sector", 0, 0, G_OPTION_ARG_STRING, &sector_name, "Only this sector", "S" },
+    { "year", 0, 0, G_OPTION_ARG_INT, &year, "Only the financial year starting then", "Y" },
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, "Only suppliers of this kind", "K" },
+    { "min-flow", 0, 0, G_OPTION_ARG_DOUBLE, &min_flow, "Leave out flows under £N", "N" },
+    { "basemap", 0, 0, G_OPTION_ARG_FILENAME, &basemap_path,
+      "Raster tiles under the map: an MBTiles file (or a GeoPackage, a GeoTIFF)", "FILE" },
+    { "level", 0, 0, G_OPTION_ARG_STRING, &level, "Areas: ward (default) or lsoa", "L" },
+    { "domain", 0, 0, G_OPTION_ARG_STRING, &domain,
+      "Deprivation domain: imd (default), income, employment, education, health, crime,"
+      " barriers, living",
+      "D" },
+    { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("PROJECT");
   g_autoptr (WmProject) project = NULL;
@@ -918,6 +923,9 @@ verb_render (int argc, char **argv)
     return 2;
   if (project == NULL)
     return 1;
+  if (basemap_path != NULL && (basemap = wm_basemap_open (basemap_path, &error)) == NULL)
+    return cli_fail (error);
+  options.basemap = basemap;
   scene = wm_scene_load (project, &filter, &error);
   if (scene == NULL)
     return cli_fail (error);

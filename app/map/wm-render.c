@@ -6,6 +6,8 @@
  * darkest); suppliers and flows use Okabe-Ito colours for local / regional / leaked. */
 #include "wm-render.h"
 
+#include "wm-basemap.h"
+
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <errno.h>
@@ -657,7 +659,14 @@ wm_render_tile_layers (cairo_t               *cr,
 
   cairo_save (cr);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  if (options->layers & WM_LAYER_BASE)
+  if ((options->layers & WM_LAYER_BASE) && options->basemap != NULL)
+    {
+      /* the raster tiles are the base; sea colour where they have no data */
+      cairo_set_source_rgb (cr, 0.80, 0.87, 0.91);
+      cairo_paint (cr);
+      wm_basemap_draw (options->basemap, cr, view);
+    }
+  else if (options->layers & WM_LAYER_BASE)
     {
       cairo_set_source_rgb (cr, 0.80, 0.87, 0.91);
       cairo_paint (cr);
@@ -1691,7 +1700,12 @@ wm_render_map (
     const char *attribution
         = "Contains OS data © Crown copyright and database right; ONS and MHCLG data (English "
           "Indices of Deprivation 2019), Open Government Licence v3.0. Land: Natural Earth.";
-    g_autoptr (PangoLayout) credit = make_layout (cr, attribution, 10, legend_width - 32);
+    g_autofree char *with_tiles
+        = options->basemap ? g_strdup_printf ("%s Basemap: %s.", attribution,
+                                              wm_basemap_get_attribution (options->basemap))
+                           : NULL;
+    g_autofree char *escaped = g_markup_escape_text (with_tiles ? with_tiles : attribution, -1);
+    g_autoptr (PangoLayout) credit = make_layout (cr, escaped, 10, legend_width - 32);
     int    w, h;
     double room, used, shrink;
 

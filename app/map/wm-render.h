@@ -35,6 +35,8 @@ typedef enum
   WM_AREA_STYLE_RECEIVED, /* £ received by the ward's suppliers, log classes */
 } WmAreaStyle;
 
+typedef struct _WmBasemap WmBasemap;
+
 /* What part of the (normalised, 0..1) Web Mercator plane a surface shows:
  * pixel = (mercator - origin) * scale. */
 typedef struct
@@ -70,6 +72,9 @@ typedef struct
   gboolean    north_arrow;
   /* A page of several (a story's PDF): "Workshop · 2 of 3" above the credits; NULL: none. */
   const char *page_label;
+  /* Raster tiles under the map instead of Natural Earth's land (wm-basemap.h), borrowed; NULL:
+   * none. */
+  WmBasemap *basemap;
 } WmRenderOptions;
 
 /* The size of an exported page: the surface in its own units (pixels for PNG, points for SVG
