@@ -10,6 +10,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 #include <gdal.h>
+#include <ogr_srs_api.h>
 #include <shumate/shumate.h>
 
 #include "app/map/wm-render.h"
@@ -365,6 +366,25 @@ count_marked_pixels (GdkTexture *texture)
   return n;
 }
 
+/* Pixels of exactly @r, @g, @b (downloads are B, G, R, A in memory). */
+static guint
+count_colour (GdkTexture *texture, guint8 r, guint8 g, guint8 b)
+{
+  int                w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
+  gsize              stride = (gsize) w * 4;
+  g_autofree guint8 *data = g_malloc (stride * h);
+  guint              n = 0;
+
+  gdk_texture_download (texture, data, stride);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        const guint8 *px = data + y * stride + x * 4;
+        n += px[2] == r && px[1] == g && px[0] == b;
+      }
+  return n;
+}
+
 static void
 save_shot (WmWindow *window, const char *name)
 {
@@ -374,6 +394,66 @@ save_shot (WmWindow *window, const char *name)
   g_assert_nonnull (texture);
   g_assert_true (gdk_texture_save_to_png (texture, out));
   g_test_message ("screenshot %s", out);
+}
+
+/* An MBTiles file of flat magenta (200, 0, 200) over 4°W-0°, 52-56°N, made with GDAL. */
+static char *
+make_magenta_mbtiles (void)
+{
+  char        *path = g_build_filename (out_dir, "magenta.mbtiles", NULL);
+  GDALDatasetH mem = GDALCreate (GDALGetDriverByName ("MEM"), "", 256, 256, 3, GDT_Byte, NULL);
+  double       gt[6] = { -4, 4.0 / 256, 0, 56, 0, -4.0 / 256 };
+  const char  *options[] = { "TILE_FORMAT=PNG", "NAME=Magenta test tiles", NULL };
+  const guint8 rgb[3] = { 200, 0, 200 };
+  GDALDatasetH out;
+
+  g_unlink (path);
+  GDALSetGeoTransform (mem, gt);
+  GDALSetProjection (mem, SRS_WKT_WGS84_LAT_LONG);
+  for (int b = 0; b < 3; b++)
+    GDALFillRaster (GDALGetRasterBand (mem, b + 1), rgb[b], 0);
+  out = GDALCreateCopy (GDALGetDriverByName ("MBTiles"), path, mem, FALSE, (char **) options, NULL,
+                        NULL);
+  g_assert_nonnull (out);
+  GDALClose (out);
+  GDALClose (mem);
+  return path;
+}
+
+/* Raster tiles under the map (the basemap-file setting, Basemap Tiles… in the menu): they show
+ * round the wards, go again with the setting, and a file that is not a raster is said. */
+static void
+test_basemap (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new ("org.wealthmap.Wealthmap");
+  g_autofree char *tiles = make_magenta_mbtiles ();
+  WmWindow        *window = open_window (lancashire_path);
+  g_autoptr (GdkTexture) before = NULL;
+  g_autoptr (GdkTexture) with = NULL;
+  g_autoptr (GdkTexture) after = NULL;
+
+  spin (1500); /* tiles render on worker threads */
+  before = grab_drawn (GTK_WIDGET (window));
+  g_settings_set_string (settings, "basemap-file", tiles);
+  spin (2000);
+  with = grab_drawn (GTK_WIDGET (window));
+  save_shot (window, "window-basemap.png");
+  g_settings_set_string (settings, "basemap-file", "");
+  spin (2000);
+  after = grab_drawn (GTK_WIDGET (window));
+  g_test_message ("magenta pixels: %u before, %u with the tiles, %u after",
+                  count_colour (before, 200, 0, 200), count_colour (with, 200, 0, 200),
+                  count_colour (after, 200, 0, 200));
+  g_assert_cmpuint (count_colour (before, 200, 0, 200), ==, 0);
+  g_assert_cmpuint (count_colour (with, 200, 0, 200), >, 50000);
+  g_assert_cmpuint (count_colour (after, 200, 0, 200), ==, 0);
+
+  g_settings_set_string (settings, "basemap-file", lancashire_path);
+  g_assert_nonnull (strstr (wm_window_get_last_message (window), "not a raster"));
+  g_assert_nonnull (strstr (wm_window_get_last_message (window), lancashire_path));
+  g_settings_set_string (settings, "basemap-file", "");
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
 }
 
 /* The Gaps view: the ranked sectors, a selection that filters the map and marks the candidate
@@ -1260,6 +1340,7 @@ main (int argc, char **argv)
   g_test_add_func ("/wm/window/lancashire", test_lancashire);
   g_test_add_func ("/wm/window/levels", test_levels);
   g_test_add_func ("/wm/window/sector", test_sector);
+  g_test_add_func ("/wm/window/basemap", test_basemap);
   g_test_add_func ("/wm/window/gaps", test_gaps);
   g_test_add_func ("/wm/window/rules", test_rules);
   g_test_add_func ("/wm/window/ward-report", test_ward_report);

@@ -236,7 +236,11 @@ wm_basemap_draw (WmBasemap *self, cairo_t *cr, const WmMapView *view)
                (ry1 - ry0) / (vy1 - vy0) * view->height / bh);
   cairo_set_source_surface (cr, surface, 0, 0);
   cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
-  cairo_paint (cr);
+  /* padded and filled to the buffer's edge only: a tile's border pixels would otherwise be
+   * blended with the transparent outside and show as seams between tiles */
+  cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
+  cairo_rectangle (cr, 0, 0, bw, bh);
+  cairo_fill (cr);
   cairo_restore (cr);
   cairo_surface_finish (surface);
   cairo_surface_destroy (surface);

@@ -123,6 +123,7 @@ wm_overlay_layer_set_scene (WmOverlayLayer *self, WmScene *scene, const WmRender
   g_clear_pointer (&self->scene, wm_scene_unref);
   self->scene = scene ? wm_scene_ref (scene) : NULL;
   self->options = *options;
+  self->options.basemap = NULL; /* the overlay draws no base; it keeps no pointer it does not own */
   self->options.hover_area = self->options.hover_point = -1;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }

@@ -3,6 +3,8 @@
  * does), because libshumate's marker and path layers do not scale to thousands of wards. */
 #include "wm-tile-source.h"
 
+#include "wm-basemap.h"
+
 struct _WmTileSource
 {
   ShumateMapSource parent_instance;
@@ -108,6 +110,7 @@ wm_tile_source_finalize (GObject *object)
   WmTileSource *self = WM_TILE_SOURCE (object);
 
   g_clear_pointer (&self->scene, wm_scene_unref);
+  g_clear_pointer (&self->options.basemap, wm_basemap_unref);
   G_OBJECT_CLASS (wm_tile_source_parent_class)->finalize (object);
 }
 
@@ -133,16 +136,22 @@ wm_tile_source_new (WmScene *scene, const WmRenderOptions *options)
   static guint     serial;
   WmTileSource    *self;
   g_autofree char *id = g_strdup_printf ("wealthmap-%u", ++serial);
+  g_autofree char *license = NULL;
 
   g_return_val_if_fail (scene != NULL && options != NULL, NULL);
+  /* the map's own data, and the raster tiles' when they are under it */
+  license = g_strdup_printf ("Contains OS data © Crown copyright and database right; ONS, MHCLG "
+                             "(IoD 2019) OGL v3.0; %s%s",
+                             options->basemap ? "basemap: " : "Natural Earth",
+                             options->basemap ? wm_basemap_get_attribution (options->basemap) : "");
   self = g_object_new (WM_TYPE_TILE_SOURCE, "id", id, "name", "Wealthmap", "min-zoom-level", 0,
                        "max-zoom-level", 18, "tile-size", 256, "projection",
-                       SHUMATE_MAP_PROJECTION_MERCATOR, "license",
-                       "Contains OS data © Crown copyright and database right; ONS, MHCLG (IoD "
-                       "2019) OGL v3.0; Natural Earth",
-                       NULL);
+                       SHUMATE_MAP_PROJECTION_MERCATOR, "license", license, NULL);
   self->scene = wm_scene_ref (scene);
   self->options = *options;
+  if (self->options.basemap != NULL)
+    wm_basemap_ref (
+        self->options.basemap); /* tile threads draw from it after the window moves on */
   /* The tiles draw only what does not move with the view; the overlay draws the rest. */
   self->options.layers &= WM_LAYER_BASE | WM_LAYER_AREAS | WM_LAYER_OUTLINES;
   return self;

@@ -38,6 +38,7 @@ export_job_free (ExportJob *job)
   g_free (job->path);
   g_free (job->what);
   g_clear_pointer (&job->scene, wm_scene_unref);
+  g_clear_pointer (&job->options.basemap, wm_basemap_unref);
   g_free (job->title);
   g_free (job);
 }
@@ -163,6 +164,8 @@ wm_window_export_map (WmWindow      *self,
   job->format = format;
   job->size = size;
   _wm_window_render_options (self, &job->options);
+  if (job->options.basemap != NULL)
+    wm_basemap_ref (job->options.basemap); /* drawn in the export's thread */
   job->options.layers |= WM_LAYER_LEGEND;
   job->options.hover_area = job->options.hover_point = -1;
   _wm_window_visible_extent (self, &x0, &y0, &x1, &y1);

@@ -6,6 +6,7 @@
 
 #include <shumate/shumate.h>
 
+#include "app/map/wm-basemap.h"
 #include "app/map/wm-overlay-layer.h"
 #include "wm-gaps-panel.h"
 #include "wm-side-panel.h"
@@ -34,6 +35,7 @@ struct _WmWindow
   WmProject      *project;
   WmScene        *scene;
   WmOverlayLayer *overlay;
+  WmBasemap      *basemap; /* the basemap-file setting's tiles, or NULL */
   GCancellable   *job_cancellable;
   GCancellable   *reload_cancellable;
   GCancellable   *figures_cancellable;  /* the side panel's figures after a full load */

@@ -162,6 +162,7 @@ _wm_window_render_options (WmWindow *self, WmRenderOptions *options)
     options->layers &= ~WM_LAYER_FLOWS;
   options->layers &= ~WM_LAYER_LEGEND;
   options->min_flow = wm_side_panel_get_min_flow (self->side_panel);
+  options->basemap = self->basemap; /* borrowed: the tile source and exports take a ref */
   if (self->scene != NULL && self->marked_sector != NULL)
     {
       const WmMapData *data = wm_scene_get_data (self->scene);
@@ -1082,9 +1083,36 @@ on_anchor_activated (WmWindow *self, const char *anchor, const char *place)
   open_lines (self, anchor, 0, NULL, place, what);
 }
 
+/* The basemap-file setting's raster tiles: opened here (GDAL reads only the header), drawn by
+ * the tile threads. A file that cannot be read is said in a toast and the map keeps its own
+ * base. */
+static void
+load_basemap (WmWindow *self)
+{
+  g_autofree char *path = g_settings_get_string (self->settings, "basemap-file");
+  g_autoptr (GError) error = NULL;
+
+  g_clear_pointer (&self->basemap, wm_basemap_unref);
+  if (*path == '\0')
+    return;
+  self->basemap = wm_basemap_open (path, &error);
+  if (self->basemap == NULL)
+    {
+      g_autofree char *text
+          = g_strdup_printf (_ ("%s; the map is drawn on its own base"), error->message);
+      _wm_window_show_toast (self, text, 0);
+    }
+}
+
 static void
 on_settings_changed (WmWindow *self, const char *key)
 {
+  if (g_strcmp0 (key, "basemap-file") == 0)
+    {
+      load_basemap (self);
+      apply_scene (self, NULL);
+      return;
+    }
   if (g_strcmp0 (key, "area-style") == 0 || g_strcmp0 (key, "show-flows") == 0)
     apply_scene (self, NULL);
   else if ((g_strcmp0 (key, "area-level") == 0 || g_strcmp0 (key, "deprivation-domain") == 0)
@@ -1267,6 +1295,50 @@ static void
 wm_window_rules_action (GtkWidget *widget, const char *action, GVariant *param)
 {
   wm_window_open_rules (WM_WINDOW (widget));
+}
+
+static void
+basemap_chosen (GtkNativeDialog *chooser, int response, WmWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        g_settings_set_string (self->settings, "basemap-file", path);
+    }
+  g_object_unref (chooser);
+}
+
+/* Raster tiles under the map: a local MBTiles file (docs/user-guide.md). */
+static void
+wm_window_basemap_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  WmWindow             *self = WM_WINDOW (widget);
+  GtkFileChooserNative *chooser
+      = gtk_file_chooser_native_new (_ ("Raster Tiles Under the Map"), GTK_WINDOW (self),
+                                     GTK_FILE_CHOOSER_ACTION_OPEN, _ ("_Use"), _ ("_Cancel"));
+  g_autoptr (GtkFileFilter) tiles = gtk_file_filter_new ();
+  g_autoptr (GtkFileFilter) all = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (tiles, _ ("Map tiles (MBTiles, GeoPackage, GeoTIFF)"));
+  gtk_file_filter_add_pattern (tiles, "*.mbtiles");
+  gtk_file_filter_add_pattern (tiles, "*.gpkg");
+  gtk_file_filter_add_pattern (tiles, "*.tif");
+  gtk_file_filter_add_pattern (tiles, "*.tiff");
+  gtk_file_filter_set_name (all, _ ("All files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), tiles);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
+  g_signal_connect (chooser, "response", G_CALLBACK (basemap_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+wm_window_basemap_none_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  g_settings_set_string (WM_WINDOW (widget)->settings, "basemap-file", "");
 }
 
 static void
@@ -1509,6 +1581,7 @@ wm_window_finalize (GObject *object)
 
   g_clear_object (&self->project);
   g_clear_pointer (&self->scene, wm_scene_unref);
+  g_clear_pointer (&self->basemap, wm_basemap_unref);
   g_free (self->last_message);
   g_free (self->figures_filter);
   for (int m = 0; m < WM_RENDER_MAX_MARKED; m++)
@@ -1560,6 +1633,9 @@ wm_window_class_init (WmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.review", NULL, wm_window_review_action);
   gtk_widget_class_install_action (widget_class, "win.gaps", NULL, wm_window_gaps_action);
   gtk_widget_class_install_action (widget_class, "win.rules", NULL, wm_window_rules_action);
+  gtk_widget_class_install_action (widget_class, "win.basemap", NULL, wm_window_basemap_action);
+  gtk_widget_class_install_action (widget_class, "win.basemap-none", NULL,
+                                   wm_window_basemap_none_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.review",
@@ -1600,6 +1676,7 @@ wm_window_init (WmWindow *self)
   }
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self,
                            G_CONNECT_SWAPPED);
+  load_basemap (self);
 
   map = shumate_simple_map_get_map (self->map);
   /* Ward maps are read north up; a two-finger twist would only turn the labels. */
