@@ -576,6 +576,13 @@ px_across (const Shape *shape, const WmMapView *view)
 /* Fills are batched by colour (a few cairo calls instead of one per area; areas with several
  * rings are filled on their own, so a hole never cancels a neighbour inside it), then every
  * border is stroked in one path. */
+/* How much larger the map's own labels are drawn (presenting: read from the back of a room). */
+static double
+label_scale (const WmRenderOptions *options)
+{
+  return options->label_scale > 0 ? options->label_scale : 1.0;
+}
+
 static void
 draw_areas (cairo_t               *cr,
             const WmScene         *scene,
@@ -1048,7 +1055,7 @@ draw_flows (cairo_t               *cr,
       if (g->edge >= 0)
         {
           g_autofree char *amount = wm_format_pounds_short (g->amount);
-          g_autoptr (PangoLayout) layout = make_layout (cr, amount, 11, 0);
+          g_autoptr (PangoLayout) layout = make_layout (cr, amount, 11 * label_scale (options), 0);
           int lw, lh;
 
           cairo_move_to (cr, ax, ay);
@@ -1097,12 +1104,12 @@ compare_clusters (gconstpointer a, gconstpointer b)
 }
 
 static void
-draw_suppliers (cairo_t *cr, const WmScene *scene, GHashTable *clusters)
+draw_suppliers (cairo_t *cr, const WmScene *scene, GHashTable *clusters, double labels)
 {
   g_autoptr (GPtrArray) order = g_ptr_array_new ();
   /* one layout for every count label: making a layout (font, context) per cluster cost more
    * than drawing the circles */
-  g_autoptr (PangoLayout) layout = make_layout (cr, "0", 10, 0);
+  g_autoptr (PangoLayout) layout = make_layout (cr, "0", 10 * labels, 0);
   GHashTableIter iter;
   Cluster       *c;
 
@@ -1141,7 +1148,7 @@ draw_suppliers (cairo_t *cr, const WmScene *scene, GHashTable *clusters)
 }
 
 static void
-draw_anchors (cairo_t *cr, const WmScene *scene, const WmMapView *view)
+draw_anchors (cairo_t *cr, const WmScene *scene, const WmMapView *view, double labels)
 {
   g_autoptr (GArray) placed = g_array_new (FALSE, FALSE, sizeof (double));
 
@@ -1178,7 +1185,7 @@ draw_anchors (cairo_t *cr, const WmScene *scene, const WmMapView *view)
         continue;
       to_px (view, scene->points[2 * i], scene->points[2 * i + 1], &x, &y);
       markup = g_markup_printf_escaped ("<b>%s</b>", p->name);
-      layout = make_layout (cr, markup, 13, 0);
+      layout = make_layout (cr, markup, 13 * labels, 0);
       pango_layout_get_pixel_size (layout, &lw, &lh);
       {
         double offsets[4][2] = {
@@ -1287,7 +1294,7 @@ wm_render_overlay (cairo_t               *cr,
   if (options->layers & WM_LAYER_FLOWS)
     draw_flows (cr, scene, view, options, clusters, stats);
   if (options->layers & WM_LAYER_SUPPLIERS)
-    draw_suppliers (cr, scene, clusters);
+    draw_suppliers (cr, scene, clusters, label_scale (options));
   if (options->hover_point >= 0 && (guint) options->hover_point < scene->data->points->len)
     {
       double x, y;
@@ -1301,7 +1308,7 @@ wm_render_overlay (cairo_t               *cr,
       cairo_stroke (cr);
     }
   if (options->layers & WM_LAYER_ANCHORS)
-    draw_anchors (cr, scene, view);
+    draw_anchors (cr, scene, view, label_scale (options));
   draw_marked_badges (cr, scene, view, options);
   cairo_restore (cr);
 }

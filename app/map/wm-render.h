@@ -70,6 +70,9 @@ typedef struct
   const char *title;
   const char *caption;
   gboolean    north_arrow;
+  /* The map's own labels (anchor names, flow totals at the edge, cluster counts) this many
+   * times larger; 0: 1 (presenting uses the legend's scale). */
+  double label_scale;
   /* A page of several (a story's PDF): "Workshop · 2 of 3" above the credits; NULL: none. */
   const char *page_label;
   /* Raster tiles under the map instead of Natural Earth's land (wm-basemap.h), borrowed; NULL:

@@ -155,7 +155,7 @@ wm_window_present (WmWindow *self, const char *story)
       gtk_window_fullscreen (GTK_WINDOW (self));
       gtk_widget_add_css_class (GTK_WIDGET (self), "presenting");
       self->presenting = TRUE;
-      gtk_widget_queue_draw (GTK_WIDGET (self->legend));
+      _wm_window_update_overlay (self); /* larger labels, and the legend */
       _wm_window_show_toast (self,
                              story ? _ ("Presenting: → or Page Down for the next view, ← or "
                                         "Page Up for the one before, Esc to stop")
@@ -197,7 +197,7 @@ wm_window_stop_presenting (WmWindow *self)
   /* Back to the map as it was before the story changed its layers and filters. */
   if (had_story && before != NULL)
     wm_window_apply_view (self, before);
-  gtk_widget_queue_draw (GTK_WIDGET (self->legend));
+  _wm_window_update_overlay (self);
 }
 
 void

@@ -92,6 +92,8 @@ void     _wm_window_present_class_init (GtkWidgetClass *widget_class);
 void     _wm_window_present_init (WmWindow *self);
 void     _wm_window_present_dispose (WmWindow *self);
 gboolean _wm_window_legend_scale (WmWindow *self, double *scale);
+/* The per-frame layer and the legend drawn again with the current options. */
+void _wm_window_update_overlay (WmWindow *self);
 
 /* wm-window-close.c: TRUE when closing must wait (a job writes the project: asks first). */
 gboolean _wm_window_hold_close (WmWindow *self);

@@ -163,6 +163,7 @@ _wm_window_render_options (WmWindow *self, WmRenderOptions *options)
   options->layers &= ~WM_LAYER_LEGEND;
   options->min_flow = wm_side_panel_get_min_flow (self->side_panel);
   options->basemap = self->basemap; /* borrowed: the tile source and exports take a ref */
+  _wm_window_legend_scale (self, &options->label_scale); /* presenting: larger labels */
   if (self->scene != NULL && self->marked_sector != NULL)
     {
       const WmMapData *data = wm_scene_get_data (self->scene);
@@ -183,8 +184,8 @@ _wm_window_render_options (WmWindow *self, WmRenderOptions *options)
 }
 
 /* The per-frame layer and the legend again, for a change that leaves the tiles alone. */
-static void
-update_overlay (WmWindow *self)
+void
+_wm_window_update_overlay (WmWindow *self)
 {
   WmRenderOptions options;
 
@@ -1145,7 +1146,7 @@ on_sites_changed (WmWindow *self)
       for (guint m = 0; m < MIN (WM_RENDER_MAX_MARKED, sites->rows->len); m++)
         self->marked_codes[m] = g_strdup (((WmSiteRow *) sites->rows->pdata[m])->code);
     }
-  update_overlay (self);
+  _wm_window_update_overlay (self);
   /* Zooms to the candidate wards (with room around them), so they can be seen and compared. */
   if (self->scene != NULL && sites != NULL)
     {
