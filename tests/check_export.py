@@ -54,8 +54,15 @@ want = (round(A3[0] / 25.4 * 300), round(A3[1] / 25.4 * 300))
 check(size == want, f"--paper a3 --dpi 300: {size} pixels, ISO 216 gives {want}")
 colours = len(Image.open(png).convert("RGB").resize((600, 424)).getcolors(1 << 20) or [])
 check(colours > 500, f"the A3 PNG is a map, not a blank page: {colours} colours")
+# The PNG says its resolution (pHYs, in pixels per metre), so a print shop reads 300 dpi.
+dpi = Image.open(png).info.get("dpi")
+check(dpi is not None and all(abs(d - 300) < 0.5 for d in dpi),
+      f"the A3 PNG carries its 300 dpi (pHYs: {dpi})")
 png4 = os.path.join(tmp, "a4.png")
 run("render", PROJECT, "--png", png4, "--paper", "A4-portrait", "--dpi", "150")
+dpi = Image.open(png4).info.get("dpi")
+check(dpi is not None and all(abs(d - 150) < 0.5 for d in dpi),
+      f"the A4 PNG carries its 150 dpi (pHYs: {dpi})")
 size = Image.open(png4).size
 want = (round(A4[1] / 25.4 * 150), round(A4[0] / 25.4 * 150))
 check(size == want, f"--paper A4-portrait --dpi 150: {size} pixels, ISO 216 gives {want}")

@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <pango/pangocairo.h>
+#include <png.h>
 #include <string.h>
 
 #include "app/core/wm-error.h"
@@ -1794,6 +1795,7 @@ wm_page_size_for_pixels (
   size->width = width;
   size->height = height;
   size->scale = format == WM_RENDER_PNG ? dpi / 96.0 : 1.0;
+  size->dpi = format == WM_RENDER_PNG ? dpi : 0;
   return check_page (size, format, error);
 }
 
@@ -1823,6 +1825,7 @@ wm_page_size_for_paper (
         size->width = portrait ? h : w;
         size->height = portrait ? w : h;
         size->scale = units / 72.0;
+        size->dpi = format == WM_RENDER_PNG ? dpi : 0;
         return check_page (size, format, error);
       }
   g_set_error (error, WM_ERROR, WM_ERROR_BAD_VALUE,
@@ -1839,6 +1842,64 @@ struct _WmRenderDoc
   char            *path, *part;
   guint            pages;
 };
+
+/* cairo writes no pHYs chunk, so a print shop would see a 300 dpi A3 as 72 dpi: the PNG is
+ * written with libpng itself, with its dpi when known. @surface is CAIRO_FORMAT_RGB24. */
+static cairo_status_t
+write_png (cairo_surface_t *surface, const char *path, double dpi)
+{
+  int           w = cairo_image_surface_get_width (surface);
+  int           h = cairo_image_surface_get_height (surface);
+  int           stride = cairo_image_surface_get_stride (surface);
+  const guint8 *data;
+  FILE *volatile file = NULL;
+  guint8 *volatile row = NULL;
+  png_structp       png;
+  png_infop         info = NULL;
+  volatile gboolean ok = FALSE;
+
+  cairo_surface_flush (surface);
+  data = cairo_image_surface_get_data (surface);
+  png = png_create_write_struct (PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+  if (png == NULL || (info = png_create_info_struct (png)) == NULL)
+    goto out;
+  if (setjmp (png_jmpbuf (png)))
+    goto out; /* libpng failed (a full disk): it longjmps here */
+  file = g_fopen (path, "wb");
+  if (file == NULL)
+    goto out;
+  row = g_malloc ((gsize) w * 3);
+  png_init_io (png, file);
+  png_set_IHDR (png, info, (png_uint_32) w, (png_uint_32) h, 8, PNG_COLOR_TYPE_RGB,
+                PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  if (dpi > 0)
+    {
+      png_uint_32 per_metre = (png_uint_32) lround (dpi / 0.0254);
+
+      png_set_pHYs (png, info, per_metre, per_metre, PNG_RESOLUTION_METER);
+    }
+  png_write_info (png, info);
+  for (int y = 0; y < h; y++)
+    {
+      const guint32 *px = (const guint32 *) (data + (gsize) y * stride);
+
+      for (int x = 0; x < w; x++)
+        {
+          row[3 * x] = (guint8) (px[x] >> 16);
+          row[3 * x + 1] = (guint8) (px[x] >> 8);
+          row[3 * x + 2] = (guint8) px[x];
+        }
+      png_write_row (png, row);
+    }
+  png_write_end (png, info);
+  ok = TRUE;
+out:
+  png_destroy_write_struct (&png, &info);
+  g_free (row);
+  if (file != NULL && fclose (file) != 0)
+    ok = FALSE;
+  return ok ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
 
 WmRenderDoc *
 wm_render_doc_new (const char *path, WmRenderFormat format, const WmPageSize *size, GError **error)
@@ -1908,7 +1969,7 @@ wm_render_doc_finish (WmRenderDoc *doc, GError **error)
 
   g_return_val_if_fail (doc != NULL, FALSE);
   if (doc->format == WM_RENDER_PNG)
-    status = cairo_surface_write_to_png (doc->surface, doc->part);
+    status = write_png (doc->surface, doc->part, doc->size.dpi);
   else
     {
       cairo_surface_finish (doc->surface);

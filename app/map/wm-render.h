@@ -87,6 +87,7 @@ typedef struct
 {
   int    width, height;
   double scale;
+  double dpi; /* a PNG's pixels per inch, written in its pHYs chunk; 0: none written */
 } WmPageSize;
 
 /* What the flows layer drew, for its legend. */
