@@ -1111,7 +1111,8 @@ static const Verb verbs[] = {
   { "import", verb_import, "(spend|areas|deprivation|lookup|postcodes|suppliers) PROJECT FILE" },
   { "place", verb_place, "PROJECT --local CODES (--region CODES | --region-km N)" },
   { "summary", verb_summary,
-    "PROJECT [--json] [--by anchor|sector|kind|year|ward] [--csv FILE] [--wards-csv FILE]" },
+    "PROJECT [--json] [--by anchor|sector|kind|year|ward] [--csv FILE] [--wards-csv FILE]"
+    " [--anchor A] [--year Y] [--sector S] [--kind K] [--category C]" },
   { "unmatched", verb_unmatched, "PROJECT [--json] [--csv FILE]" },
   { "locate", verb_locate, "PROJECT --supplier NAME (--postcode P | --at LAT,LON)" },
   { "matches", verb_matches,
@@ -1142,7 +1143,8 @@ static const Verb verbs[] = {
   { "render", verb_render,
     "PROJECT (--png|--svg|--pdf) OUT [--width W --height H] [--layer L,...] [--style imd|received]"
     " [--bbox W,S,E,N] [--anchor A] [--category C] [--sector S] [--year Y] [--kind K]"
-    " [--min-flow GBP] [--paper a0..a5|letter[-portrait]] [--dpi N] [--title T] [--north-arrow]" },
+    " [--min-flow GBP] [--paper a0..a5|letter[-portrait]] [--dpi N] [--title T] [--north-arrow]"
+    " [--basemap FILE]" },
 };
 
 static int
