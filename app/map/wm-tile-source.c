@@ -15,6 +15,14 @@ struct _WmTileSource
 
 G_DEFINE_FINAL_TYPE (WmTileSource, wm_tile_source, SHUMATE_TYPE_MAP_SOURCE)
 
+enum
+{
+  DRAINED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 typedef struct
 {
   WmScene        *scene;
@@ -92,16 +100,19 @@ wm_tile_source_fill_tile_finish (ShumateMapSource *source, GAsyncResult *result,
 
   g_return_val_if_fail (g_task_is_valid (result, source), FALSE);
   WM_TILE_SOURCE (source)->pending--;
-  if (bytes == NULL)
-    return FALSE;
-  WM_TILE_SOURCE (source)->drawn++;
-  /* cairo's ARGB32 is premultiplied native-endian: GDK's default memory format. */
-  texture = gdk_memory_texture_new ((int) job->size, (int) job->size, GDK_MEMORY_DEFAULT, bytes,
-                                    job->stride);
-  /* Only the main thread touches the tile. */
-  shumate_tile_set_paintable (job->tile, GDK_PAINTABLE (texture));
-  shumate_tile_set_state (job->tile, SHUMATE_STATE_DONE);
-  return TRUE;
+  if (bytes != NULL)
+    {
+      /* cairo's ARGB32 is premultiplied native-endian: GDK's default memory format. */
+      texture = gdk_memory_texture_new ((int) job->size, (int) job->size, GDK_MEMORY_DEFAULT, bytes,
+                                        job->stride);
+      /* Only the main thread touches the tile. */
+      shumate_tile_set_paintable (job->tile, GDK_PAINTABLE (texture));
+      shumate_tile_set_state (job->tile, SHUMATE_STATE_DONE);
+      WM_TILE_SOURCE (source)->drawn++;
+    }
+  if (WM_TILE_SOURCE (source)->pending == 0)
+    g_signal_emit (source, signals[DRAINED], 0);
+  return bytes != NULL;
 }
 
 static void
@@ -123,6 +134,9 @@ wm_tile_source_class_init (WmTileSourceClass *klass)
   object_class->finalize = wm_tile_source_finalize;
   source_class->fill_tile_async = wm_tile_source_fill_tile_async;
   source_class->fill_tile_finish = wm_tile_source_fill_tile_finish;
+  /* Every tile asked for is drawn (or cancelled): the view is complete. */
+  signals[DRAINED] = g_signal_new ("drained", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                   NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

@@ -18,5 +18,6 @@ WmTileSource *wm_tile_source_new (WmScene *scene, const WmRenderOptions *options
  * on these for the view to be complete. Main thread only. */
 guint wm_tile_source_get_pending (WmTileSource *self);
 guint wm_tile_source_get_drawn (WmTileSource *self);
+/* Signal "drained" (no arguments): every tile asked for has come back. */
 
 G_END_DECLS

@@ -41,6 +41,9 @@ struct _WmWindow
   GCancellable   *figures_cancellable;  /* the side panel's figures after a full load */
   char           *figures_filter;       /* the filter they are read under (filter_key()) */
   gboolean        figures_full_pending; /* a full load's figures (and gaps) not yet shown */
+  GTask          *figures_waiting;      /* a full load's figures job waiting for the tiles */
+  gpointer        figures_wait_source;  /* (weak) the tile source it waits on */
+  guint           figures_wait_timeout;
   guint           busy;
   char           *last_message;
   double          legend_used; /* the legend's last drawn height at scale 1, 0 before */

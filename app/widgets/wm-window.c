@@ -140,6 +140,8 @@ on_job_cancel_clicked (WmWindow *self)
   wm_window_cancel_job (self);
 }
 
+static void run_waiting_figures (WmWindow *self);
+
 void
 wm_window_cancel_job (WmWindow *self)
 {
@@ -150,6 +152,7 @@ wm_window_cancel_job (WmWindow *self)
     g_cancellable_cancel (self->reload_cancellable);
   if (self->figures_cancellable != NULL)
     g_cancellable_cancel (self->figures_cancellable);
+  run_waiting_figures (self); /* ends now, cancelled */
 }
 
 void
@@ -393,14 +396,42 @@ filter_key (const WmMapFilter *f)
 
 /* Reads the side panel's figures in a thread of their own, after the map is up. Only another
  * full load (or Cancel) stops it: a filter change redraws the map but keeps these. */
+/* Runs the figures job that waits for the first view's tiles, if there is one. */
+static void
+run_waiting_figures (WmWindow *self)
+{
+  g_autoptr (GTask) task = g_steal_pointer (&self->figures_waiting);
+
+  g_clear_handle_id (&self->figures_wait_timeout, g_source_remove);
+  if (self->figures_wait_source != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->figures_wait_source, run_waiting_figures, self);
+      g_clear_weak_pointer (&self->figures_wait_source);
+    }
+  if (task != NULL)
+    g_task_run_in_thread (task, figures_thread);
+}
+
+static gboolean
+figures_wait_over (gpointer data)
+{
+  WmWindow *self = data;
+
+  self->figures_wait_timeout = 0;
+  run_waiting_figures (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 start_figures (WmWindow *self, gboolean full)
 {
   g_autoptr (GTask) task = NULL;
-  FiguresJob *job = g_new0 (FiguresJob, 1);
+  FiguresJob       *job = g_new0 (FiguresJob, 1);
+  ShumateMapSource *source = shumate_simple_map_get_map_source (self->map);
 
   if (self->figures_cancellable != NULL)
     g_cancellable_cancel (self->figures_cancellable);
+  run_waiting_figures (self); /* a job still waiting ends now, cancelled */
   g_set_object (&self->figures_cancellable, g_cancellable_new ());
   g_object_unref (self->figures_cancellable); /* g_set_object took a reference */
   job->project = g_object_ref (self->project);
@@ -419,6 +450,19 @@ start_figures (WmWindow *self, gboolean full)
   g_task_set_source_tag (task, start_figures);
   g_task_set_task_data (task, job, (GDestroyNotify) figures_job_free);
   _wm_window_job_started (self, _ ("Adding up the figures…"));
+  /* After opening, the first view's tiles have both cores first (a national project's figures
+   * take seconds; its tiles a fraction of one): the figures wait until they are drawn, or a
+   * second and a half. */
+  if (full && WM_IS_TILE_SOURCE (source)
+      && (wm_tile_source_get_drawn (WM_TILE_SOURCE (source)) == 0
+          || wm_tile_source_get_pending (WM_TILE_SOURCE (source)) > 0))
+    {
+      self->figures_waiting = g_steal_pointer (&task);
+      g_set_weak_pointer (&self->figures_wait_source, source);
+      g_signal_connect_swapped (source, "drained", G_CALLBACK (run_waiting_figures), self);
+      self->figures_wait_timeout = g_timeout_add (1500, figures_wait_over, self);
+      return;
+    }
   g_task_run_in_thread (task, figures_thread);
 }
 
