@@ -46,19 +46,25 @@ with tempfile.TemporaryDirectory() as tmp:
         if open(os.path.join(tmp, f), "rb").read() != open(os.path.join(DATA_DIR, f), "rb").read():
             failures.append(f"data/{f} is not what data/make-public-bodies.py makes; run it again")
 
-with tempfile.TemporaryDirectory() as tmp:
-    project = os.path.join(tmp, "p.wealthmap")
-    subprocess.run([CLI, "new", project], check=True, capture_output=True)
-    said = {}
-    names = [r["payee"] for r in reviewed]
-    for i in range(0, len(names), 400):
-        args = [CLI, "public", project]
-        for n in names[i:i + 400]:
-            args += ["--test", n]
-        out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
-        for line in out.splitlines():
-            name, _, body = line.rpartition("\t")
-            said[name] = body != "not a public body"
+def ask(names):
+    """What `public --test` says of each name: True when it is a public body."""
+    with tempfile.TemporaryDirectory() as tmp:
+        project = os.path.join(tmp, "p.wealthmap")
+        subprocess.run([CLI, "new", project], check=True, capture_output=True)
+        answers = {}
+        for i in range(0, len(names), 400):
+            args = [CLI, "public", project]
+            for n in names[i:i + 400]:
+                args += ["--test", n]
+            out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+            for line in out.splitlines():
+                name, _, body = line.rpartition("\t")
+                answers[name] = body != "not a public body"
+    return answers
+
+
+names = [r["payee"] for r in reviewed]
+said = ask(names)
 missing = [n for n in names if n not in said]
 if missing:
     failures.append(f"no answer for {len(missing)} payees, e.g. {missing[:3]}")
@@ -104,23 +110,6 @@ if precision < MIN_PRECISION:
     failures.append(f"precision {precision:.3f} < {MIN_PRECISION}")
 if recall < MIN_RECALL:
     failures.append(f"recall {recall:.3f} < {MIN_RECALL}")
-
-
-def ask(names):
-    """What `public --test` says of each name: True when it is a public body."""
-    with tempfile.TemporaryDirectory() as tmp:
-        project = os.path.join(tmp, "p.wealthmap")
-        subprocess.run([CLI, "new", project], check=True, capture_output=True)
-        answers = {}
-        for i in range(0, len(names), 400):
-            args = [CLI, "public", project]
-            for n in names[i:i + 400]:
-                args += ["--test", n]
-            out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
-            for line in out.splitlines():
-                name, _, body = line.rpartition("\t")
-                answers[name] = body != "not a public body"
-    return answers
 
 
 if OXFORD_LIST:
