@@ -38,12 +38,13 @@ unplaced_free (WmUnplaced *u)
 #define LINES_SOURCE                                                                               \
   "(SELECT anchor_id, name_id, redacted, amount_pence AS amount, CASE WHEN excluded IS NULL THEN"  \
   " amount_pence ELSE 0 END AS open, 1 AS lines, sector, fyear, category FROM spend)"
-/* The filter over either source s and suppliers p (the map's filter, parameters ?1..?5): anchor
- * name, financial year (0: all), sector, supplier kind, category. */
+/* The filter over either source s and suppliers p, parameters ?1..?5 bound by
+ * _wm_bind_map_filter() as for the map: anchor name, category, financial year (0: all),
+ * supplier kind, sector. Unlike the map's, no kind keeps public bodies (their own slice). */
 #define SPEND_FILTER                                                                               \
   " (?1 IS NULL OR s.anchor_id IN (SELECT fid FROM anchors WHERE name = ?1))"                      \
-  " AND (?2 = 0 OR s.fyear = ?2) AND (?3 IS NULL OR s.sector = ?3)"                                \
-  " AND (?4 IS NULL OR p.kind = ?4) AND (?5 IS NULL OR s.category = ?5)"
+  " AND (?3 = 0 OR s.fyear = ?3) AND (?5 IS NULL OR s.sector = ?5)"                                \
+  " AND (?4 IS NULL OR p.kind = ?4) AND (?2 IS NULL OR s.category = ?2)"
 
 /* A summary's FROM: "%s" is the source. */
 #define SHARE_FROM " FROM %s s" SHARE_JOINS
@@ -62,14 +63,8 @@ prepare_filtered (sqlite3 *db, const char *sql, const WmMapFilter *filter, GErro
   sqlite3_stmt    *stmt = _wm_db_prepare (db, text, error);
   WmMapFilter      all = { 0 };
 
-  if (stmt == NULL)
-    return NULL;
-  filter = filter ? filter : &all;
-  _wm_bind_text_or_null (stmt, 1, filter->anchor);
-  sqlite3_bind_int (stmt, 2, filter->fyear);
-  _wm_bind_text_or_null (stmt, 3, filter->sector);
-  _wm_bind_text_or_null (stmt, 4, filter->kind);
-  _wm_bind_text_or_null (stmt, 5, filter->category);
+  if (stmt != NULL)
+    _wm_bind_map_filter (stmt, filter ? filter : &all);
   return stmt;
 }
 

@@ -106,14 +106,19 @@ prepare_filtered (sqlite3 *db, const char *text, const WmMapFilter *filter, GErr
     }
   stmt = _wm_db_prepare (db, sql->str, error);
 
-  if (stmt == NULL)
-    return NULL;
+  if (stmt != NULL)
+    _wm_bind_map_filter (stmt, filter);
+  return stmt;
+}
+
+void
+_wm_bind_map_filter (sqlite3_stmt *stmt, const WmMapFilter *filter)
+{
   _wm_bind_text_or_null (stmt, 1, filter->anchor);
   _wm_bind_text_or_null (stmt, 2, filter->category);
   sqlite3_bind_int (stmt, 3, filter->fyear);
   _wm_bind_text_or_null (stmt, 4, filter->kind);
   _wm_bind_text_or_null (stmt, 5, filter->sector);
-  return stmt;
 }
 
 static WmMapPoint *

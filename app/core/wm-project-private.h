@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
+#include "wm-map-data.h"
 #include "wm-project.h"
 #include "wm-table-reader.h"
 
@@ -50,6 +51,10 @@ gint64        _wm_db_query_int (sqlite3 *db, const char *sql, gint64 fallback);
  * file: a project's copy of a rules list back into its rules object. */
 gboolean _wm_db_read_rules (
     sqlite3 *db, const char *sql, WmRuleRowFunc add, gpointer target, GError **error);
+
+/* Binds a WmMapFilter (wm-map-data.h) to ?1..?5: anchor name, category, financial year (0:
+ * all), supplier kind, sector; the map's and the summaries' SQL both take them so. */
+void _wm_bind_map_filter (sqlite3_stmt *stmt, const WmMapFilter *filter);
 
 /* Bind helpers that treat NULL and "" as SQL NULL. */
 void _wm_bind_text_or_null (sqlite3_stmt *stmt, int index, const char *text);
