@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app/core/wealthmap-core.h"
+#include "app/core/wm-table-reader.h"
 
 static void
 test_amounts (void)
@@ -344,6 +345,68 @@ test_public_rules (void)
   g_rmdir (dir);
 }
 
+/* The reader runs ahead in a thread of its own: rows must still come whole and in order,
+ * with an error after the rows before it, and a reader dropped early must stop its thread. */
+static void
+test_table_reader (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("wm-reader-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "rows.csv", NULL);
+  g_autoptr (GString) text = g_string_new ("id,name\n");
+  g_autoptr (GError) error = NULL;
+  const guint    broken = 20000; /* the line with a quote never closed, far past the first batch */
+  WmTableReader *reader;
+  WmRow          row;
+  guint          n = 0;
+  double         last_fraction = 0;
+
+  for (guint i = 2; i < broken; i++)
+    g_string_append_printf (text, "%u,\"Supplier %u, Ltd\"\n", i, i);
+  g_string_append_printf (text, "%u,\"Open quote\n", broken);
+  for (guint i = broken + 1; i < broken + 10; i++)
+    g_string_append_printf (text, "%u,x\n", i);
+  g_assert_true (g_file_set_contents (path, text->str, (gssize) text->len, NULL));
+
+  reader = wm_table_reader_open (path, &error);
+  g_assert_no_error (error);
+  while (wm_table_reader_next (reader, &row, &error))
+    {
+      g_autofree char *want = n == 0 ? g_strdup ("id") : g_strdup_printf ("%u", n + 1);
+
+      g_assert_cmpuint (row.line, ==, n + 1);
+      g_assert_cmpuint (row.n_fields, ==, 2);
+      g_assert_cmpstr (row.fields[0], ==, want);
+      g_assert_cmpfloat (wm_table_reader_fraction (reader), >=, last_fraction);
+      last_fraction = wm_table_reader_fraction (reader);
+      n++;
+    }
+  /* every line before the open quote, then the error naming that line, then nothing more */
+  g_assert_cmpuint (n, ==, broken - 1);
+  g_assert_error (error, WM_ERROR, WM_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, "rows.csv:20000: unterminated quoted field"));
+  g_clear_error (&error);
+  g_assert_false (wm_table_reader_next (reader, &row, &error));
+  g_assert_no_error (error);
+  wm_table_reader_free (reader);
+
+  /* A preview reads a few rows of a large file and drops the reader. */
+  {
+    const char      *root = g_getenv ("WM_SHARED_DATA");
+    g_autofree char *national = NULL;
+
+    g_assert_nonnull (root);
+    national = g_build_filename (root, "national", "codepoint_open_2014_gb.csv.gz", NULL);
+    reader = wm_table_reader_open (national, &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < 3; i++)
+      g_assert_true (wm_table_reader_next (reader, &row, &error));
+    g_assert_cmpuint (row.line, ==, 3);
+    wm_table_reader_free (reader);
+  }
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -359,5 +422,6 @@ main (int argc, char **argv)
   g_test_add_func ("/wm/text/public-rules", test_public_rules);
   g_test_add_func ("/wm/text/clean-names", test_clean_names);
   g_test_add_func ("/wm/text/lat-lon", test_lat_lon);
+  g_test_add_func ("/wm/text/table-reader", test_table_reader);
   return g_test_run ();
 }

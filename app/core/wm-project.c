@@ -472,7 +472,7 @@ configure_connection (WmProject *self, GError **error)
   return _wm_db_exec (self->db,
                       "PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL;"
                       " PRAGMA foreign_keys=OFF;"
-                      " PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;",
+                      " PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; PRAGMA threads=2;",
                       error);
 }
 

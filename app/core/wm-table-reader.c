@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Rows of text from CSV files (libcsv over GDAL's VSI API) and spreadsheets (OGR). The CSV
  * side feeds libcsv one physical line at a time so each record knows the line it started on,
- * which every error message needs. */
+ * which every error message needs.
+ *
+ * Reading runs ahead in a thread of its own: it inflates, parses and converts the next rows
+ * into batches while the importer stores the rows before them, so a large import keeps both
+ * cores busy. Rows, errors and their order are the same as reading in line. */
 #include "wm-table-reader.h"
 
 #include <csv.h>
@@ -20,6 +24,12 @@
  * or field is a binary file or a quote left open, and reading on would hold the rest of the
  * file in memory. */
 #define MAX_RECORD_BYTES (16 << 20)
+/* Rows per batch handed from the reading thread: the first batches are small, so that the
+ * first rows (a header, a preview) come at once, then they grow to amortise the locking. */
+#define FIRST_BATCH_ROWS 32
+#define MAX_BATCH_ROWS 4096
+/* Batches read ahead before the reading thread waits for the importer. */
+#define MAX_BATCHES_AHEAD 4
 
 struct _WmTableReader
 {
@@ -55,20 +65,50 @@ struct _WmTableReader
   OGRLayerH    layer;
   guint64      features_done;
   guint64      features_total;
+  GPtrArray   *sheet_names; /* every sheet started, owned here: records point into it */
 
-  /* the row handed out last */
-  GPtrArray *row_fields; /* spreadsheets */
-  gpointer   row_record; /* CSV: a ReadyRecord */
-  char      *row_sheet;
+  /* the reading thread and the batches it has read */
+  GThread *thread;
+  GMutex   lock;
+  GCond    cond;
+  GQueue   batches; /* Batch*, oldest first, at most MAX_BATCHES_AHEAD */
+  gboolean stop;    /* the reader is being freed: the thread ends */
+
+  /* the importer's side */
+  struct _Batch *batch; /* the batch being handed out */
+  guint          batch_pos;
+  gboolean       finished;   /* the end (or an error) has been handed out */
+  double         fraction;   /* of the batch being handed out */
+  gpointer       row_record; /* the ReadyRecord handed out last */
 };
 
 /* One allocation per record: the header, the field pointers, then the text they point to. */
 typedef struct
 {
-  guint64 line;
-  guint   n_fields;
-  char   *fields[];
+  guint64     line;
+  const char *sheet; /* NULL for CSV */
+  guint       n_fields;
+  char       *fields[];
 } ReadyRecord;
+
+/* Rows read ahead: the records, then the end of the file or an error when @last. */
+typedef struct _Batch
+{
+  GPtrArray *records; /* ReadyRecord*, owned */
+  double     fraction;
+  gboolean   last;
+  GError    *error;
+} Batch;
+
+static void
+batch_free (Batch *batch)
+{
+  if (batch == NULL)
+    return;
+  g_ptr_array_unref (batch->records);
+  g_clear_error (&batch->error);
+  g_free (batch);
+}
 
 /* ---- paths ------------------------------------------------------------------------------ */
 
@@ -182,6 +222,7 @@ on_record (int c, void *data)
   for (guint i = 0; i < n; i++)
     rec->fields[i] = text + g_array_index (self->field_starts, gsize, i);
   rec->n_fields = n;
+  rec->sheet = NULL;
   rec->line = self->record_start ? self->record_start : self->physical_line;
   g_ptr_array_add (self->ready, rec);
   g_string_truncate (self->field_text, 0);
@@ -404,21 +445,25 @@ open_spreadsheet (WmTableReader *self, GError **error)
   return TRUE;
 }
 
-static gboolean
-next_spreadsheet_row (WmTableReader *self, WmRow *row)
+/* The next row of the workbook as a record, or NULL after the last sheet. */
+static ReadyRecord *
+next_spreadsheet_record (WmTableReader *self)
 {
   for (;;)
     {
-      OGRFeatureH feature;
+      OGRFeatureH  feature;
+      ReadyRecord *rec;
+      char        *text;
+      int          n;
+      gsize        size = 0;
 
       if (self->layer == NULL)
         {
           if (++self->layer_index >= self->n_layers)
-            return FALSE;
+            return NULL;
           self->layer = GDALDatasetGetLayer (self->dataset, self->layer_index);
           OGR_L_ResetReading (self->layer);
-          g_free (self->row_sheet);
-          self->row_sheet = g_strdup (OGR_L_GetName (self->layer));
+          g_ptr_array_add (self->sheet_names, g_strdup (OGR_L_GetName (self->layer)));
         }
       set_sheet_options (TRUE);
       feature = OGR_L_GetNextFeature (self->layer);
@@ -429,21 +474,115 @@ next_spreadsheet_row (WmTableReader *self, WmRow *row)
           continue;
         }
       self->features_done++;
-      g_ptr_array_set_size (self->row_fields, 0);
-      for (int i = 0, n = OGR_F_GetFieldCount (feature); i < n; i++)
-        {
-          const char *v
-              = OGR_F_IsFieldSetAndNotNull (feature, i) ? OGR_F_GetFieldAsString (feature, i) : "";
-          g_ptr_array_add (self->row_fields, wm_to_utf8 (v, -1));
-        }
-      row->n_fields = self->row_fields->len;
-      row->fields = (char **) self->row_fields->pdata;
-      /* With headers disabled the XLSX/ODS drivers number features from the sheet's first row. */
-      row->line = (guint64) OGR_F_GetFID (feature);
-      row->sheet = self->row_sheet;
+      n = OGR_F_GetFieldCount (feature);
+      {
+        g_autoptr (GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+
+        for (int i = 0; i < n; i++)
+          {
+            const char *v = OGR_F_IsFieldSetAndNotNull (feature, i)
+                                ? OGR_F_GetFieldAsString (feature, i)
+                                : "";
+            char       *cell = wm_to_utf8 (v, -1);
+
+            size += strlen (cell) + 1;
+            g_ptr_array_add (cells, cell);
+          }
+        rec = g_malloc (sizeof (ReadyRecord) + (gsize) n * sizeof (char *) + size);
+        text = (char *) &rec->fields[n];
+        for (int i = 0; i < n; i++)
+          {
+            gsize len = strlen (cells->pdata[i]) + 1;
+
+            memcpy (text, cells->pdata[i], len);
+            rec->fields[i] = text;
+            text += len;
+          }
+      }
+      rec->n_fields = (guint) n;
+      /* With headers disabled the XLSX/ODS drivers number features from the sheet's first
+       * row. */
+      rec->line = (guint64) OGR_F_GetFID (feature);
+      rec->sheet = g_ptr_array_index (self->sheet_names, self->sheet_names->len - 1);
       OGR_F_Destroy (feature);
-      return TRUE;
+      return rec;
     }
+}
+
+/* The next CSV record, or NULL at the end of the file or on an error. */
+static ReadyRecord *
+next_csv_record (WmTableReader *self, GError **error)
+{
+  ReadyRecord *rec;
+
+  if (!fill_csv (self, error) || self->ready_head == self->ready->len)
+    return NULL;
+  rec = g_steal_pointer (&self->ready->pdata[self->ready_head++]);
+  if (self->ready_head == self->ready->len)
+    {
+      g_ptr_array_set_size (self->ready, 0);
+      self->ready_head = 0;
+    }
+  return rec;
+}
+
+static double
+read_fraction (WmTableReader *self)
+{
+  if (self->spreadsheet)
+    return self->features_total ? (double) self->features_done / self->features_total : 0.0;
+  if (self->file_size == 0)
+    return 0.0;
+  if (self->compressed)
+    {
+      /* Uncompressed bytes against the compressed size: a rough guess, capped. */
+      double f = (double) self->bytes_read / ((double) self->file_size * 5.0);
+      return MIN (f, 0.99);
+    }
+  return MIN (1.0, (double) self->bytes_read / (double) self->file_size);
+}
+
+/* The reading thread: batches of records until the end, an error or the reader's end. */
+static gpointer
+read_ahead (gpointer data)
+{
+  WmTableReader *self = data;
+  guint          size = FIRST_BATCH_ROWS;
+  gboolean       last = FALSE;
+
+  while (!last)
+    {
+      Batch *batch = g_new0 (Batch, 1);
+
+      batch->records = g_ptr_array_new_full (size, g_free);
+      while (batch->records->len < size && !g_atomic_int_get (&self->stop))
+        {
+          ReadyRecord *rec = self->spreadsheet ? next_spreadsheet_record (self)
+                                               : next_csv_record (self, &batch->error);
+
+          if (rec == NULL)
+            {
+              batch->last = last = TRUE;
+              break;
+            }
+          g_ptr_array_add (batch->records, rec);
+        }
+      batch->fraction = read_fraction (self);
+      size = MIN (size * 4, MAX_BATCH_ROWS);
+      g_mutex_lock (&self->lock);
+      while (self->batches.length >= MAX_BATCHES_AHEAD && !self->stop)
+        g_cond_wait (&self->cond, &self->lock);
+      if (self->stop)
+        {
+          g_mutex_unlock (&self->lock);
+          batch_free (batch);
+          return NULL;
+        }
+      g_queue_push_tail (&self->batches, batch);
+      g_cond_broadcast (&self->cond);
+      g_mutex_unlock (&self->lock);
+    }
+  return NULL;
 }
 
 /* ---- public ----------------------------------------------------------------------------- */
@@ -462,7 +601,9 @@ wm_table_reader_open (const char *path, GError **error)
   self = g_new0 (WmTableReader, 1);
   self->path = g_steal_pointer (&vsi);
   self->display_name = g_path_get_basename (path);
-  self->row_fields = g_ptr_array_new_with_free_func (g_free);
+  self->sheet_names = g_ptr_array_new_with_free_func (g_free);
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
   self->spreadsheet = is_spreadsheet_path (self->path);
   if (self->spreadsheet ? !open_spreadsheet (self, error) : !open_csv (self, error))
     return NULL;
@@ -474,6 +615,18 @@ wm_table_reader_free (WmTableReader *self)
 {
   if (self == NULL)
     return;
+  if (self->thread)
+    {
+      g_mutex_lock (&self->lock);
+      g_atomic_int_set (&self->stop, TRUE);
+      g_cond_broadcast (&self->cond);
+      g_mutex_unlock (&self->lock);
+      g_thread_join (self->thread);
+    }
+  g_queue_clear_full (&self->batches, (GDestroyNotify) batch_free);
+  batch_free (self->batch);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
   if (self->fp)
     VSIFCloseL (self->fp);
   if (self->parser_ready || self->block)
@@ -491,8 +644,7 @@ wm_table_reader_free (WmTableReader *self)
   g_clear_error (&self->deferred);
   if (self->dataset)
     GDALClose (self->dataset);
-  g_ptr_array_unref (self->row_fields);
-  g_free (self->row_sheet);
+  g_ptr_array_unref (self->sheet_names);
   g_free (self->path);
   g_free (self->display_name);
   g_free (self);
@@ -505,43 +657,48 @@ wm_table_reader_next (WmTableReader *self, WmRow *row, GError **error)
 
   g_return_val_if_fail (self != NULL, FALSE);
 
-  if (self->spreadsheet)
-    return next_spreadsheet_row (self, row);
-
-  if (!fill_csv (self, error))
-    return FALSE;
-  if (self->ready_head == self->ready->len)
-    return FALSE;
-  /* Hand the record over: the queue slot is emptied, and the record lives until the next call. */
-  rec = g_steal_pointer (&self->ready->pdata[self->ready_head++]);
-  if (self->ready_head == self->ready->len)
+  while (self->batch == NULL || self->batch_pos == self->batch->records->len)
     {
-      g_ptr_array_set_size (self->ready, 0);
-      self->ready_head = 0;
+      if (self->finished)
+        return FALSE;
+      if (self->batch && self->batch->last)
+        {
+          self->finished = TRUE;
+          if (self->batch->error)
+            {
+              g_propagate_error (error, g_steal_pointer (&self->batch->error));
+              return FALSE;
+            }
+          return FALSE;
+        }
+      if (self->thread == NULL)
+        self->thread = g_thread_new ("wm-read-ahead", read_ahead, self);
+      g_mutex_lock (&self->lock);
+      while (self->batches.length == 0)
+        g_cond_wait (&self->cond, &self->lock);
+      batch_free (self->batch);
+      self->batch = g_queue_pop_head (&self->batches);
+      g_cond_broadcast (&self->cond);
+      g_mutex_unlock (&self->lock);
+      self->batch_pos = 0;
+      self->fraction = self->batch->fraction;
     }
+  /* Hand the record over: the batch's slot is emptied, and the record lives until the next
+   * call. */
+  rec = g_steal_pointer (&self->batch->records->pdata[self->batch_pos++]);
   g_free (self->row_record);
   self->row_record = rec;
   row->n_fields = rec->n_fields;
   row->fields = rec->fields;
   row->line = rec->line;
-  row->sheet = NULL;
+  row->sheet = rec->sheet;
   return TRUE;
 }
 
 double
 wm_table_reader_fraction (WmTableReader *self)
 {
-  if (self->spreadsheet)
-    return self->features_total ? (double) self->features_done / self->features_total : 0.0;
-  if (self->file_size == 0)
-    return 0.0;
-  if (self->compressed)
-    {
-      /* Uncompressed bytes against the compressed size: a rough guess, capped. */
-      double f = (double) self->bytes_read / ((double) self->file_size * 5.0);
-      return MIN (f, 0.99);
-    }
-  return MIN (1.0, (double) self->bytes_read / (double) self->file_size);
+  return self->fraction;
 }
 
 gboolean
