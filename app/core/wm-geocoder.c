@@ -514,8 +514,11 @@ add_place_code (
   g_autoptr (sqlite3_stmt) find = NULL;
   g_autofree char *level = NULL;
 
-  find = _wm_db_prepare (db, "SELECT level FROM areas WHERE code = ? ORDER BY level = 'lad' DESC",
-                         error);
+  find = _wm_db_prepare (
+      db, /* the levels spelled out, so that the (level, code) index is used */
+      "SELECT level FROM areas WHERE level IN ('lad', 'ward', 'lsoa') AND code = ?"
+      " ORDER BY level = 'lad' DESC",
+      error);
   if (find == NULL)
     return FALSE;
   sqlite3_bind_text (find, 1, code, -1, SQLITE_STATIC);
