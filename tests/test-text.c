@@ -345,8 +345,31 @@ test_public_rules (void)
   g_rmdir (dir);
 }
 
+/* A prepare function for the test: each row's first field as a number, and the thread. */
+typedef struct
+{
+  guint64  number;
+  GThread *thread;
+} Parsed;
+
+static gpointer
+parse_rows (const WmRow *rows, guint n, gpointer *prepared, gpointer data)
+{
+  Parsed *work = g_new0 (Parsed, n);
+
+  g_assert_cmpstr (data, ==, "columns");
+  for (guint i = 0; i < n; i++)
+    {
+      work[i].number = g_ascii_strtoull (wm_row_cell (&rows[i], 0), NULL, 10);
+      work[i].thread = g_thread_self ();
+      prepared[i] = &work[i];
+    }
+  return work;
+}
+
 /* The reader runs ahead in a thread of its own: rows must still come whole and in order,
- * with an error after the rows before it, and a reader dropped early must stop its thread. */
+ * with an error after the rows before it, and a reader dropped early must stop its thread.
+ * Work set on it after the header is done in that thread on the rows not yet read ahead. */
 static void
 test_table_reader (void)
 {
@@ -357,7 +380,7 @@ test_table_reader (void)
   const guint    broken = 20000; /* the line with a quote never closed, far past the first batch */
   WmTableReader *reader;
   WmRow          row;
-  guint          n = 0;
+  guint          n = 0, n_prepared = 0;
   double         last_fraction = 0;
 
   for (guint i = 2; i < broken; i++)
@@ -378,8 +401,23 @@ test_table_reader (void)
       g_assert_cmpstr (row.fields[0], ==, want);
       g_assert_cmpfloat (wm_table_reader_fraction (reader), >=, last_fraction);
       last_fraction = wm_table_reader_fraction (reader);
+      if (n == 0)
+        wm_table_reader_set_prepare (reader, parse_rows, g_strdup ("columns"), g_free, g_free);
+      if (row.prepared)
+        {
+          const Parsed *parsed = row.prepared;
+
+          g_assert_cmpuint (parsed->number, ==, n + 1);
+          g_assert_true (parsed->thread != g_thread_self ());
+          n_prepared++;
+        }
+      else /* only rows read ahead before the prepare function was set */
+        g_assert_cmpuint (n_prepared, ==, 0);
       n++;
     }
+  /* at most the batch handed out and four more ahead (32 + 128 + 512 + 2048 + 4096 rows) were
+   * read before */
+  g_assert_cmpuint (n_prepared, >=, n - 6816);
   /* every line before the open quote, then the error naming that line, then nothing more */
   g_assert_cmpuint (n, ==, broken - 1);
   g_assert_error (error, WM_ERROR, WM_ERROR_FORMAT);

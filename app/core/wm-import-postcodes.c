@@ -14,8 +14,6 @@
 #include "wm-table-reader.h"
 #include "wm-text.h"
 
-#define BATCH 8192
-
 typedef enum
 {
   LAYOUT_CODEPOINT,
@@ -23,27 +21,44 @@ typedef enum
   LAYOUT_SIMPLE,
 } Layout;
 
+/* Where the columns are, and the transform for Code-Point's grid references. The reading
+ * thread has its own copy (a PROJ transform belongs to one thread); the importer keeps one for
+ * the rows read before the layout was known. */
 typedef struct
 {
-  char   *postcode;
-  double  x, y; /* BNG metres for Code-Point, else lon/lat */
-  int     quality;
-  char   *district;
-  char   *ward;
-  char   *lsoa;
-  guint64 line;
-} Pending;
+  Layout                       layout;
+  int                          col_pc, col_lat, col_lon, col_ward, col_lsoa, col_district;
+  int                          col_quality;
+  OGRCoordinateTransformationH bng; /* made in the thread that uses it */
+} Columns;
+
+typedef enum
+{
+  ROW_OK,
+  ROW_NOT_A_POSTCODE,
+  ROW_NO_COORDINATES,
+  ROW_NO_POSITION, /* 0,0: published without one */
+  ROW_NOT_REPROJECTED,
+} RowStatus;
+
+/* A row made ready to store, in the reading thread; its texts are the row's. */
+typedef struct
+{
+  RowStatus   status;
+  char        postcode[16]; /* normalised: at most "AB12 3CD" */
+  double      lon, lat;
+  int         quality;
+  const char *district;
+  const char *ward;
+  const char *lsoa;
+} Prepared;
 
 typedef struct
 {
-  WmTableReader               *reader;
-  WmImportReport              *report;
-  sqlite3_stmt                *insert;
-  OGRCoordinateTransformationH bng;
-  Layout                       layout;
-  int      col_pc, col_lat, col_lon, col_ward, col_lsoa, col_district, col_quality;
-  Pending *batch;
-  guint    n_batch;
+  WmTableReader  *reader;
+  WmImportReport *report;
+  sqlite3_stmt   *insert;
+  Columns        *columns;
 } PostcodeImport;
 
 static int
@@ -74,49 +89,135 @@ parse_double (const char *text, double *value)
   return *end == '\0';
 }
 
-static gboolean
-flush_batch (PostcodeImport *imp, GError **error)
+static void
+columns_free (gpointer data)
 {
-  double x[BATCH], y[BATCH];
-  int    ok[BATCH];
+  Columns *c = data;
 
-  if (imp->n_batch == 0)
-    return TRUE;
-  for (guint i = 0; i < imp->n_batch; i++)
+  if (c->bng)
+    OCTDestroyCoordinateTransformation (c->bng);
+  g_free (c);
+}
+
+static OGRCoordinateTransformationH bng_to_wgs84 (void);
+
+static void
+prepare_row (const Columns *c, const WmRow *row, Prepared *p)
+{
+  g_autofree char *postcode = wm_normalize_postcode (wm_row_cell (row, c->col_pc));
+  double           a, b;
+
+  if (postcode == NULL || strlen (postcode) >= sizeof p->postcode)
     {
-      x[i] = imp->batch[i].x;
-      y[i] = imp->batch[i].y;
-      ok[i] = TRUE;
+      p->status = ROW_NOT_A_POSTCODE;
+      return;
     }
-  if (imp->bng && !OCTTransformEx (imp->bng, (int) imp->n_batch, x, y, NULL, ok))
+  strcpy (p->postcode, postcode);
+  if (!parse_double (wm_row_cell (row, c->col_lon), &a)
+      || !parse_double (wm_row_cell (row, c->col_lat), &b))
     {
-      /* Partial failure is reported per point below; total failure is an error. */
-      gboolean any = FALSE;
-      for (guint i = 0; i < imp->n_batch; i++)
-        any |= ok[i];
-      if (!any)
+      p->status = ROW_NO_COORDINATES;
+      return;
+    }
+  /* Code-Point and the ONSPD mark postcodes without a position with 0,0 (or lat 99.999999). */
+  if ((c->layout == LAYOUT_CODEPOINT && a == 0 && b == 0)
+      || (c->layout != LAYOUT_CODEPOINT && (b > 90 || b < -90 || (a == 0 && b == 0))))
+    {
+      p->status = ROW_NO_POSITION;
+      return;
+    }
+  p->lon = a; /* easting for Code-Point until reprojected */
+  p->lat = b;
+  p->quality = atoi (wm_row_cell (row, c->col_quality));
+  p->district = wm_row_cell (row, c->col_district);
+  p->ward = wm_row_cell (row, c->col_ward);
+  p->lsoa = wm_row_cell (row, c->col_lsoa);
+}
+
+/* The prepare function: each row parsed, and Code-Point's grid references reprojected to
+ * WGS84 in one PROJ call per batch. */
+static gpointer
+prepare_rows (const WmRow *rows, guint n, gpointer *prepared, gpointer data)
+{
+  Columns  *c = data;
+  Prepared *work = g_new0 (Prepared, n);
+  double   *x, *y;
+  int      *ok;
+  guint     m = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      prepare_row (c, &rows[i], &work[i]);
+      prepared[i] = &work[i];
+    }
+  if (c->layout != LAYOUT_CODEPOINT)
+    return work;
+  if (c->bng == NULL)
+    c->bng = bng_to_wgs84 ();
+  x = g_new (double, n);
+  y = g_new (double, n);
+  ok = g_new (int, n);
+  for (guint i = 0; i < n; i++)
+    {
+      Prepared *p = prepared[i];
+
+      if (p->status == ROW_OK)
         {
-          g_set_error (error, WM_ERROR, WM_ERROR_CRS,
-                       "%s: cannot reproject British National Grid coordinates to WGS84",
-                       imp->report->file);
-          return FALSE;
+          x[m] = p->lon;
+          y[m] = p->lat;
+          ok[m++] = TRUE;
         }
     }
-  for (guint i = 0; i < imp->n_batch; i++)
+  if (m > 0 && (c->bng == NULL || !OCTTransformEx (c->bng, (int) m, x, y, NULL, ok)))
     {
-      Pending *p = &imp->batch[i];
+      /* A partial failure is marked point by point; no transform at all fails them all. */
+      for (guint j = 0; j < m && c->bng == NULL; j++)
+        ok[j] = FALSE;
+    }
+  m = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      Prepared *p = prepared[i];
 
-      if (!ok[i])
+      if (p->status != ROW_OK)
+        continue;
+      if (ok[m])
         {
-          imp->report->malformed++;
-          wm_import_report_add_message (
-              imp->report, "%s:%" G_GUINT64_FORMAT ": coordinates of %s cannot be reprojected",
-              imp->report->file, p->line, p->postcode);
-          continue;
+          p->lon = x[m];
+          p->lat = y[m];
         }
+      else
+        p->status = ROW_NOT_REPROJECTED;
+      m++;
+    }
+  g_free (x);
+  g_free (y);
+  g_free (ok);
+  return work;
+}
+
+static gboolean
+add_row (PostcodeImport *imp, const WmRow *row, GError **error)
+{
+  Prepared        *own = NULL;
+  const Prepared  *p = row->prepared;
+  g_autofree char *loc = NULL;
+  gboolean         ok = TRUE;
+
+  imp->report->rows_read++;
+  if (p == NULL)
+    {
+      /* read ahead before the layout was known: done here */
+      gpointer one;
+
+      p = own = prepare_rows (row, 1, &one, imp->columns);
+    }
+  switch (p->status)
+    {
+    case ROW_OK:
       sqlite3_bind_text (imp->insert, 1, p->postcode, -1, SQLITE_STATIC);
-      sqlite3_bind_double (imp->insert, 2, y[i]); /* lat */
-      sqlite3_bind_double (imp->insert, 3, x[i]); /* lon */
+      sqlite3_bind_double (imp->insert, 2, p->lat);
+      sqlite3_bind_double (imp->insert, 3, p->lon);
       if (p->quality)
         sqlite3_bind_int (imp->insert, 4, p->quality);
       else
@@ -124,65 +225,36 @@ flush_batch (PostcodeImport *imp, GError **error)
       _wm_bind_text_or_null (imp->insert, 5, p->district);
       _wm_bind_text_or_null (imp->insert, 6, p->ward);
       _wm_bind_text_or_null (imp->insert, 7, p->lsoa);
-      if (!_wm_db_step_done (imp->insert, error))
-        return FALSE;
-      imp->report->imported++;
-    }
-  for (guint i = 0; i < imp->n_batch; i++)
-    {
-      g_free (imp->batch[i].postcode);
-      g_free (imp->batch[i].district);
-      g_free (imp->batch[i].ward);
-      g_free (imp->batch[i].lsoa);
-    }
-  imp->n_batch = 0;
-  return TRUE;
-}
-
-static gboolean
-add_row (PostcodeImport *imp, const WmRow *row, GError **error)
-{
-  g_autofree char *pc = NULL;
-  double           a, b;
-  Pending         *p;
-
-  imp->report->rows_read++;
-  pc = wm_normalize_postcode (wm_row_cell (row, imp->col_pc));
-  if (pc == NULL)
-    {
-      g_autofree char *loc = wm_row_location (imp->reader, row);
+      ok = _wm_db_step_done (imp->insert, error);
+      if (ok)
+        imp->report->imported++;
+      break;
+    case ROW_NOT_A_POSTCODE:
+      loc = wm_row_location (imp->reader, row);
       imp->report->malformed++;
       wm_import_report_add_message (imp->report, "%s: \"%s\" is not a postcode", loc,
-                                    wm_row_cell (row, imp->col_pc));
-      return TRUE;
-    }
-  if (!parse_double (wm_row_cell (row, imp->col_lon), &a)
-      || !parse_double (wm_row_cell (row, imp->col_lat), &b))
-    {
-      g_autofree char *loc = wm_row_location (imp->reader, row);
+                                    wm_row_cell (row, imp->columns->col_pc));
+      break;
+    case ROW_NO_COORDINATES:
+      loc = wm_row_location (imp->reader, row);
       imp->report->malformed++;
-      wm_import_report_add_message (imp->report, "%s: %s has no usable coordinates", loc, pc);
-      return TRUE;
-    }
-  /* Code-Point and the ONSPD mark postcodes without a position with 0,0 (or lat 99.999999). */
-  if ((imp->layout == LAYOUT_CODEPOINT && a == 0 && b == 0)
-      || (imp->layout != LAYOUT_CODEPOINT && (b > 90 || b < -90 || (a == 0 && b == 0))))
-    {
+      wm_import_report_add_message (imp->report, "%s: %s has no usable coordinates", loc,
+                                    p->postcode);
+      break;
+    case ROW_NO_POSITION:
       imp->report->skipped++;
-      return TRUE;
+      break;
+    case ROW_NOT_REPROJECTED:
+      loc = wm_row_location (imp->reader, row);
+      imp->report->malformed++;
+      wm_import_report_add_message (imp->report,
+                                    "%s: coordinates of %s cannot be reprojected from the "
+                                    "British National Grid",
+                                    loc, p->postcode);
+      break;
     }
-  p = &imp->batch[imp->n_batch++];
-  p->postcode = g_steal_pointer (&pc);
-  p->x = a;
-  p->y = b;
-  p->quality = atoi (wm_row_cell (row, imp->col_quality));
-  p->district = g_strdup (wm_row_cell (row, imp->col_district));
-  p->ward = g_strdup (wm_row_cell (row, imp->col_ward));
-  p->lsoa = g_strdup (wm_row_cell (row, imp->col_lsoa));
-  p->line = row->line;
-  if (imp->n_batch == BATCH)
-    return flush_batch (imp, error);
-  return TRUE;
+  g_free (own);
+  return ok;
 }
 
 /* Decides the layout from the first row, which is data for Code-Point (no header). */
@@ -201,29 +273,30 @@ detect_layout (PostcodeImport *imp,
   static const char *const lsoa_names[] = { "lsoa11", "lsoa11cd", "lsoa", "lsoa code", NULL };
   static const char *const district_names[] = { "oslaua", "laua", "district", "lad13cd", NULL };
   g_autofree char         *pc = wm_normalize_postcode (first->n_fields ? first->fields[0] : "");
+  Columns                 *c = imp->columns;
 
-  imp->col_quality = imp->col_ward = imp->col_lsoa = imp->col_district = -1;
+  c->col_quality = c->col_ward = c->col_lsoa = c->col_district = -1;
   if ((forced && strcmp (forced, "codepoint") == 0) || (!forced && pc && first->n_fields >= 4))
     {
       /* PC, PQ, EA, NO, CY, RH, LH, CC, DC, WC */
-      imp->layout = LAYOUT_CODEPOINT;
-      imp->col_pc = 0;
-      imp->col_quality = 1;
-      imp->col_lon = 2; /* easting */
-      imp->col_lat = 3; /* northing */
-      imp->col_district = first->n_fields > 8 ? 8 : -1;
-      imp->col_ward = first->n_fields > 9 ? 9 : -1;
+      c->layout = LAYOUT_CODEPOINT;
+      c->col_pc = 0;
+      c->col_quality = 1;
+      c->col_lon = 2; /* easting */
+      c->col_lat = 3; /* northing */
+      c->col_district = first->n_fields > 8 ? 8 : -1;
+      c->col_ward = first->n_fields > 9 ? 9 : -1;
       *first_is_data = TRUE;
       return TRUE;
     }
-  imp->col_pc = find_column (first, pc_names);
-  imp->col_lat = find_column (first, lat_names);
-  imp->col_lon = find_column (first, lon_names);
-  imp->col_ward = find_column (first, ward_names);
-  imp->col_lsoa = find_column (first, lsoa_names);
-  imp->col_district = find_column (first, district_names);
+  c->col_pc = find_column (first, pc_names);
+  c->col_lat = find_column (first, lat_names);
+  c->col_lon = find_column (first, lon_names);
+  c->col_ward = find_column (first, ward_names);
+  c->col_lsoa = find_column (first, lsoa_names);
+  c->col_district = find_column (first, district_names);
   *first_is_data = FALSE;
-  if (imp->col_pc < 0 || imp->col_lat < 0 || imp->col_lon < 0)
+  if (c->col_pc < 0 || c->col_lat < 0 || c->col_lon < 0)
     {
       g_set_error (error, WM_ERROR, WM_ERROR_MISSING_COLUMN,
                    "%s:1: not a postcode table: expected Code-Point Open rows (postcode, "
@@ -232,9 +305,9 @@ detect_layout (PostcodeImport *imp,
                    imp->report->file);
       return FALSE;
     }
-  imp->layout = find_column (first, (const char *const[]){ "pcds", "pcd", NULL }) >= 0
-                    ? LAYOUT_ONSPD
-                    : LAYOUT_SIMPLE;
+  c->layout = find_column (first, (const char *const[]){ "pcds", "pcd", NULL }) >= 0
+                  ? LAYOUT_ONSPD
+                  : LAYOUT_SIMPLE;
   return TRUE;
 }
 
@@ -286,16 +359,24 @@ run_import (WmProject      *self,
           first = FALSE;
           if (!detect_layout (imp, &row, layout, &is_data, error))
             return FALSE;
-          if (imp->layout == LAYOUT_CODEPOINT)
+          if (imp->columns->layout == LAYOUT_CODEPOINT)
             {
-              imp->bng = bng_to_wgs84 ();
-              if (imp->bng == NULL)
+              imp->columns->bng = bng_to_wgs84 ();
+              if (imp->columns->bng == NULL)
                 {
                   g_set_error (error, WM_ERROR, WM_ERROR_CRS,
                                "cannot set up the British National Grid to WGS84 transform");
                   return FALSE;
                 }
             }
+          /* The rows after those read ahead are parsed and reprojected in the reading thread,
+           * with a copy of the columns and a transform of its own. */
+          {
+            Columns *copy = g_memdup2 (imp->columns, sizeof (Columns));
+
+            copy->bng = NULL;
+            wm_table_reader_set_prepare (imp->reader, prepare_rows, copy, columns_free, g_free);
+          }
           if (!is_data)
             continue;
         }
@@ -320,8 +401,6 @@ run_import (WmProject      *self,
       g_set_error (error, WM_ERROR, WM_ERROR_FORMAT, "%s:1: the file is empty", imp->report->file);
       return FALSE;
     }
-  if (!flush_batch (imp, error))
-    return FALSE;
   if (imp->report->skipped)
     wm_import_report_add_message (imp->report,
                                   "%s: %" G_GUINT64_FORMAT " postcodes have no coordinates "
@@ -371,23 +450,16 @@ wm_project_import_postcodes (WmProject       *self,
   rep = wm_import_report_new (base);
   imp.reader = reader;
   imp.report = rep;
-  imp.batch = g_new0 (Pending, BATCH);
+  imp.columns = g_new0 (Columns, 1);
   if (!_wm_project_begin (self, error))
     {
-      g_free (imp.batch);
+      columns_free (imp.columns);
       return FALSE;
     }
   ok = run_import (self, &imp, layout, progress, progress_data, cancellable, error);
-  for (guint i = 0; i < imp.n_batch; i++)
-    {
-      g_free (imp.batch[i].postcode);
-      g_free (imp.batch[i].district);
-      g_free (imp.batch[i].ward);
-      g_free (imp.batch[i].lsoa);
-    }
-  g_free (imp.batch);
   g_clear_pointer (&imp.insert, sqlite3_finalize);
-  if (imp.bng)
-    OCTDestroyCoordinateTransformation (imp.bng);
+  /* the reading thread first: it may be using its copy of the columns */
+  g_clear_pointer (&reader, wm_table_reader_free);
+  columns_free (imp.columns);
   return _wm_project_end_import (self, ok, &rep, progress, progress_data, report, error);
 }

@@ -68,18 +68,18 @@ struct _WmTableReader
   GPtrArray   *sheet_names; /* every sheet started, owned here: records point into it */
 
   /* the reading thread and the batches it has read */
-  GThread *thread;
-  GMutex   lock;
-  GCond    cond;
-  GQueue   batches; /* Batch*, oldest first, at most MAX_BATCHES_AHEAD */
-  gboolean stop;    /* the reader is being freed: the thread ends */
+  struct _Prepare *prepare; /* the importer's work on rows in that thread, under the lock */
+  GThread         *thread;
+  GMutex           lock;
+  GCond            cond;
+  GQueue           batches; /* Batch*, oldest first, at most MAX_BATCHES_AHEAD */
+  gboolean         stop;    /* the reader is being freed: the thread ends */
 
   /* the importer's side */
   struct _Batch *batch; /* the batch being handed out */
   guint          batch_pos;
-  gboolean       finished;   /* the end (or an error) has been handed out */
-  double         fraction;   /* of the batch being handed out */
-  gpointer       row_record; /* the ReadyRecord handed out last */
+  gboolean       finished; /* the end (or an error) has been handed out */
+  double         fraction; /* of the batch being handed out */
 };
 
 /* One allocation per record: the header, the field pointers, then the text they point to. */
@@ -87,14 +87,51 @@ typedef struct
 {
   guint64     line;
   const char *sheet; /* NULL for CSV */
+  gsize       size;  /* bytes, all of it */
   guint       n_fields;
   char       *fields[];
 } ReadyRecord;
 
-/* Rows read ahead: the records, then the end of the file or an error when @last. */
+/* A prepare function, shared (reference-counted) by the importer and the batches it made. */
+typedef struct _Prepare
+{
+  WmRowsPrepareFunc func;
+  gpointer          data;
+  GDestroyNotify    data_free;
+  GDestroyNotify    work_free;
+} Prepare;
+
+static void
+prepare_clear (gpointer p)
+{
+  Prepare *prepare = p;
+
+  if (prepare->data_free)
+    prepare->data_free (prepare->data);
+}
+
+static void
+prepare_release (Prepare *prepare)
+{
+  if (prepare)
+    g_atomic_rc_box_release_full (prepare, prepare_clear);
+}
+
+/* Rows read ahead: the records, then the end of the file or an error when @last. A batch
+ * owns its memory in a few large chunks, allocated and filled by the reading thread and freed
+ * at once by the importer: memory malloc'ed in one thread and freed row by row in another
+ * costs glibc an arena lock each time, which made the threads slower than one. */
+#define CHUNK_SIZE (256 << 10)
+
 typedef struct _Batch
 {
-  GPtrArray *records; /* ReadyRecord*, owned */
+  GPtrArray *records;    /* ReadyRecord*, in @chunks */
+  GPtrArray *chunks;     /* all the batch's memory, freed with it */
+  guint8    *chunk;      /* the chunk being filled */
+  gsize      chunk_used; /* bytes used in it */
+  Prepare   *prepare;    /* what made @prepared, NULL when nothing did */
+  gpointer  *prepared;
+  gpointer   work; /* what @prepared point into, freed with prepare->work_free */
   double     fraction;
   gboolean   last;
   GError    *error;
@@ -105,9 +142,80 @@ batch_free (Batch *batch)
 {
   if (batch == NULL)
     return;
+  if (batch->work && batch->prepare->work_free)
+    batch->prepare->work_free (batch->work);
+  g_free (batch->prepared);
+  prepare_release (batch->prepare);
   g_ptr_array_unref (batch->records);
+  g_ptr_array_unref (batch->chunks);
   g_clear_error (&batch->error);
   g_free (batch);
+}
+
+/* Copies a record into the batch's chunks (and frees it, in the thread that made it). */
+static void
+batch_add (Batch *batch, ReadyRecord *rec)
+{
+  gsize        size = (rec->size + 7) & ~(gsize) 7;
+  ReadyRecord *copy;
+
+  if (size > CHUNK_SIZE / 4)
+    {
+      /* a record with a huge field: a chunk of its own */
+      copy = g_malloc (size);
+      g_ptr_array_add (batch->chunks, copy);
+    }
+  else
+    {
+      if (batch->chunk == NULL || batch->chunk_used + size > CHUNK_SIZE)
+        {
+          batch->chunk = g_malloc (CHUNK_SIZE);
+          batch->chunk_used = 0;
+          g_ptr_array_add (batch->chunks, batch->chunk);
+        }
+      copy = (ReadyRecord *) (batch->chunk + batch->chunk_used);
+      batch->chunk_used += size;
+    }
+  memcpy (copy, rec, rec->size);
+  /* the fields are NUL-terminated, one after the other, after the pointers */
+  {
+    char *text = (char *) &copy->fields[copy->n_fields];
+
+    for (guint i = 0; i < copy->n_fields; i++)
+      {
+        copy->fields[i] = text;
+        text += strlen (text) + 1;
+      }
+  }
+  g_ptr_array_add (batch->records, copy);
+  g_free (rec);
+}
+
+/* The importer's work on a batch, in the reading thread. */
+static void
+prepare_batch (WmTableReader *self, Batch *batch)
+{
+  guint  n = batch->records->len;
+  WmRow *rows;
+
+  g_mutex_lock (&self->lock);
+  batch->prepare = self->prepare ? g_atomic_rc_box_acquire (self->prepare) : NULL;
+  g_mutex_unlock (&self->lock);
+  if (batch->prepare == NULL || n == 0)
+    return;
+  rows = g_new0 (WmRow, n);
+  for (guint i = 0; i < n; i++)
+    {
+      ReadyRecord *rec = g_ptr_array_index (batch->records, i);
+
+      rows[i].n_fields = rec->n_fields;
+      rows[i].fields = rec->fields;
+      rows[i].line = rec->line;
+      rows[i].sheet = rec->sheet;
+    }
+  batch->prepared = g_new0 (gpointer, n);
+  batch->work = batch->prepare->func (rows, n, batch->prepared, batch->prepare->data);
+  g_free (rows);
 }
 
 /* ---- paths ------------------------------------------------------------------------------ */
@@ -217,6 +325,7 @@ on_record (int c, void *data)
   if (self->deferred)
     return;
   rec = g_malloc (sizeof (ReadyRecord) + n * sizeof (char *) + self->field_text->len);
+  rec->size = sizeof (ReadyRecord) + n * sizeof (char *) + self->field_text->len;
   text = (char *) &rec->fields[n];
   memcpy (text, self->field_text->str, self->field_text->len);
   for (guint i = 0; i < n; i++)
@@ -489,6 +598,7 @@ next_spreadsheet_record (WmTableReader *self)
             g_ptr_array_add (cells, cell);
           }
         rec = g_malloc (sizeof (ReadyRecord) + (gsize) n * sizeof (char *) + size);
+        rec->size = sizeof (ReadyRecord) + (gsize) n * sizeof (char *) + size;
         text = (char *) &rec->fields[n];
         for (int i = 0; i < n; i++)
           {
@@ -554,7 +664,8 @@ read_ahead (gpointer data)
     {
       Batch *batch = g_new0 (Batch, 1);
 
-      batch->records = g_ptr_array_new_full (size, g_free);
+      batch->records = g_ptr_array_sized_new (size);
+      batch->chunks = g_ptr_array_new_with_free_func (g_free);
       while (batch->records->len < size && !g_atomic_int_get (&self->stop))
         {
           ReadyRecord *rec = self->spreadsheet ? next_spreadsheet_record (self)
@@ -565,7 +676,7 @@ read_ahead (gpointer data)
               batch->last = last = TRUE;
               break;
             }
-          g_ptr_array_add (batch->records, rec);
+          batch_add (batch, rec);
         }
       batch->fraction = read_fraction (self);
       size = MIN (size * 4, MAX_BATCH_ROWS);
@@ -578,6 +689,10 @@ read_ahead (gpointer data)
           batch_free (batch);
           return NULL;
         }
+      /* Prepared once there is room for it, with the prepare function set by then. */
+      g_mutex_unlock (&self->lock);
+      prepare_batch (self, batch);
+      g_mutex_lock (&self->lock);
       g_queue_push_tail (&self->batches, batch);
       g_cond_broadcast (&self->cond);
       g_mutex_unlock (&self->lock);
@@ -625,6 +740,7 @@ wm_table_reader_free (WmTableReader *self)
     }
   g_queue_clear_full (&self->batches, (GDestroyNotify) batch_free);
   batch_free (self->batch);
+  prepare_release (self->prepare);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
   if (self->fp)
@@ -640,7 +756,6 @@ wm_table_reader_free (WmTableReader *self)
     g_string_free (self->carry, TRUE);
   if (self->ready)
     g_ptr_array_unref (self->ready);
-  g_free (self->row_record);
   g_clear_error (&self->deferred);
   if (self->dataset)
     GDALClose (self->dataset);
@@ -683,16 +798,44 @@ wm_table_reader_next (WmTableReader *self, WmRow *row, GError **error)
       self->batch_pos = 0;
       self->fraction = self->batch->fraction;
     }
-  /* Hand the record over: the batch's slot is emptied, and the record lives until the next
-   * call. */
-  rec = g_steal_pointer (&self->batch->records->pdata[self->batch_pos++]);
-  g_free (self->row_record);
-  self->row_record = rec;
+  /* The record lives in the batch, until the next call at least. */
+  /* What the current prepare function made; an earlier one's work is not handed out. */
+  row->prepared = self->batch->prepared && self->batch->prepare == self->prepare
+                      ? self->batch->prepared[self->batch_pos]
+                      : NULL;
+  rec = g_ptr_array_index (self->batch->records, self->batch_pos++);
   row->n_fields = rec->n_fields;
   row->fields = rec->fields;
   row->line = rec->line;
   row->sheet = rec->sheet;
   return TRUE;
+}
+
+void
+wm_table_reader_set_prepare (WmTableReader    *self,
+                             WmRowsPrepareFunc func,
+                             gpointer          data,
+                             GDestroyNotify    data_free,
+                             GDestroyNotify    work_free)
+{
+  Prepare *prepare = NULL, *old;
+
+  g_return_if_fail (self != NULL);
+  if (func)
+    {
+      prepare = g_atomic_rc_box_new0 (Prepare);
+      prepare->func = func;
+      prepare->data = data;
+      prepare->data_free = data_free;
+      prepare->work_free = work_free;
+    }
+  else if (data_free)
+    data_free (data);
+  g_mutex_lock (&self->lock);
+  old = self->prepare;
+  self->prepare = prepare;
+  g_mutex_unlock (&self->lock);
+  prepare_release (old);
 }
 
 double

@@ -14,9 +14,10 @@ typedef struct _WmTableReader WmTableReader;
 typedef struct
 {
   guint       n_fields;
-  char      **fields; /* UTF-8, owned by the reader, valid until the next call */
-  guint64     line;   /* physical line (CSV) or row (sheet) where the record starts, 1-based */
-  const char *sheet;  /* NULL for CSV */
+  char      **fields;   /* UTF-8, owned by the reader, valid until the next call */
+  guint64     line;     /* physical line (CSV) or row (sheet) where the record starts, 1-based */
+  const char *sheet;    /* NULL for CSV */
+  gpointer    prepared; /* what the reader's prepare function made of the row, or NULL */
 } WmRow;
 
 /* Resolves a user path to a GDAL path: "x.csv.gz" -> "/vsigzip/x.csv.gz"; "x.zip" -> the
@@ -28,6 +29,25 @@ void           wm_table_reader_free (WmTableReader *reader);
 
 /* Returns FALSE at the end (error unset) or on a read/parse error (error set). */
 gboolean wm_table_reader_next (WmTableReader *reader, WmRow *row, GError **error);
+
+/* Work on the rows in the reading thread, before the importer gets them: @func sets
+ * @prepared[i] for each of @n rows (NULL for nothing), pointing into what it returns, and the
+ * importer finds it as the row's prepared, valid until the next call; the reader frees what
+ * @func returned with @work_free (in the importer's thread) once the rows are handed out.
+ * @func runs in another thread than the caller: it may only use @data, which is the reader's
+ * (freed with @data_free once the thread is done with it), and nothing else the importer
+ * touches. Rows read ahead before this call, and those a prepare function set earlier made,
+ * come without (prepared NULL), so the importer must be able to do the work itself; @func
+ * NULL stops it. */
+typedef gpointer (*WmRowsPrepareFunc) (const WmRow *rows,
+                                       guint        n,
+                                       gpointer    *prepared,
+                                       gpointer     data);
+void wm_table_reader_set_prepare (WmTableReader    *reader,
+                                  WmRowsPrepareFunc func,
+                                  gpointer          data,
+                                  GDestroyNotify    data_free,
+                                  GDestroyNotify    work_free);
 
 /* 0..1 for progress bars. */
 double      wm_table_reader_fraction (WmTableReader *reader);

@@ -456,7 +456,16 @@ wm_normalize_postcode (const char *text)
     return NULL;
   if (!g_ascii_isdigit (buf[1]) && !(out_len > 2 && g_ascii_isdigit (buf[2])))
     return NULL;
-  return g_strdup_printf ("%.*s %.3s", (int) out_len, buf, buf + out_len);
+  /* "OUT IN", without printf: 1.7 million of these in a national import */
+  {
+    char *out = g_malloc (n + 2);
+
+    memcpy (out, buf, out_len);
+    out[out_len] = ' ';
+    memcpy (out + out_len + 1, buf + out_len, 3);
+    out[n + 1] = '\0';
+    return out;
+  }
 }
 
 /* ---- names ------------------------------------------------------------------------------ */
