@@ -271,20 +271,75 @@ typedef struct
   int                   period_fyear;
   guint64               sheets_without_header;
   gboolean              skip_sheet; /* no header found in this sheet: count its rows only */
-  GHashTable           *redacted;   /* supplier text -> 1 redacted, 2 not: normalised once */
+  struct _LinePrep     *prep;       /* the importer's own work on rows read ahead of a header */
 } SpendImport;
+
+/* ---- a line's own work, in the reading thread ------------------------------------------ */
+
+/* Everything about a data row that needs the row alone: parsing, trimming, the redaction
+ * check and what its fields say about its sector. The reading thread does it for the rows
+ * after a header (with its own rules and caches); the importer for the few read ahead. */
+typedef struct _LinePrep
+{
+  int            columns[WM_SPEND_N_FIELDS];
+  char          *sheet; /* the sheet these columns are for (NULL: CSV) */
+  gboolean       summary;
+  GDate          period_to;
+  int            period_fyear;
+  WmSectorRules *rules;    /* owned unless borrowed */
+  gboolean       borrowed; /* the importer's own: rules not freed here */
+  GHashTable    *redacted; /* supplier text -> 1 redacted, 2 not: normalised once */
+} LinePrep;
+
+typedef enum
+{
+  LINE_OK,
+  LINE_BLANK,
+  LINE_BAD_AMOUNT,
+  LINE_BAD_DATE,
+  LINE_LONG_SUPPLIER,
+} LineStatus;
+
+/* Texts point into the row's own work (trimmed copies), or are NULL for blanks. */
+typedef struct
+{
+  LineStatus      status;
+  const char     *why; /* the parser's reason, for a bad amount or date */
+  gint64          pence;
+  int             fyear; /* 0: no date */
+  char            iso[16];
+  gboolean        redacted;
+  const char     *supplier;
+  const char     *texts[WM_SPEND_FIELD_REFERENCE - WM_SPEND_FIELD_CATEGORY + 1];
+  const char     *number, *klass;
+  char            postcode[16]; /* "" when none or not a postcode */
+  gboolean        postcode_bad; /* a value that is not a postcode */
+  WmFieldsVerdict verdict;
+} Line;
+
+static void
+line_prep_free (gpointer data)
+{
+  LinePrep *lp = data;
+
+  if (!lp->borrowed)
+    wm_sector_rules_free (lp->rules);
+  g_hash_table_unref (lp->redacted);
+  g_free (lp->sheet);
+  g_free (lp);
+}
 
 /* wm_name_is_redacted() normalises the name; a file names the same suppliers over and over. */
 static gboolean
-supplier_is_redacted (SpendImport *imp, const char *supplier)
+supplier_is_redacted (LinePrep *lp, const char *supplier)
 {
-  gpointer known = g_hash_table_lookup (imp->redacted, supplier);
+  gpointer known = g_hash_table_lookup (lp->redacted, supplier);
   gboolean redacted;
 
   if (known != NULL)
     return GPOINTER_TO_INT (known) == 1;
   redacted = wm_name_is_redacted (supplier);
-  g_hash_table_insert (imp->redacted, g_strdup (supplier), GINT_TO_POINTER (redacted ? 1 : 2));
+  g_hash_table_insert (lp->redacted, g_strdup (supplier), GINT_TO_POINTER (redacted ? 1 : 2));
   return redacted;
 }
 
@@ -297,78 +352,197 @@ cell_is_blank (const char *text)
   return TRUE;
 }
 
-static gboolean
-store_row (SpendImport *imp, const WmRow *row, GError **error)
-{
-  const char      *supplier = wm_row_cell (row, imp->columns[WM_SPEND_FIELD_SUPPLIER]);
-  const char      *amount_text = wm_row_cell (row, imp->columns[WM_SPEND_FIELD_AMOUNT]);
-  const char      *why = NULL;
-  g_autofree char *loc = NULL;
-  g_autofree char *supplier_trim = NULL;
-  g_autofree char *postcode = NULL;
-  g_autofree char *number = NULL, *klass = NULL;
-  char            *texts[WM_SPEND_FIELD_REFERENCE - WM_SPEND_FIELD_CATEGORY + 1] = { NULL };
-  const char      *fields[4];
-  const char      *payee = NULL, *sic = NULL, *sector, *source, *excluded;
-  gboolean         is_public = FALSE;
-  gint64           pence;
-  GDate            date;
-  gboolean         redacted;
-  gint64           name_id = 0;
-  int              fyear = 0; /* 0: no date */
-  char             iso[16];
-  sqlite3_stmt    *st = imp->insert;
-  gboolean         ok;
+/* The text columns a line keeps, trimmed into the work. */
+static const WmSpendField kept_fields[] = {
+  WM_SPEND_FIELD_SUPPLIER,       WM_SPEND_FIELD_CATEGORY,  WM_SPEND_FIELD_SERVICE,
+  WM_SPEND_FIELD_DESCRIPTION,    WM_SPEND_FIELD_REFERENCE, WM_SPEND_FIELD_COMPANY_NUMBER,
+  WM_SPEND_FIELD_CLASSIFICATION,
+};
 
-  imp->report->rows_read++;
+static gsize
+kept_bytes (const LinePrep *lp, const WmRow *row)
+{
+  gsize n = 0;
+
+  for (guint k = 0; k < G_N_ELEMENTS (kept_fields); k++)
+    n += strlen (wm_row_cell (row, lp->columns[kept_fields[k]])) + 1;
+  return n;
+}
+
+/* Copies the cell trimmed to *text and moves it on: NULL for a blank cell. */
+static const char *
+trimmed (const char *cell, char **text)
+{
+  const char *end;
+  char       *out = *text;
+
+  while (g_ascii_isspace (*cell))
+    cell++;
+  end = cell + strlen (cell);
+  while (end > cell && g_ascii_isspace (end[-1]))
+    end--;
+  memcpy (out, cell, (gsize) (end - cell));
+  out[end - cell] = '\0';
+  *text += end - cell + 1;
+  return end > cell ? out : NULL;
+}
+
+static void
+prepare_line (LinePrep *lp, const WmRow *row, Line *l, char **text)
+{
+  const char *supplier;
+  const char *fields[4];
+  GDate       date;
+
+  memset (l, 0, sizeof *l);
   if (wm_row_is_blank (row))
     {
-      imp->report->blank++;
-      return TRUE;
+      l->status = LINE_BLANK;
+      return;
     }
-  if (!wm_parse_amount (amount_text, &pence, &why))
+  if (!wm_parse_amount (wm_row_cell (row, lp->columns[WM_SPEND_FIELD_AMOUNT]), &l->pence, &l->why))
     {
-      loc = wm_row_location (imp->reader, row);
-      imp->report->malformed++;
-      wm_import_report_add_message (imp->report, "%s: amount \"%s\": %s", loc, amount_text, why);
-      return TRUE;
+      l->status = LINE_BAD_AMOUNT;
+      return;
     }
-  if (imp->options->summary)
-    date = imp->period_to;
-  else if (imp->columns[WM_SPEND_FIELD_DATE] >= 0)
+  if (lp->summary)
+    date = lp->period_to;
+  else if (lp->columns[WM_SPEND_FIELD_DATE] >= 0)
     {
-      const char *date_text = wm_row_cell (row, imp->columns[WM_SPEND_FIELD_DATE]);
-
-      if (!wm_parse_date (date_text, &date, &why))
+      if (!wm_parse_date (wm_row_cell (row, lp->columns[WM_SPEND_FIELD_DATE]), &date, &l->why))
         {
-          loc = wm_row_location (imp->reader, row);
-          imp->report->malformed++;
-          wm_import_report_add_message (imp->report, "%s: date \"%s\": %s", loc, date_text, why);
-          return TRUE;
+          l->status = LINE_BAD_DATE;
+          return;
         }
     }
   else
     g_date_clear (&date, 1);
-
-  supplier_trim = g_strstrip (g_strdup (supplier));
-  if (strlen (supplier_trim) > MAX_SUPPLIER_BYTES)
+  if (g_date_valid (&date))
     {
+      l->fyear = lp->summary ? lp->period_fyear : wm_financial_year (&date);
+      g_date_strftime (l->iso, sizeof l->iso, "%Y-%m-%d", &date);
+    }
+  supplier = trimmed (wm_row_cell (row, lp->columns[WM_SPEND_FIELD_SUPPLIER]), text);
+  l->supplier = supplier ? supplier : "";
+  if (strlen (l->supplier) > MAX_SUPPLIER_BYTES)
+    {
+      l->status = LINE_LONG_SUPPLIER;
+      return;
+    }
+  l->redacted = supplier_is_redacted (lp, l->supplier);
+  for (int f = WM_SPEND_FIELD_CATEGORY; f <= WM_SPEND_FIELD_REFERENCE; f++)
+    l->texts[f - WM_SPEND_FIELD_CATEGORY] = trimmed (wm_row_cell (row, lp->columns[f]), text);
+  l->number = trimmed (wm_row_cell (row, lp->columns[WM_SPEND_FIELD_COMPANY_NUMBER]), text);
+  l->klass = trimmed (wm_row_cell (row, lp->columns[WM_SPEND_FIELD_CLASSIFICATION]), text);
+  {
+    const char      *cell = wm_row_cell (row, lp->columns[WM_SPEND_FIELD_POSTCODE]);
+    g_autofree char *postcode = wm_normalize_postcode (cell);
+
+    if (postcode != NULL && strlen (postcode) < sizeof l->postcode)
+      strcpy (l->postcode, postcode);
+    else
+      l->postcode_bad = !cell_is_blank (cell);
+  }
+  /* the fields as stored, in the order the classifier takes them */
+  fields[0] = l->texts[WM_SPEND_FIELD_CATEGORY - WM_SPEND_FIELD_CATEGORY];
+  fields[1] = l->klass;
+  fields[2] = l->texts[WM_SPEND_FIELD_DESCRIPTION - WM_SPEND_FIELD_CATEGORY];
+  fields[3] = l->texts[WM_SPEND_FIELD_SERVICE - WM_SPEND_FIELD_CATEGORY];
+  wm_sector_rules_judge_fields (lp->rules, fields, &l->verdict);
+}
+
+/* The prepare function: the lines of a batch and their texts in one allocation. Rows of
+ * another sheet than the header's are left alone. */
+static gpointer
+prepare_lines (const WmRow *rows, guint n, gpointer *prepared, gpointer data)
+{
+  LinePrep *lp = data;
+  gsize     bytes = 0;
+  Line     *lines;
+  char     *text;
+
+  for (guint i = 0; i < n; i++)
+    bytes += kept_bytes (lp, &rows[i]);
+  lines = g_malloc (n * sizeof (Line) + bytes);
+  text = (char *) (lines + n);
+  for (guint i = 0; i < n; i++)
+    {
+      if (g_strcmp0 (rows[i].sheet, lp->sheet) != 0)
+        continue;
+      prepare_line (lp, &rows[i], &lines[i], &text);
+      prepared[i] = &lines[i];
+    }
+  return lines;
+}
+
+/* After a header: the rows from here on are prepared in the reading thread, with a copy of
+ * the columns and rules of its own. */
+static gboolean
+start_preparing (SpendImport *imp, GError **error)
+{
+  LinePrep *lp = g_new0 (LinePrep, 1);
+
+  *lp = *imp->prep;
+  lp->sheet = g_strdup (imp->prep->sheet);
+  lp->borrowed = FALSE;
+  lp->redacted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  lp->rules = wm_project_sector_rules (imp->project, error);
+  if (lp->rules == NULL)
+    {
+      lp->borrowed = TRUE;
+      line_prep_free (lp);
+      return FALSE;
+    }
+  wm_table_reader_set_prepare (imp->reader, prepare_lines, lp, line_prep_free, g_free);
+  return TRUE;
+}
+
+static gboolean
+store_line (SpendImport *imp, const WmRow *row, const Line *l, GError **error)
+{
+  g_autofree char *loc = NULL;
+  const char      *payee = NULL, *sic = NULL, *sector, *source, *excluded;
+  gboolean         is_public = FALSE;
+  gint64           name_id = 0;
+  sqlite3_stmt    *st = imp->insert;
+  gboolean         ok;
+
+  imp->report->rows_read++;
+  switch (l->status)
+    {
+    case LINE_OK:
+      break;
+    case LINE_BLANK:
+      imp->report->blank++;
+      return TRUE;
+    case LINE_BAD_AMOUNT:
+      loc = wm_row_location (imp->reader, row);
+      imp->report->malformed++;
+      wm_import_report_add_message (imp->report, "%s: amount \"%s\": %s", loc,
+                                    wm_row_cell (row, imp->columns[WM_SPEND_FIELD_AMOUNT]), l->why);
+      return TRUE;
+    case LINE_BAD_DATE:
+      loc = wm_row_location (imp->reader, row);
+      imp->report->malformed++;
+      wm_import_report_add_message (imp->report, "%s: date \"%s\": %s", loc,
+                                    wm_row_cell (row, imp->columns[WM_SPEND_FIELD_DATE]), l->why);
+      return TRUE;
+    case LINE_LONG_SUPPLIER:
       loc = wm_row_location (imp->reader, row);
       imp->report->malformed++;
       wm_import_report_add_message (imp->report,
                                     "%s: supplier name of %zu bytes (more than %d): not a name; "
                                     "is the supplier column right?",
-                                    loc, strlen (supplier_trim), MAX_SUPPLIER_BYTES);
+                                    loc, strlen (l->supplier), MAX_SUPPLIER_BYTES);
       return TRUE;
     }
-  redacted = supplier_is_redacted (imp, supplier_trim);
-  if (redacted)
+  if (l->redacted)
     imp->report->redacted++;
   else
     {
       const WmNameLink *link;
 
-      name_id = wm_name_table_lookup (imp->names, supplier_trim, error);
+      name_id = wm_name_table_lookup (imp->names, l->supplier, error);
       if (name_id <= 0)
         return FALSE;
       link = wm_name_table_link (imp->names, name_id, error);
@@ -387,84 +561,81 @@ store_row (SpendImport *imp, const WmRow *row, GError **error)
     sqlite3_bind_int64 (st, 5, name_id);
   else
     sqlite3_bind_null (st, 5);
-  _wm_bind_text_or_null (st, 6, supplier_trim);
-  sqlite3_bind_int64 (st, 7, pence);
-  if (g_date_valid (&date))
+  _wm_bind_text_or_null (st, 6, l->supplier);
+  sqlite3_bind_int64 (st, 7, l->pence);
+  if (l->fyear != 0)
     {
-      fyear = imp->options->summary ? imp->period_fyear : wm_financial_year (&date);
-      g_date_strftime (iso, sizeof iso, "%Y-%m-%d", &date);
-      sqlite3_bind_text (st, 8, iso, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int (st, 9, fyear);
+      sqlite3_bind_text (st, 8, l->iso, -1, SQLITE_STATIC);
+      sqlite3_bind_int (st, 9, l->fyear);
     }
   else
     {
       sqlite3_bind_null (st, 8);
       sqlite3_bind_null (st, 9);
     }
-  for (int f = WM_SPEND_FIELD_CATEGORY; f <= WM_SPEND_FIELD_REFERENCE; f++)
+  for (guint i = 0; i < G_N_ELEMENTS (l->texts); i++)
+    _wm_bind_text_or_null (st, 10 + (int) i, l->texts[i]);
+  if (l->postcode_bad)
     {
-      char *v = g_strstrip (g_strdup (wm_row_cell (row, imp->columns[f])));
+      g_autofree char *where = wm_row_location (imp->reader, row);
 
-      _wm_bind_text_or_null (st, 10 + (f - WM_SPEND_FIELD_CATEGORY), v);
-      texts[f - WM_SPEND_FIELD_CATEGORY] = v;
+      imp->report->unknown++;
+      wm_import_report_add_message (imp->report,
+                                    "%s: postcode \"%s\" is not a UK postcode; the line is "
+                                    "kept without one",
+                                    where,
+                                    wm_row_cell (row, imp->columns[WM_SPEND_FIELD_POSTCODE]));
     }
-  {
-    const char *postcode_text = wm_row_cell (row, imp->columns[WM_SPEND_FIELD_POSTCODE]);
-
-    postcode = wm_normalize_postcode (postcode_text);
-    if (postcode == NULL && !cell_is_blank (postcode_text))
-      {
-        g_autofree char *where = wm_row_location (imp->reader, row);
-
-        imp->report->unknown++;
-        wm_import_report_add_message (imp->report,
-                                      "%s: postcode \"%s\" is not a UK postcode; the line is "
-                                      "kept without one",
-                                      where, postcode_text);
-      }
-  }
-  _wm_bind_text_or_null (st, 14, postcode);
-  number = g_strstrip (g_strdup (wm_row_cell (row, imp->columns[WM_SPEND_FIELD_COMPANY_NUMBER])));
-  klass = g_strstrip (g_strdup (wm_row_cell (row, imp->columns[WM_SPEND_FIELD_CLASSIFICATION])));
-  _wm_bind_text_or_null (st, 15, number);
-  _wm_bind_text_or_null (st, 16, klass);
-  sqlite3_bind_int (st, 17, redacted);
-  /* The fields as stored (a blank is NULL), in the order the classifier takes them. */
-#define STORED(s) ((s) != NULL && *(s) != '\0' ? (s) : NULL)
-  fields[0] = STORED (texts[WM_SPEND_FIELD_CATEGORY - WM_SPEND_FIELD_CATEGORY]);
-  fields[1] = STORED (klass);
-  fields[2] = STORED (texts[WM_SPEND_FIELD_DESCRIPTION - WM_SPEND_FIELD_CATEGORY]);
-  fields[3] = STORED (texts[WM_SPEND_FIELD_SERVICE - WM_SPEND_FIELD_CATEGORY]);
-#undef STORED
-  sector = wm_sector_rules_decide (imp->rules, sic, is_public, fields, payee, &source, &excluded);
+  _wm_bind_text_or_null (st, 14, l->postcode);
+  _wm_bind_text_or_null (st, 15, l->number);
+  _wm_bind_text_or_null (st, 16, l->klass);
+  sqlite3_bind_int (st, 17, l->redacted);
+  sector = wm_sector_rules_decide_judged (imp->rules, sic, is_public, &l->verdict, payee, &source,
+                                          &excluded);
   sqlite3_bind_text (st, 18, sector, -1, SQLITE_STATIC);
   _wm_bind_text_or_null (st, 19, source);
   _wm_bind_text_or_null (st, 20, excluded);
   ok = _wm_db_step_done (st, error);
-  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
-    g_free (texts[i]);
   if (!ok)
     return FALSE;
   sqlite3_clear_bindings (st);
   imp->report->imported++;
-  imp->report->total_pence += pence;
+  imp->report->total_pence += l->pence;
   {
     WmSpendCell cell = {
       .anchor_id = imp->anchor_id,
-      .name_id = redacted ? 0 : MAX (name_id, 0),
-      .redacted = redacted ? 1 : 0,
+      .name_id = l->redacted ? 0 : MAX (name_id, 0),
+      .redacted = l->redacted ? 1 : 0,
       .sector = g_intern_string (sector),
-      .fyear = fyear,
-      .pence = pence,
+      .fyear = l->fyear,
+      .pence = l->pence,
       .lines = 1,
       .excluded = excluded ? g_intern_string (excluded) : NULL,
-      .open = excluded ? 0 : pence,
-      .positive = pence > 0,
+      .open = excluded ? 0 : l->pence,
+      .positive = l->pence > 0,
     };
 
     _wm_spend_cells_add (imp->cells, &cell);
   }
   return TRUE;
+}
+
+static gboolean
+store_row (SpendImport *imp, const WmRow *row, GError **error)
+{
+  char    *text, *end;
+  Line     line;
+  gboolean ok;
+
+  if (row->prepared)
+    return store_line (imp, row, row->prepared, error);
+  /* read ahead before the header was known: done here, with the importer's rules */
+  text = g_malloc (kept_bytes (imp->prep, row));
+  end = text;
+  prepare_line (imp->prep, row, &line, &end);
+  ok = store_line (imp, row, &line, error);
+  g_free (text);
+  return ok;
 }
 
 /* Looks for a header among the pending rows; on success stores the rows after it. */
@@ -610,6 +781,11 @@ process_row (SpendImport *imp, const WmRow *row, GError **error)
     return FALSE;
   if (is_header)
     {
+      memcpy (imp->prep->columns, imp->columns, sizeof imp->columns);
+      g_free (imp->prep->sheet);
+      imp->prep->sheet = g_strdup (row->sheet);
+      if (!start_preparing (imp, error))
+        return FALSE;
       imp->have_header = TRUE;
       imp->report->preamble += imp->pending->len;
       g_ptr_array_set_size (imp->pending, 0);
@@ -753,7 +929,13 @@ run_import (SpendImport   *imp,
   if (imp->rules == NULL)
     return FALSE;
   imp->names = wm_name_table_new (imp->db, error);
-  imp->redacted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  imp->prep = g_new0 (LinePrep, 1);
+  imp->prep->rules = imp->rules;
+  imp->prep->borrowed = TRUE;
+  imp->prep->redacted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  imp->prep->summary = imp->options->summary;
+  imp->prep->period_to = imp->period_to;
+  imp->prep->period_fyear = imp->period_fyear;
   if (imp->names == NULL)
     return FALSE;
 
@@ -877,12 +1059,14 @@ wm_project_import_spend (WmProject            *self,
     }
   imp.cells = _wm_spend_cells_new ();
   ok = run_import (&imp, file, progress, progress_data, cancellable, error);
+  /* the reading thread first: it may be using its copy of the rules */
+  g_clear_pointer (&reader, wm_table_reader_free);
   _wm_project_untrack_links (imp.db);
   g_clear_pointer (&imp.insert, sqlite3_finalize);
   g_clear_pointer (&imp.names, wm_name_table_free);
   g_clear_pointer (&imp.rules, wm_sector_rules_free);
   g_clear_pointer (&imp.cells, g_hash_table_unref);
-  g_clear_pointer (&imp.redacted, g_hash_table_unref);
+  g_clear_pointer (&imp.prep, line_prep_free);
   g_ptr_array_unref (imp.pending);
   g_free ((char *) imp.header_sheet);
   return _wm_project_end_import (self, ok, &rep, progress, progress_data, report, error);

@@ -505,6 +505,72 @@ wm_sector_rules_exclusion (WmSectorRules    *rules,
   return why;
 }
 
+void
+wm_sector_rules_judge_fields (WmSectorRules    *rules,
+                              const char *const fields[4],
+                              WmFieldsVerdict  *verdict)
+{
+  verdict->sector = NULL;
+  verdict->not_why = NULL;
+  for (int f = 0; f < 4 && verdict->sector == NULL; f++)
+    {
+      const char *sector = word_rules_value (&rules->expense, fields[f]);
+
+      if (sector != NULL && strcmp (sector, SKIP) != 0)
+        verdict->sector = sector;
+    }
+  for (int f = 0; verdict->not_why == NULL && f < 4; f++)
+    verdict->not_why = word_rules_value (&rules->not_expense, fields[f]);
+}
+
+/* The same order as wm_sector_rules_classify() and wm_sector_rules_exclusion(). */
+const char *
+wm_sector_rules_decide_judged (WmSectorRules         *rules,
+                               const char            *sic,
+                               gboolean               is_public,
+                               const WmFieldsVerdict *verdict,
+                               const char            *payee,
+                               const char           **source,
+                               const char           **why)
+{
+  const char *sector = wm_sector_rules_sic_sector (rules, sic);
+
+  if (sector != NULL)
+    *source = "sic";
+  else if (verdict->sector != NULL)
+    {
+      sector = verdict->sector;
+      *source = "expense";
+    }
+  else
+    {
+      sector = word_rules_value (&rules->supplier, payee);
+      if (sector != NULL && strcmp (sector, SKIP) != 0)
+        *source = "supplier";
+      else
+        {
+          sector = WM_SECTOR_UNCLASSIFIED;
+          *source = NULL;
+        }
+    }
+  if (is_public)
+    *why = WM_EXCLUDED_PUBLIC;
+  else
+    {
+      *why = NULL;
+      if (g_hash_table_size (rules->not_sectors) > 0)
+        {
+          g_autofree char *key = g_utf8_casefold (sector, -1);
+          *why = g_hash_table_lookup (rules->not_sectors, key);
+        }
+      if (*why == NULL)
+        *why = verdict->not_why;
+      if (*why == NULL)
+        *why = word_rules_value (&rules->not_supplier, payee);
+    }
+  return sector;
+}
+
 const char *
 wm_sector_rules_decide (WmSectorRules    *rules,
                         const char       *sic,
@@ -514,10 +580,10 @@ wm_sector_rules_decide (WmSectorRules    *rules,
                         const char      **source,
                         const char      **why)
 {
-  const char *sector = wm_sector_rules_classify (rules, sic, fields, payee, source);
+  WmFieldsVerdict verdict;
 
-  *why = is_public ? WM_EXCLUDED_PUBLIC : wm_sector_rules_exclusion (rules, sector, fields, payee);
-  return sector;
+  wm_sector_rules_judge_fields (rules, fields, &verdict);
+  return wm_sector_rules_decide_judged (rules, sic, is_public, &verdict, payee, source, why);
 }
 
 /* "ICT & telecoms" -> "ict-telecoms" */

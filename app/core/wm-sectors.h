@@ -85,6 +85,27 @@ const char *wm_sector_rules_exclusion (WmSectorRules    *rules,
                                        const char       *sector,
                                        const char *const fields[4],
                                        const char       *payee);
+/* What a line's own fields (category, classification, description, service, in that order)
+ * say: the sector of the first that matches an expense rule, and why the spend is not
+ * influenceable by the first that matches an exclusion rule; NULL for none. The texts belong
+ * to @rules. Needs nothing but the line, so it can be worked out on another thread with
+ * another copy of the rules (a WmSectorRules is not for two threads at once). */
+typedef struct
+{
+  const char *sector;
+  const char *not_why;
+} WmFieldsVerdict;
+void wm_sector_rules_judge_fields (WmSectorRules    *rules,
+                                   const char *const fields[4],
+                                   WmFieldsVerdict  *verdict);
+/* wm_sector_rules_decide() with the fields already judged (by equal rules). */
+const char *wm_sector_rules_decide_judged (WmSectorRules         *rules,
+                                           const char            *sic,
+                                           gboolean               is_public,
+                                           const WmFieldsVerdict *verdict,
+                                           const char            *payee,
+                                           const char           **source,
+                                           const char           **why);
 /* Everything the project stores about a line's sector: the sector, how it was decided in
  * @source (NULL: unclassified) and in @why the reason it is not influenceable (NULL: it is).
  * @is_public: the payee's supplier is a public body and the line is not redacted. */
