@@ -321,18 +321,58 @@ wm_project_public_rules (WmProject *self, GError **error)
   return project_rules (_wm_project_get_db (self), error);
 }
 
+/* A supplier to check: its name and payee spellings, and what the rules say. */
+typedef struct
+{
+  gint64      id;
+  char       *name;
+  char       *kind;
+  char       *old_body;
+  char       *spellings; /* separated by char(31), or NULL */
+  const char *body;      /* the rules' verdict */
+} Candidate;
+
+typedef struct
+{
+  WmPublicRules *rules;
+  Candidate     *items;
+  guint          from, to;
+} MatchRange;
+
+static gpointer
+match_range (gpointer data)
+{
+  MatchRange *r = data;
+
+  for (guint i = r->from; i < r->to; i++)
+    {
+      Candidate *c = &r->items[i];
+
+      c->body = wm_public_rules_match (r->rules, c->name);
+      if (c->body == NULL && c->spellings != NULL)
+        {
+          g_auto (GStrv) spellings = g_strsplit (c->spellings, "\x1f", -1);
+
+          for (int k = 0; spellings[k] && c->body == NULL; k++)
+            c->body = wm_public_rules_match (r->rules, spellings[k]);
+        }
+    }
+  return NULL;
+}
+
 /* Every supplier that a payee name leads to (and every supplier already public) is checked
- * against the rules by its own name and by each payee spelling that leads to it. */
+ * against the rules by its own name and by each payee spelling that leads to it. The checks
+ * (names normalised, every run of words looked up) are split between two threads: the rules
+ * are only read. */
 static gboolean
 classify_public (sqlite3 *db, const char *scope, GError **error)
 {
   g_autoptr (WmPublicRules) rules = project_rules (db, error);
   g_autoptr (sqlite3_stmt) todo = NULL;
   g_autoptr (sqlite3_stmt) set = NULL;
-  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr (GPtrArray) bodies = g_ptr_array_new ();
-  g_autoptr (GPtrArray) kinds = g_ptr_array_new ();
+  g_autoptr (GArray) items = g_array_new (FALSE, TRUE, sizeof (Candidate));
   g_autofree char *sql = NULL;
+  gboolean         ok = TRUE;
 
   if (rules == NULL)
     return FALSE;
@@ -353,41 +393,57 @@ classify_public (sqlite3 *db, const char *scope, GError **error)
     return FALSE;
   while (sqlite3_step (todo) == SQLITE_ROW)
     {
-      gint64      id = sqlite3_column_int64 (todo, 0);
-      const char *name = (const char *) sqlite3_column_text (todo, 1);
-      const char *kind = (const char *) sqlite3_column_text (todo, 2);
-      const char *old_body = (const char *) sqlite3_column_text (todo, 3);
-      const char *body = wm_public_rules_match (rules, name);
+      Candidate *c;
 
-      if (body == NULL && sqlite3_column_type (todo, 4) != SQLITE_NULL)
-        {
-          g_auto (GStrv) spellings
-              = g_strsplit ((const char *) sqlite3_column_text (todo, 4), "\x1f", -1);
-          for (int i = 0; spellings[i] && body == NULL; i++)
-            body = wm_public_rules_match (rules, spellings[i]);
-        }
-      if (body != NULL && (g_strcmp0 (kind, "public") != 0 || g_strcmp0 (old_body, body) != 0))
-        {
-          g_array_append_val (ids, id);
-          g_ptr_array_add (kinds, (gpointer) "public");
-          g_ptr_array_add (bodies, (gpointer) body);
-        }
-      else if (body == NULL && g_strcmp0 (kind, "public") == 0)
-        {
-          g_array_append_val (ids, id);
-          g_ptr_array_add (kinds, (gpointer) wm_kind_to_string (wm_infer_kind (name)));
-          g_ptr_array_add (bodies, NULL);
-        }
+      g_array_set_size (items, items->len + 1); /* zeroed */
+      c = &g_array_index (items, Candidate, items->len - 1);
+      c->id = sqlite3_column_int64 (todo, 0);
+      c->name = g_strdup ((const char *) sqlite3_column_text (todo, 1));
+      c->kind = g_strdup ((const char *) sqlite3_column_text (todo, 2));
+      c->old_body = g_strdup ((const char *) sqlite3_column_text (todo, 3));
+      c->spellings = g_strdup ((const char *) sqlite3_column_text (todo, 4));
     }
-  for (guint i = 0; i < ids->len; i++)
+  {
+    Candidate *all = (Candidate *) (void *) items->data;
+    MatchRange halves[2]
+        = { { rules, all, 0, items->len / 2 }, { rules, all, items->len / 2, items->len } };
+
+    if (items->len >= 2000)
+      {
+        GThread *other = g_thread_new ("wm-public", match_range, &halves[1]);
+
+        match_range (&halves[0]);
+        g_thread_join (other);
+      }
+    else
+      {
+        halves[0].to = items->len;
+        match_range (&halves[0]);
+      }
+  }
+  for (guint i = 0; i < items->len; i++)
     {
-      sqlite3_bind_text (set, 1, g_ptr_array_index (kinds, i), -1, SQLITE_STATIC);
-      _wm_bind_text_or_null (set, 2, g_ptr_array_index (bodies, i));
-      sqlite3_bind_int64 (set, 3, g_array_index (ids, gint64, i));
-      if (!_wm_db_step_done (set, error))
-        return FALSE;
+      Candidate  *c = &g_array_index (items, Candidate, i);
+      const char *kind = NULL;
+
+      if (c->body != NULL
+          && (g_strcmp0 (c->kind, "public") != 0 || g_strcmp0 (c->old_body, c->body) != 0))
+        kind = "public";
+      else if (c->body == NULL && g_strcmp0 (c->kind, "public") == 0)
+        kind = wm_kind_to_string (wm_infer_kind (c->name));
+      if (kind != NULL && ok)
+        {
+          sqlite3_bind_text (set, 1, kind, -1, SQLITE_STATIC);
+          _wm_bind_text_or_null (set, 2, c->body);
+          sqlite3_bind_int64 (set, 3, c->id);
+          ok = _wm_db_step_done (set, error);
+        }
+      g_free (c->name);
+      g_free (c->kind);
+      g_free (c->old_body);
+      g_free (c->spellings);
     }
-  return TRUE;
+  return ok;
 }
 
 gboolean
