@@ -265,10 +265,7 @@ bad_value (DepImport   *imp,
            const char  *text,
            const char  *why)
 {
-  g_autofree char *loc = wm_row_location (f->reader, row);
-
-  imp->report->malformed++;
-  wm_import_report_add_message (imp->report, "%s: %s \"%s\": %s", loc, what, text, why);
+  _wm_report_malformed_row (imp->report, f->reader, row, "%s \"%s\": %s", what, text, why);
   return TRUE;
 }
 
@@ -582,11 +579,8 @@ lookup_run (sqlite3        *db,
           ward = clean_code (wm_row_cell (&row, columns[LOOKUP_WARD]));
           if (*lsoa == '\0' || *ward == '\0')
             {
-              g_autofree char *loc = wm_row_location (reader, &row);
-
-              report->malformed++;
-              wm_import_report_add_message (report, "%s: no %s code", loc,
-                                            *lsoa == '\0' ? "LSOA" : "ward");
+              _wm_report_malformed_row (report, reader, &row, "no %s code",
+                                        *lsoa == '\0' ? "LSOA" : "ward");
             }
           else
             {

@@ -199,10 +199,9 @@ prepare_rows (const WmRow *rows, guint n, gpointer *prepared, gpointer data)
 static gboolean
 add_row (PostcodeImport *imp, const WmRow *row, GError **error)
 {
-  Prepared        *own = NULL;
-  const Prepared  *p = row->prepared;
-  g_autofree char *loc = NULL;
-  gboolean         ok = TRUE;
+  Prepared       *own = NULL;
+  const Prepared *p = row->prepared;
+  gboolean        ok = TRUE;
 
   imp->report->rows_read++;
   if (p == NULL)
@@ -230,27 +229,21 @@ add_row (PostcodeImport *imp, const WmRow *row, GError **error)
         imp->report->imported++;
       break;
     case ROW_NOT_A_POSTCODE:
-      loc = wm_row_location (imp->reader, row);
-      imp->report->malformed++;
-      wm_import_report_add_message (imp->report, "%s: \"%s\" is not a postcode", loc,
-                                    wm_row_cell (row, imp->columns->col_pc));
+      _wm_report_malformed_row (imp->report, imp->reader, row, "\"%s\" is not a postcode",
+                                wm_row_cell (row, imp->columns->col_pc));
       break;
     case ROW_NO_COORDINATES:
-      loc = wm_row_location (imp->reader, row);
-      imp->report->malformed++;
-      wm_import_report_add_message (imp->report, "%s: %s has no usable coordinates", loc,
-                                    p->postcode);
+      _wm_report_malformed_row (imp->report, imp->reader, row, "%s has no usable coordinates",
+                                p->postcode);
       break;
     case ROW_NO_POSITION:
       imp->report->skipped++;
       break;
     case ROW_NOT_REPROJECTED:
-      loc = wm_row_location (imp->reader, row);
-      imp->report->malformed++;
-      wm_import_report_add_message (imp->report,
-                                    "%s: coordinates of %s cannot be reprojected from the "
-                                    "British National Grid",
-                                    loc, p->postcode);
+      _wm_report_malformed_row (imp->report, imp->reader, row,
+                                "coordinates of %s cannot be reprojected from the British "
+                                "National Grid",
+                                p->postcode);
       break;
     }
   g_free (own);

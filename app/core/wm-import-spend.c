@@ -500,12 +500,11 @@ start_preparing (SpendImport *imp, GError **error)
 static gboolean
 store_line (SpendImport *imp, const WmRow *row, const Line *l, GError **error)
 {
-  g_autofree char *loc = NULL;
-  const char      *payee = NULL, *sic = NULL, *sector, *source, *excluded;
-  gboolean         is_public = FALSE;
-  gint64           name_id = 0;
-  sqlite3_stmt    *st = imp->insert;
-  gboolean         ok;
+  const char   *payee = NULL, *sic = NULL, *sector, *source, *excluded;
+  gboolean      is_public = FALSE;
+  gint64        name_id = 0;
+  sqlite3_stmt *st = imp->insert;
+  gboolean      ok;
 
   imp->report->rows_read++;
   switch (l->status)
@@ -516,24 +515,18 @@ store_line (SpendImport *imp, const WmRow *row, const Line *l, GError **error)
       imp->report->blank++;
       return TRUE;
     case LINE_BAD_AMOUNT:
-      loc = wm_row_location (imp->reader, row);
-      imp->report->malformed++;
-      wm_import_report_add_message (imp->report, "%s: amount \"%s\": %s", loc,
-                                    wm_row_cell (row, imp->columns[WM_SPEND_FIELD_AMOUNT]), l->why);
+      _wm_report_malformed_row (imp->report, imp->reader, row, "amount \"%s\": %s",
+                                wm_row_cell (row, imp->columns[WM_SPEND_FIELD_AMOUNT]), l->why);
       return TRUE;
     case LINE_BAD_DATE:
-      loc = wm_row_location (imp->reader, row);
-      imp->report->malformed++;
-      wm_import_report_add_message (imp->report, "%s: date \"%s\": %s", loc,
-                                    wm_row_cell (row, imp->columns[WM_SPEND_FIELD_DATE]), l->why);
+      _wm_report_malformed_row (imp->report, imp->reader, row, "date \"%s\": %s",
+                                wm_row_cell (row, imp->columns[WM_SPEND_FIELD_DATE]), l->why);
       return TRUE;
     case LINE_LONG_SUPPLIER:
-      loc = wm_row_location (imp->reader, row);
-      imp->report->malformed++;
-      wm_import_report_add_message (imp->report,
-                                    "%s: supplier name of %zu bytes (more than %d): not a name; "
-                                    "is the supplier column right?",
-                                    loc, strlen (l->supplier), MAX_SUPPLIER_BYTES);
+      _wm_report_malformed_row (imp->report, imp->reader, row,
+                                "supplier name of %zu bytes (more than %d): not a name; is the "
+                                "supplier column right?",
+                                strlen (l->supplier), MAX_SUPPLIER_BYTES);
       return TRUE;
     }
   if (l->redacted)

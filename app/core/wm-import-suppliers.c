@@ -141,9 +141,7 @@ store_row (SupplierImport *imp, const WmRow *row, GError **error)
   imp->report->rows_read++;
   if (*name == '\0')
     {
-      g_autofree char *loc = wm_row_location (imp->reader, row);
-      imp->report->malformed++;
-      wm_import_report_add_message (imp->report, "%s: no supplier name; skipped", loc);
+      _wm_report_malformed_row (imp->report, imp->reader, row, "no supplier name; skipped");
       return TRUE;
     }
   postcode = wm_normalize_postcode (wm_row_cell (row, imp->cols[COL_POSTCODE]));

@@ -57,6 +57,12 @@ gboolean _wm_db_read_rules (
 void _wm_bind_map_filter (sqlite3_stmt *stmt, const WmMapFilter *filter);
 
 /* Bind helpers that treat NULL and "" as SQL NULL. */
+/* Counts @row as malformed in @report, with a message "file:line: " and the formatted text. */
+void _wm_report_malformed_row (WmImportReport *report,
+                               WmTableReader  *reader,
+                               const WmRow    *row,
+                               const char     *format,
+                               ...) G_GNUC_PRINTF (4, 5);
 void _wm_bind_text_or_null (sqlite3_stmt *stmt, int index, const char *text);
 
 /* The end of every importer: commit or roll back, then on success report progress 1.0 and

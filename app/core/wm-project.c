@@ -400,6 +400,21 @@ _wm_db_query_int (sqlite3 *db, const char *sql, gint64 fallback)
 }
 
 void
+_wm_report_malformed_row (
+    WmImportReport *report, WmTableReader *reader, const WmRow *row, const char *format, ...)
+{
+  g_autofree char *loc = wm_row_location (reader, row);
+  g_autofree char *what = NULL;
+  va_list          args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  report->malformed++;
+  wm_import_report_add_message (report, "%s: %s", loc, what);
+}
+
+void
 _wm_bind_text_or_null (sqlite3_stmt *stmt, int index, const char *text)
 {
   if (text == NULL || *text == '\0')
