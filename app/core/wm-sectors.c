@@ -452,12 +452,31 @@ wm_sector_rules_sic_sector (WmSectorRules *rules, const char *sic)
   return value;
 }
 
-const char *
-wm_sector_rules_classify (WmSectorRules    *rules,
-                          const char       *sic,
-                          const char *const fields[4],
-                          const char       *payee,
-                          const char      **source)
+/* Why spend in @sector is not influenceable, given what the line's fields said. */
+static const char *
+exclusion_judged (WmSectorRules *rules, const char *sector, const char *not_why, const char *payee)
+{
+  const char *why = NULL;
+
+  if (sector != NULL && g_hash_table_size (rules->not_sectors) > 0)
+    {
+      g_autofree char *key = g_utf8_casefold (sector, -1);
+      why = g_hash_table_lookup (rules->not_sectors, key);
+    }
+  if (why == NULL)
+    why = not_why;
+  if (why == NULL)
+    why = word_rules_value (&rules->not_supplier, payee);
+  return why;
+}
+
+/* The sector: the payee's SIC codes, then the line's fields, then the payee's name. */
+static const char *
+classify_judged (WmSectorRules         *rules,
+                 const char            *sic,
+                 const WmFieldsVerdict *verdict,
+                 const char            *payee,
+                 const char           **source)
 {
   const char *sector = wm_sector_rules_sic_sector (rules, sic);
 
@@ -466,14 +485,10 @@ wm_sector_rules_classify (WmSectorRules    *rules,
       *source = "sic";
       return sector;
     }
-  for (int f = 0; f < 4; f++)
+  if (verdict->sector != NULL)
     {
-      sector = word_rules_value (&rules->expense, fields[f]);
-      if (sector != NULL && strcmp (sector, SKIP) != 0)
-        {
-          *source = "expense";
-          return sector;
-        }
+      *source = "expense";
+      return verdict->sector;
     }
   sector = word_rules_value (&rules->supplier, payee);
   if (sector != NULL && strcmp (sector, SKIP) != 0)
@@ -483,26 +498,6 @@ wm_sector_rules_classify (WmSectorRules    *rules,
     }
   *source = NULL;
   return WM_SECTOR_UNCLASSIFIED;
-}
-
-const char *
-wm_sector_rules_exclusion (WmSectorRules    *rules,
-                           const char       *sector,
-                           const char *const fields[4],
-                           const char       *payee)
-{
-  const char *why = NULL;
-
-  if (sector != NULL && g_hash_table_size (rules->not_sectors) > 0)
-    {
-      g_autofree char *key = g_utf8_casefold (sector, -1);
-      why = g_hash_table_lookup (rules->not_sectors, key);
-    }
-  for (int f = 0; why == NULL && f < 4; f++)
-    why = word_rules_value (&rules->not_expense, fields[f]);
-  if (why == NULL)
-    why = word_rules_value (&rules->not_supplier, payee);
-  return why;
 }
 
 void
@@ -523,7 +518,31 @@ wm_sector_rules_judge_fields (WmSectorRules    *rules,
     verdict->not_why = word_rules_value (&rules->not_expense, fields[f]);
 }
 
-/* The same order as wm_sector_rules_classify() and wm_sector_rules_exclusion(). */
+const char *
+wm_sector_rules_classify (WmSectorRules    *rules,
+                          const char       *sic,
+                          const char *const fields[4],
+                          const char       *payee,
+                          const char      **source)
+{
+  WmFieldsVerdict verdict;
+
+  wm_sector_rules_judge_fields (rules, fields, &verdict);
+  return classify_judged (rules, sic, &verdict, payee, source);
+}
+
+const char *
+wm_sector_rules_exclusion (WmSectorRules    *rules,
+                           const char       *sector,
+                           const char *const fields[4],
+                           const char       *payee)
+{
+  WmFieldsVerdict verdict;
+
+  wm_sector_rules_judge_fields (rules, fields, &verdict);
+  return exclusion_judged (rules, sector, verdict.not_why, payee);
+}
+
 const char *
 wm_sector_rules_decide_judged (WmSectorRules         *rules,
                                const char            *sic,
@@ -533,41 +552,9 @@ wm_sector_rules_decide_judged (WmSectorRules         *rules,
                                const char           **source,
                                const char           **why)
 {
-  const char *sector = wm_sector_rules_sic_sector (rules, sic);
+  const char *sector = classify_judged (rules, sic, verdict, payee, source);
 
-  if (sector != NULL)
-    *source = "sic";
-  else if (verdict->sector != NULL)
-    {
-      sector = verdict->sector;
-      *source = "expense";
-    }
-  else
-    {
-      sector = word_rules_value (&rules->supplier, payee);
-      if (sector != NULL && strcmp (sector, SKIP) != 0)
-        *source = "supplier";
-      else
-        {
-          sector = WM_SECTOR_UNCLASSIFIED;
-          *source = NULL;
-        }
-    }
-  if (is_public)
-    *why = WM_EXCLUDED_PUBLIC;
-  else
-    {
-      *why = NULL;
-      if (g_hash_table_size (rules->not_sectors) > 0)
-        {
-          g_autofree char *key = g_utf8_casefold (sector, -1);
-          *why = g_hash_table_lookup (rules->not_sectors, key);
-        }
-      if (*why == NULL)
-        *why = verdict->not_why;
-      if (*why == NULL)
-        *why = word_rules_value (&rules->not_supplier, payee);
-    }
+  *why = is_public ? WM_EXCLUDED_PUBLIC : exclusion_judged (rules, sector, verdict->not_why, payee);
   return sector;
 }
 
