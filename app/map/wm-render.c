@@ -7,6 +7,7 @@
 #include "wm-render.h"
 
 #include "wm-basemap.h"
+#include "wm-simplify.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -68,6 +69,8 @@ typedef struct
 {
   double       *mxy; /* projected x, y pairs */
   const GArray *ring_starts;
+  float        *rank;   /* per vertex: the tolerance up to which it is drawn (wm-simplify.h) */
+  const gint   *ranked; /* whether rank is filled in yet (read atomically) */
   double        bbox[4];
 } Shape;
 
@@ -76,7 +79,11 @@ struct _WmScene
   WmMapData *data;
   GPtrArray *land_src;
   Shape     *areas;
+  float     *area_ranks; /* the areas' Shape.rank, filled in by wm_scene_simplify */
+  gint       simplified; /* atomic: area_ranks is filled in */
+  GMutex     simplify_lock;
   Shape     *land;
+  float     *land_ranks;
   guint      n_land;
   double    *points;       /* projected x, y per point */
   int       *point_place;  /* PLACE_* per point */
@@ -117,13 +124,16 @@ wm_render_place_rgb (const char *place, double rgb[3])
   memcpy (rgb, place_styles[place_index (place)].rgb, 3 * sizeof (double));
 }
 
+/* @ranks: where the shape's vertex ranks go, and @ranked: whether they are there. */
 static void
-shape_init (Shape *shape, const WmMapArea *a)
+shape_init (Shape *shape, const WmMapArea *a, float *ranks, const gint *ranked)
 {
   const double *xy = (const double *) a->xy->data;
   guint         n = a->xy->len / 2;
 
   shape->mxy = g_new (double, 2 * MAX (n, 1));
+  shape->rank = ranks;
+  shape->ranked = ranked;
   shape->ring_starts = a->ring_starts;
   shape->bbox[0] = shape->bbox[1] = INFINITY;
   shape->bbox[2] = shape->bbox[3] = -INFINITY;
@@ -212,6 +222,22 @@ outer_edges (WmScene *scene, gboolean (*member) (const WmMapArea *))
   return edges;
 }
 
+/* Ranks the vertices of @shapes for drawing at every zoom, borders shared (wm-simplify.h). */
+static void
+shapes_rank (Shape *shapes, guint n)
+{
+  g_autofree WmSimplifyShape *s = g_new0 (WmSimplifyShape, MAX (n, 1));
+
+  for (guint i = 0; i < n; i++)
+    {
+      s[i].xy = shapes[i].mxy;
+      s[i].starts = (const guint *) shapes[i].ring_starts->data;
+      s[i].n_rings = shapes[i].ring_starts->len > 0 ? shapes[i].ring_starts->len - 1 : 0;
+      s[i].rank = shapes[i].rank;
+    }
+  wm_simplify_rank (s, n);
+}
+
 static gboolean
 is_local (const WmMapArea *a)
 {
@@ -233,21 +259,49 @@ extend (double *box, double x0, double y0, double x1, double y1)
   box[3] = MAX (box[3], y1);
 }
 
+/* The vertices of @areas' rings, for a buffer of one rank each. */
+static gsize
+count_vertices (GPtrArray *areas)
+{
+  gsize n = 0;
+
+  for (guint i = 0; i < areas->len; i++)
+    n += ((WmMapArea *) g_ptr_array_index (areas, i))->xy->len / 2;
+  return n;
+}
+
 WmScene *
 wm_scene_new (WmMapData *data, GPtrArray *land)
 {
-  WmScene *scene = g_atomic_rc_box_new0 (WmScene);
-  guint    n_points = data->points->len;
+  static const gint always = TRUE;
+  WmScene          *scene = g_atomic_rc_box_new0 (WmScene);
+  guint             n_points = data->points->len;
+  gsize             at = 0;
 
   scene->data = data;
   scene->land_src = land;
+  scene->area_ranks = g_new (float, MAX (count_vertices (data->areas), 1));
   scene->areas = g_new0 (Shape, MAX (data->areas->len, 1));
   for (guint i = 0; i < data->areas->len; i++)
-    shape_init (&scene->areas[i], g_ptr_array_index (data->areas, i));
+    {
+      WmMapArea *a = g_ptr_array_index (data->areas, i);
+
+      shape_init (&scene->areas[i], a, scene->area_ranks + at, &scene->simplified);
+      at += a->xy->len / 2;
+    }
+  /* The land is a few thousand vertices: ranked at once. */
   scene->n_land = land ? land->len : 0;
   scene->land = g_new0 (Shape, MAX (scene->n_land, 1));
+  scene->land_ranks = g_new (float, MAX (land ? count_vertices (land) : 0, 1));
+  at = 0;
   for (guint i = 0; i < scene->n_land; i++)
-    shape_init (&scene->land[i], g_ptr_array_index (land, i));
+    {
+      WmMapArea *a = g_ptr_array_index (land, i);
+
+      shape_init (&scene->land[i], a, scene->land_ranks + at, &always);
+      at += a->xy->len / 2;
+    }
+  shapes_rank (scene->land, scene->n_land);
   scene->points = g_new (double, 2 * MAX (n_points, 1));
   scene->point_place = g_new (int, MAX (n_points, 1));
   for (guint i = 0; i < n_points; i++)
@@ -261,6 +315,7 @@ wm_scene_new (WmMapData *data, GPtrArray *land)
     }
   scene->local_edges = outer_edges (scene, is_local);
   scene->region_edges = outer_edges (scene, in_region);
+  g_mutex_init (&scene->simplify_lock);
 
   /* The first view: the local area and region (with the anchors) when a place is set. */
   scene->extent[0] = scene->extent[1] = INFINITY;
@@ -290,6 +345,9 @@ scene_clear (WmScene *scene)
     g_free (scene->areas[i].mxy);
   for (guint i = 0; i < scene->n_land; i++)
     g_free (scene->land[i].mxy);
+  g_free (scene->area_ranks);
+  g_free (scene->land_ranks);
+  g_mutex_clear (&scene->simplify_lock);
   g_free (scene->areas);
   g_free (scene->land);
   g_free (scene->points);
@@ -345,6 +403,18 @@ wm_scene_load (WmProject *project, const WmMapFilter *filter, GError **error)
     return NULL;
   land = shared_land ();
   return wm_scene_new (data, land ? g_ptr_array_ref (land) : NULL);
+}
+
+void
+wm_scene_simplify (WmScene *scene)
+{
+  g_mutex_lock (&scene->simplify_lock);
+  if (!g_atomic_int_get (&scene->simplified))
+    {
+      shapes_rank (scene->areas, scene->data->areas->len);
+      g_atomic_int_set (&scene->simplified, TRUE);
+    }
+  g_mutex_unlock (&scene->simplify_lock);
 }
 
 const WmMapData *
@@ -463,12 +533,22 @@ to_px (const WmMapView *view, double mx, double my, double *px, double *py)
   *py = (my - view->y0) * view->scale;
 }
 
-/* Rings with their vertices snapped to 1/@grid of a pixel and repeats dropped: the per-zoom
- * simplification. Neighbours snap the same shared vertices, so borders stay shared. */
+/* Outlines are simplified to this many pixels on screen and in PNGs, and to a tenth of a
+ * point in vector exports, which are printed and zoomed into. */
+#define SIMPLIFY_PX 0.4
+#define SIMPLIFY_VECTOR 0.1
+
+/* Rings with the vertices their rank drops at this scale left out (the per-zoom
+ * simplification, which keeps shared borders shared), the rest snapped to 1/@grid of a pixel
+ * and repeats dropped. */
 static void
 shape_path_snapped (cairo_t *cr, const Shape *shape, const WmMapView *view, double grid)
 {
   const guint *starts = (const guint *) shape->ring_starts->data;
+  gboolean     raster = cairo_surface_get_type (cairo_get_target (cr)) == CAIRO_SURFACE_TYPE_IMAGE;
+  /* before wm_scene_simplify: every vertex (the ranks are not written yet) */
+  const float *rank = g_atomic_int_get ((gint *) shape->ranked) ? shape->rank : NULL;
+  float        tolerance = (float) ((raster ? SIMPLIFY_PX : SIMPLIFY_VECTOR) / view->scale);
 
   for (guint r = 0; r + 1 < shape->ring_starts->len; r++)
     {
@@ -479,6 +559,8 @@ shape_path_snapped (cairo_t *cr, const Shape *shape, const WmMapView *view, doub
         {
           double x, y;
 
+          if (rank != NULL && rank[k] < tolerance)
+            continue;
           to_px (view, shape->mxy[2 * k], shape->mxy[2 * k + 1], &x, &y);
           x = round (x * grid) / grid;
           y = round (y * grid) / grid;

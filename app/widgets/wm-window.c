@@ -254,6 +254,29 @@ fit_map (WmWindow *self)
   _wm_window_fit_box (self, x0, y0, x1, y1);
 }
 
+static void
+simplify_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  wm_scene_simplify (data);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Once a scene's first view is drawn, its per-zoom simplification is worked out in a thread (a
+ * quarter of a second for every English LSOA); the tiles drawn after it are drawn faster. */
+static void
+simplify_when_drawn (WmWindow *self, WmTileSource *source)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_signal_handlers_disconnect_by_func (source, simplify_when_drawn, self);
+  if (self->scene == NULL)
+    return;
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_source_tag (task, simplify_when_drawn);
+  g_task_set_task_data (task, wm_scene_ref (self->scene), (GDestroyNotify) wm_scene_unref);
+  g_task_run_in_thread (task, simplify_thread);
+}
+
 /* Shows @scene: a new tile source (libshumate cannot invalidate tiles) and the overlay. */
 static void
 apply_scene (WmWindow *self, WmScene *scene)
@@ -270,6 +293,9 @@ apply_scene (WmWindow *self, WmScene *scene)
     return;
   _wm_window_render_options (self, &options);
   source = wm_tile_source_new (self->scene, &options);
+  if (scene != NULL)
+    g_signal_connect_object (source, "drained", G_CALLBACK (simplify_when_drawn), self,
+                             G_CONNECT_SWAPPED);
   shumate_simple_map_set_map_source (self->map, SHUMATE_MAP_SOURCE (source));
   /* The overlay goes on once the first base layer exists: ShumateSimpleMap puts its first base
    * layer on top of everything already there. */
