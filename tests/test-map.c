@@ -12,6 +12,7 @@
 #include <gdal.h>
 #include <math.h>
 #include <ogr_api.h>
+#include <string.h>
 
 #include "app/map/wm-render.h"
 #include "app/map/wm-simplify.h"
@@ -57,9 +58,10 @@ add_rings (Area *a, OGRGeometryH g)
     add_rings (a, OGR_G_GetGeometryRef (g, i));
 }
 
-/* The 941 LSOAs of the 14 Lancashire districts, ranked together as the map ranks them. */
+/* The 941 LSOAs of the 14 Lancashire districts, ranked together as the map ranks them, with
+ * their borders in @arcs when not NULL. */
 static GPtrArray *
-lancashire_lsoas (void)
+lancashire_lsoas (GArray *arcs)
 {
   GPtrArray       *areas = g_ptr_array_new_with_free_func ((GDestroyNotify) area_free);
   const char      *root = g_getenv ("WM_SHARED_DATA");
@@ -111,7 +113,7 @@ lancashire_lsoas (void)
       shapes[i] = (WmSimplifyShape){ (const double *) a->xy->data, (const guint *) a->starts->data,
                                      a->starts->len - 1, a->rank };
     }
-  wm_simplify_rank (shapes, areas->len);
+  wm_simplify_rank (shapes, areas->len, arcs);
   return areas;
 }
 
@@ -134,7 +136,7 @@ key_of (const double *xy, guint k)
 static void
 test_shared_ranks (void)
 {
-  g_autoptr (GPtrArray) areas = lancashire_lsoas ();
+  g_autoptr (GPtrArray) areas = lancashire_lsoas (NULL);
   g_autoptr (GHashTable) rank_of = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   guint shared = 0, junctions = 0, vertices = 0;
 
@@ -192,10 +194,80 @@ segment_distance (const double *xy, guint p, guint a, guint b)
   return hypot (px - t * dx, py - t * dy);
 }
 
+/* An edge between two vertices, either way round. */
+static char *
+edge_of (const double *xy, guint a, guint b)
+{
+  g_autofree char *ka = key_of (xy, a);
+  g_autofree char *kb = key_of (xy, b);
+
+  return strcmp (ka, kb) < 0 ? g_strconcat (ka, "-", kb, NULL) : g_strconcat (kb, "-", ka, NULL);
+}
+
+/* The borders drawn once: the arcs cover every edge of every ring exactly once, and an arc is
+ * marked as two areas' border exactly when two areas have its edges. */
+static void
+test_arcs (void)
+{
+  g_autoptr (GArray) arcs = g_array_new (FALSE, FALSE, sizeof (WmSimplifyArc));
+  g_autoptr (GPtrArray) areas = lancashire_lsoas (arcs);
+  g_autoptr (GHashTable) owners = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GHashTable) covered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint shared = 0;
+
+  /* every edge of every ring, and how many areas have it (from the rings themselves) */
+  for (guint i = 0; i < areas->len; i++)
+    {
+      Area         *a = areas->pdata[i];
+      const double *xy = (const double *) a->xy->data;
+      const guint  *starts = (const guint *) a->starts->data;
+
+      for (guint r = 0; r + 1 < a->starts->len; r++)
+        for (guint k = starts[r]; k + 1 < starts[r + 1]; k++)
+          {
+            char *e = edge_of (xy, k, k + 1);
+
+            g_hash_table_insert (
+                owners, e,
+                GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (owners, e)) + 1));
+          }
+    }
+  for (guint j = 0; j < arcs->len; j++)
+    {
+      const WmSimplifyArc *arc = &g_array_index (arcs, WmSimplifyArc, j);
+      Area                *a = areas->pdata[arc->shape];
+      const double        *xy = (const double *) a->xy->data;
+
+      g_assert_cmpuint (arc->n, >=, 2);
+      g_assert_cmpuint (arc->n, <=, arc->ring_length + 1);
+      shared += arc->other != G_MAXUINT;
+      for (guint i = 0; i + 1 < arc->n; i++)
+        {
+          guint k = arc->ring_start + (arc->from + i) % arc->ring_length;
+          guint l = arc->ring_start + (arc->from + i + 1) % arc->ring_length;
+          char *e = edge_of (xy, k, l);
+          guint uses = GPOINTER_TO_UINT (g_hash_table_lookup (owners, e));
+
+          g_assert_cmpfloat (xy[2 * k], >=, arc->bbox[0]);
+          g_assert_cmpfloat (xy[2 * k], <=, arc->bbox[2]);
+          g_assert_cmpfloat (xy[2 * k + 1], >=, arc->bbox[1]);
+          g_assert_cmpfloat (xy[2 * k + 1], <=, arc->bbox[3]);
+          if (g_hash_table_contains (covered, e))
+            g_error ("arc %u covers an edge another arc covers", j);
+          g_assert_cmpuint (uses, ==, arc->other != G_MAXUINT ? 2 : 1);
+          g_hash_table_add (covered, e);
+        }
+    }
+  g_test_message ("%u arcs, %u of them borders of two areas; %u edges", arcs->len, shared,
+                  g_hash_table_size (owners));
+  g_assert_cmpuint (g_hash_table_size (covered), ==, g_hash_table_size (owners));
+  g_assert_cmpuint (shared, >, arcs->len / 3);
+}
+
 static void
 test_error_bound (void)
 {
-  g_autoptr (GPtrArray) areas = lancashire_lsoas ();
+  g_autoptr (GPtrArray) areas = lancashire_lsoas (NULL);
 
   for (int zoom = 6; zoom <= 16; zoom += 2)
     {
@@ -275,7 +347,7 @@ test_hole_and_island (void)
   shapes[0] = (WmSimplifyShape){ (double *) xy_a->data, starts_a, 2, rank_a };
   shapes[1] = (WmSimplifyShape){ (double *) xy_b->data, starts_b, 1, rank_b };
   shapes[2] = (WmSimplifyShape){ &tri[0][0], starts_c, 1, rank_c };
-  wm_simplify_rank (shapes, 3);
+  wm_simplify_rank (shapes, 3, NULL);
   for (int i = 0; i < 12; i++)
     {
       int in_hole = (5 + 12 - i) % 12; /* where vertex i of the ring sits in the hole */
@@ -390,6 +462,7 @@ main (int argc, char **argv)
   lancashire_path = argv[1];
   GDALAllRegister ();
   g_test_add_func ("/wm/map/simplify/shared-ranks", test_shared_ranks);
+  g_test_add_func ("/wm/map/simplify/arcs", test_arcs);
   g_test_add_func ("/wm/map/simplify/error-bound", test_error_bound);
   g_test_add_func ("/wm/map/simplify/hole-and-island", test_hole_and_island);
   g_test_add_func ("/wm/map/simplify/render-unchanged", test_render_unchanged);

@@ -79,8 +79,12 @@ struct _WmScene
   WmMapData *data;
   GPtrArray *land_src;
   Shape     *areas;
-  float     *area_ranks; /* the areas' Shape.rank, filled in by wm_scene_simplify */
-  gint       simplified; /* atomic: area_ranks is filled in */
+  float     *area_ranks;  /* the areas' Shape.rank, filled in by wm_scene_simplify */
+  GArray    *arcs;        /* WmSimplifyArc: the areas' borders, each once, by shape */
+  guint     *arc_first;   /* per area: its first arc, and one past the end */
+  guint     *other_first; /* per area: where its list of arcs read from another area starts */
+  guint     *other_arcs;
+  gint       simplified; /* atomic: area_ranks and arcs are filled in */
   GMutex     simplify_lock;
   Shape     *land;
   float     *land_ranks;
@@ -224,7 +228,7 @@ outer_edges (WmScene *scene, gboolean (*member) (const WmMapArea *))
 
 /* Ranks the vertices of @shapes for drawing at every zoom, borders shared (wm-simplify.h). */
 static void
-shapes_rank (Shape *shapes, guint n)
+shapes_rank (Shape *shapes, guint n, GArray *arcs)
 {
   g_autofree WmSimplifyShape *s = g_new0 (WmSimplifyShape, MAX (n, 1));
 
@@ -235,7 +239,7 @@ shapes_rank (Shape *shapes, guint n)
       s[i].n_rings = shapes[i].ring_starts->len > 0 ? shapes[i].ring_starts->len - 1 : 0;
       s[i].rank = shapes[i].rank;
     }
-  wm_simplify_rank (s, n);
+  wm_simplify_rank (s, n, arcs);
 }
 
 static gboolean
@@ -280,6 +284,7 @@ wm_scene_new (WmMapData *data, GPtrArray *land)
 
   scene->data = data;
   scene->land_src = land;
+  scene->arcs = g_array_new (FALSE, FALSE, sizeof (WmSimplifyArc));
   scene->area_ranks = g_new (float, MAX (count_vertices (data->areas), 1));
   scene->areas = g_new0 (Shape, MAX (data->areas->len, 1));
   for (guint i = 0; i < data->areas->len; i++)
@@ -301,7 +306,7 @@ wm_scene_new (WmMapData *data, GPtrArray *land)
       shape_init (&scene->land[i], a, scene->land_ranks + at, &always);
       at += a->xy->len / 2;
     }
-  shapes_rank (scene->land, scene->n_land);
+  shapes_rank (scene->land, scene->n_land, NULL);
   scene->points = g_new (double, 2 * MAX (n_points, 1));
   scene->point_place = g_new (int, MAX (n_points, 1));
   for (guint i = 0; i < n_points; i++)
@@ -347,6 +352,10 @@ scene_clear (WmScene *scene)
     g_free (scene->land[i].mxy);
   g_free (scene->area_ranks);
   g_free (scene->land_ranks);
+  g_array_unref (scene->arcs);
+  g_free (scene->arc_first);
+  g_free (scene->other_first);
+  g_free (scene->other_arcs);
   g_mutex_clear (&scene->simplify_lock);
   g_free (scene->areas);
   g_free (scene->land);
@@ -411,7 +420,34 @@ wm_scene_simplify (WmScene *scene)
   g_mutex_lock (&scene->simplify_lock);
   if (!g_atomic_int_get (&scene->simplified))
     {
-      shapes_rank (scene->areas, scene->data->areas->len);
+      guint n = scene->data->areas->len;
+
+      shapes_rank (scene->areas, n, scene->arcs);
+      /* Each area's arcs: those read from its rings (the arcs come by area) and those it
+       * shares with an area before it, for drawing the borders of the areas in view. */
+      scene->arc_first = g_new0 (guint, n + 1);
+      scene->other_first = g_new0 (guint, n + 2);
+      scene->other_arcs = g_new (guint, MAX (scene->arcs->len, 1));
+      for (guint j = 0; j < scene->arcs->len; j++)
+        {
+          const WmSimplifyArc *arc = &g_array_index (scene->arcs, WmSimplifyArc, j);
+
+          scene->arc_first[arc->shape + 1] = j + 1;
+          if (arc->other != G_MAXUINT)
+            scene->other_first[arc->other + 2]++;
+        }
+      for (guint i = 0; i < n; i++)
+        {
+          scene->arc_first[i + 1] = MAX (scene->arc_first[i + 1], scene->arc_first[i]);
+          scene->other_first[i + 2] += scene->other_first[i + 1];
+        }
+      for (guint j = 0; j < scene->arcs->len; j++)
+        {
+          const WmSimplifyArc *arc = &g_array_index (scene->arcs, WmSimplifyArc, j);
+
+          if (arc->other != G_MAXUINT)
+            scene->other_arcs[scene->other_first[arc->other + 1]++] = j;
+        }
       g_atomic_int_set (&scene->simplified, TRUE);
     }
   g_mutex_unlock (&scene->simplify_lock);
@@ -541,14 +577,21 @@ to_px (const WmMapView *view, double mx, double my, double *px, double *py)
 /* Rings with the vertices their rank drops at this scale left out (the per-zoom
  * simplification, which keeps shared borders shared), the rest snapped to 1/@grid of a pixel
  * and repeats dropped. */
+static float
+simplify_tolerance (cairo_t *cr, const WmMapView *view)
+{
+  gboolean raster = cairo_surface_get_type (cairo_get_target (cr)) == CAIRO_SURFACE_TYPE_IMAGE;
+
+  return (float) ((raster ? SIMPLIFY_PX : SIMPLIFY_VECTOR) / view->scale);
+}
+
 static void
 shape_path_snapped (cairo_t *cr, const Shape *shape, const WmMapView *view, double grid)
 {
   const guint *starts = (const guint *) shape->ring_starts->data;
-  gboolean     raster = cairo_surface_get_type (cairo_get_target (cr)) == CAIRO_SURFACE_TYPE_IMAGE;
   /* before wm_scene_simplify: every vertex (the ranks are not written yet) */
   const float *rank = g_atomic_int_get ((gint *) shape->ranked) ? shape->rank : NULL;
-  float        tolerance = (float) ((raster ? SIMPLIFY_PX : SIMPLIFY_VECTOR) / view->scale);
+  float        tolerance = simplify_tolerance (cr, view);
 
   for (guint r = 0; r + 1 < shape->ring_starts->len; r++)
     {
@@ -581,6 +624,38 @@ static void
 shape_path (cairo_t *cr, const Shape *shape, const WmMapView *view)
 {
   shape_path_snapped (cr, shape, view, 4);
+}
+
+/* One border (after wm_scene_simplify), as shape_path_snapped draws it from either side. */
+static void
+arc_path (cairo_t             *cr,
+          const Shape         *shape,
+          const WmSimplifyArc *arc,
+          const WmMapView     *view,
+          double               grid,
+          float                tolerance)
+{
+  double last_x = NAN, last_y = NAN;
+  guint  n = 0;
+
+  for (guint i = 0; i < arc->n; i++)
+    {
+      guint  k = arc->ring_start + (arc->from + i) % arc->ring_length;
+      double x, y;
+
+      if (shape->rank[k] < tolerance)
+        continue;
+      to_px (view, shape->mxy[2 * k], shape->mxy[2 * k + 1], &x, &y);
+      x = round (x * grid) / grid;
+      y = round (y * grid) / grid;
+      if (x == last_x && y == last_y)
+        continue;
+      if (n++ == 0)
+        cairo_move_to (cr, x, y);
+      else
+        cairo_line_to (cr, x, y);
+      last_x = x, last_y = y;
+    }
 }
 
 static void
@@ -728,10 +803,42 @@ draw_areas (cairo_t               *cr,
     }
   else
     cairo_set_source_rgba (cr, 0.35, 0.35, 0.35, 0.6);
+  /* From here on, show[i] >= 2 says that the area's borders are drawn. */
   for (guint i = 0; i < n; i++)
-    if (show[i] >= 2 && px_across (&scene->areas[i], view) >= BORDER_MIN_PX)
-      /* a border a pixel or less wide: whole pixels are enough, and far fewer segments */
-      shape_path_snapped (cr, &scene->areas[i], view, border < 1 ? 1 : 4);
+    if (show[i] >= 2 && px_across (&scene->areas[i], view) < BORDER_MIN_PX)
+      show[i] = 1;
+  /* a border a pixel or less wide: whole pixels are enough, and far fewer segments */
+  if (g_atomic_int_get ((gint *) &scene->simplified))
+    {
+      /* each border once, where either of its areas has borders drawn */
+      float tolerance = simplify_tolerance (cr, view);
+
+      for (guint i = 0; i < n; i++)
+        {
+          if (show[i] < 2)
+            continue;
+          for (guint j = scene->arc_first[i]; j < scene->arc_first[i + 1]; j++)
+            {
+              const WmSimplifyArc *arc = &g_array_index (scene->arcs, WmSimplifyArc, j);
+
+              if (visible (view, arc->bbox, 2))
+                arc_path (cr, &scene->areas[i], arc, view, border < 1 ? 1 : 4, tolerance);
+            }
+          for (guint j = scene->other_first[i]; j < scene->other_first[i + 1]; j++)
+            {
+              const WmSimplifyArc *arc
+                  = &g_array_index (scene->arcs, WmSimplifyArc, scene->other_arcs[j]);
+
+              /* drawn with the area it was read from when that one has borders */
+              if (show[arc->shape] < 2 && visible (view, arc->bbox, 2))
+                arc_path (cr, &scene->areas[arc->shape], arc, view, border < 1 ? 1 : 4, tolerance);
+            }
+        }
+    }
+  else
+    for (guint i = 0; i < n; i++)
+      if (show[i] >= 2)
+        shape_path_snapped (cr, &scene->areas[i], view, border < 1 ? 1 : 4);
   cairo_set_line_width (cr, border);
   /* joins of hairline borders cannot be seen; round ones made this stroke most of a frame */
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);

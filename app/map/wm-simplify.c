@@ -153,14 +153,81 @@ rank_arc (const guint64 *key, guint start, const guint *seq, guint n, float *ran
     }
 }
 
-/* The arcs of one ring (vertices start..start+m-1, their keys and junction flags from
- * @key and @junction), each ranked from its lower end. */
+/* The arcs found so far, each once: signature (its first, second and last vertex, walked
+ * from its lower end) -> index into arcs. */
+typedef struct
+{
+  GArray     *arcs; /* WmSimplifyArc, or NULL when not wanted */
+  GHashTable *seen;
+  guint       shape;
+} Arcs;
+
+typedef struct
+{
+  guint64 v[3];
+} Signature;
+
+static guint
+signature_hash (gconstpointer p)
+{
+  const Signature *s = p;
+
+  return (guint) mix64 (s->v[0] ^ mix64 (s->v[1] ^ mix64 (s->v[2])));
+}
+
+static gboolean
+signature_equal (gconstpointer a, gconstpointer b)
+{
+  return memcmp (a, b, sizeof (Signature)) == 0;
+}
+
+/* Notes the arc of @n vertices from @a round the ring (@start, @m), walked as @idx, unless its
+ * other side has been. */
 static void
-rank_ring (const guint64 *key,
+add_arc (Arcs          *arcs,
+         const double  *xy,
+         const guint64 *key,
+         guint          start,
+         guint          m,
+         guint          a,
+         const guint   *idx,
+         guint          n)
+{
+  Signature     sig = { { key[idx[0] - start], key[idx[1] - start], key[idx[n - 1] - start] } };
+  gpointer      found;
+  WmSimplifyArc arc
+      = { arcs->shape, start, m, a, n, G_MAXUINT, { INFINITY, INFINITY, -INFINITY, -INFINITY } };
+
+  if (g_hash_table_lookup_extended (arcs->seen, &sig, NULL, &found))
+    {
+      WmSimplifyArc *first = &g_array_index (arcs->arcs, WmSimplifyArc, GPOINTER_TO_UINT (found));
+
+      if (first->other == G_MAXUINT && first->shape != arcs->shape)
+        first->other = arcs->shape;
+      return;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      arc.bbox[0] = MIN (arc.bbox[0], xy[2 * idx[i]]);
+      arc.bbox[1] = MIN (arc.bbox[1], xy[2 * idx[i] + 1]);
+      arc.bbox[2] = MAX (arc.bbox[2], xy[2 * idx[i]]);
+      arc.bbox[3] = MAX (arc.bbox[3], xy[2 * idx[i] + 1]);
+    }
+  g_hash_table_insert (arcs->seen, g_memdup2 (&sig, sizeof sig),
+                       GUINT_TO_POINTER (arcs->arcs->len));
+  g_array_append_val (arcs->arcs, arc);
+}
+
+/* The arcs of one ring (vertices start..start+m-1, their keys and junction flags from
+ * @key and @junction), each ranked from its lower end, and noted in @arcs. */
+static void
+rank_ring (const double  *xy,
+           const guint64 *key,
            const guint8  *junction,
            guint          start,
            guint          m,
            float         *rank,
+           Arcs          *arcs,
            GArray        *fixed,
            GArray        *seq,
            GArray        *stack)
@@ -192,8 +259,6 @@ rank_ring (const guint64 *key,
       guint64  ka, kb;
       gboolean reverse;
 
-      if (n < 3)
-        continue;
       g_array_set_size (seq, n);
       idx = (guint *) seq->data;
       for (guint i = 0; i < n; i++)
@@ -211,8 +276,11 @@ rank_ring (const guint64 *key,
           idx[i] = idx[n - 1 - i];
           idx[n - 1 - i] = tmp;
         }
-      rank_arc (key, start, idx, n, rank, stack);
+      if (n >= 3)
+        rank_arc (key, start, idx, n, rank, stack);
       rank[idx[0]] = rank[idx[n - 1]] = INFINITY;
+      if (arcs->arcs != NULL)
+        add_arc (arcs, xy, key, start, m, a, idx, n);
     }
 }
 
@@ -221,8 +289,9 @@ rank_ring (const guint64 *key,
 #define AHEAD 16
 
 void
-wm_simplify_rank (WmSimplifyShape *shapes, guint n_shapes)
+wm_simplify_rank (WmSimplifyShape *shapes, guint n_shapes, GArray *arcs_out)
 {
+  Arcs                arcs = { arcs_out, NULL, 0 };
   guint64             n = 0, size = 1024, mask, g;
   g_autofree guint64 *offset = g_new (guint64, n_shapes + 1);
   g_autofree guint64 *key = NULL;
@@ -288,6 +357,8 @@ wm_simplify_rank (WmSimplifyShape *shapes, guint n_shapes)
       junction[g] = (slots[slot_of[g]].uses & JUNCTION) != 0;
     }
   g_clear_pointer (&slots, g_free);
+  if (arcs_out != NULL)
+    arcs.seen = g_hash_table_new_full (signature_hash, signature_equal, g_free, NULL);
 
   for (guint s = 0; s < n_shapes; s++)
     for (guint r = 0; r < shapes[s].n_rings; r++)
@@ -302,8 +373,12 @@ wm_simplify_rank (WmSimplifyShape *shapes, guint n_shapes)
             continue;
           }
         g = offset[s] + start;
-        rank_ring (key + g, junction + g, start, m, shapes[s].rank, fixed, seq, stack);
+        arcs.shape = s;
+        rank_ring (shapes[s].xy, key + g, junction + g, start, m, shapes[s].rank, &arcs, fixed, seq,
+                   stack);
         if (m < end - start)
           shapes[s].rank[end - 1] = shapes[s].rank[start];
       }
+  if (arcs.seen != NULL)
+    g_hash_table_destroy (arcs.seen);
 }
