@@ -180,24 +180,31 @@ word_repeats (const guint *ids, guint n, guint i, gboolean *first)
   return repeats;
 }
 
+/* A payee's best three firms, and whether the first two tie. */
+typedef struct
+{
+  gint64   supplier_id[3];
+  double   score[3];
+  guint    n;
+  gboolean tie;
+} Suggested;
+
 /* Suggestions for one payee. The score is the IDF-weighted Jaccard similarity with every
  * repeat of a word counted, as
  *   shared / (payee weight + candidate weight - candidate's weight of the shared words),
  * summed over the postings of the payee's words rather than by comparing word lists. */
-static gboolean
-suggest_one (gint64        payee_id,
-             const guint  *ids,
+static void
+suggest_one (const guint  *ids,
              guint         n_ids,
              const double *idf,
              GPtrArray    *postings,
-             GArray       *candidates,
+             const GArray *candidates,
              double        n_keys,
              double       *shared,
              double       *inter,
              guint        *stamp,
              guint         pass,
-             sqlite3_stmt *insert,
-             GError      **error)
+             Suggested    *out)
 {
   g_autoptr (GArray) touched = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr (GArray) common = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -242,10 +249,10 @@ suggest_one (gint64        payee_id,
     }
   for (guint t = 0; t < touched->len; t++)
     {
-      guint      index = g_array_index (touched, guint, t);
-      Candidate *c = &g_array_index (candidates, Candidate, index);
-      Scored    *old;
-      double     sc;
+      guint            index = g_array_index (touched, guint, t);
+      const Candidate *c = &g_array_index (candidates, Candidate, index);
+      Scored          *old;
+      double           sc;
 
       for (guint m = 0; m < common->len; m++)
         {
@@ -305,21 +312,55 @@ suggest_one (gint64        payee_id,
       if (!folded)
         g_array_append_val (firms, *s);
     }
-  for (guint r = 0; r < MIN (firms->len, 3); r++)
+  out->n = MIN (firms->len, 3);
+  out->tie = firms->len > 1
+             && g_array_index (firms, Scored, 1).score
+                    >= g_array_index (firms, Scored, 0).score - WM_SUGGEST_TIE;
+  for (guint r = 0; r < out->n; r++)
     {
-      Scored  *s = &g_array_index (firms, Scored, r);
-      gboolean tie = firms->len > 1
-                     && g_array_index (firms, Scored, 1).score
-                            >= g_array_index (firms, Scored, 0).score - WM_SUGGEST_TIE;
-
-      sqlite3_bind_int64 (insert, 1, payee_id);
-      sqlite3_bind_int64 (insert, 2, s->supplier_id);
-      sqlite3_bind_double (insert, 3, s->score);
-      sqlite3_bind_int (insert, 4, tie);
-      if (!_wm_db_step_done (insert, error))
-        return FALSE;
+      out->supplier_id[r] = g_array_index (firms, Scored, r).supplier_id;
+      out->score[r] = g_array_index (firms, Scored, r).score;
     }
-  return TRUE;
+}
+
+/* Below this many payees one thread does it all. */
+#define SUGGEST_THREADS_FROM 256
+
+/* The payees from..to-1, scored in one thread: the index is only read. */
+typedef struct
+{
+  GPtrArray    *payee_words;
+  const GArray *payee_n;
+  const double *idf;
+  GPtrArray    *postings;
+  const GArray *candidates;
+  double        n_keys;
+  Suggested    *out;
+  guint         from, to;
+  GCancellable *cancellable;
+} SuggestRange;
+
+static gpointer
+suggest_range (gpointer data)
+{
+  SuggestRange *r = data;
+  guint         n = MAX (r->candidates->len, 1);
+  double       *shared = g_new (double, n);
+  double       *inter = g_new (double, n);
+  guint        *stamp = g_new0 (guint, n);
+
+  for (guint p = r->from; p < r->to; p++)
+    {
+      if ((p & 255) == 0 && g_cancellable_is_cancelled (r->cancellable))
+        break;
+      suggest_one (g_ptr_array_index (r->payee_words, p), g_array_index (r->payee_n, guint, p),
+                   r->idf, r->postings, r->candidates, r->n_keys, shared, inter, stamp,
+                   p - r->from + 1, &r->out[p]);
+    }
+  g_free (shared);
+  g_free (inter);
+  g_free (stamp);
+  return NULL;
 }
 
 gboolean
@@ -334,15 +375,13 @@ _wm_project_suggest (WmProject *self, GCancellable *cancellable, GError **error)
   g_autoptr (GArray) payee_n = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr (GPtrArray) postings = NULL; /* per wanted word id: GArray of Posting */
   g_autoptr (GArray) candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
-  g_autofree double *idf = NULL;
-  g_autofree double *shared = NULL;
-  g_autofree double *inter = NULL;
-  g_autofree guint  *stamp = NULL;
-  Words              words = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
-                               g_array_new (FALSE, FALSE, sizeof (guint)) };
-  guint              n_wanted;
-  double             n_keys = 0;
-  gboolean           ok = FALSE;
+  g_autofree double    *idf = NULL;
+  g_autofree Suggested *suggested = NULL;
+  Words                 words = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
+                                  g_array_new (FALSE, FALSE, sizeof (guint)) };
+  guint                 n_wanted;
+  double                n_keys = 0;
+  gboolean              ok = FALSE;
 
   if (!_wm_db_exec (db, "DELETE FROM suggestions", error))
     goto out;
@@ -463,18 +502,35 @@ _wm_project_suggest (WmProject *self, GCancellable *cancellable, GError **error)
                            error);
   if (insert == NULL)
     goto out;
-  shared = g_new (double, MAX (candidates->len, 1));
-  inter = g_new (double, MAX (candidates->len, 1));
-  stamp = g_new0 (guint, MAX (candidates->len, 1));
+  /* The payees are scored in two threads (halves of the list) when there are enough of them
+   * to pay for a thread, then stored in order. */
+  suggested = g_new0 (Suggested, payee_ids->len);
+  {
+    guint half = payee_ids->len >= SUGGEST_THREADS_FROM ? payee_ids->len / 2 : payee_ids->len;
+    SuggestRange ranges[2] = {
+      { payee_words, payee_n, idf, postings, candidates, n_keys, suggested, 0, half, cancellable },
+      { payee_words, payee_n, idf, postings, candidates, n_keys, suggested, half, payee_ids->len,
+        cancellable },
+    };
+    GThread *other
+        = half < payee_ids->len ? g_thread_new ("wm-suggest", suggest_range, &ranges[1]) : NULL;
+
+    suggest_range (&ranges[0]);
+    if (other != NULL)
+      g_thread_join (other);
+  }
+  if (_wm_check_cancelled (cancellable, "matching", error))
+    goto out;
   for (guint p = 0; p < payee_ids->len; p++)
-    {
-      if ((p & 255) == 0 && _wm_check_cancelled (cancellable, "matching", error))
-        goto out;
-      if (!suggest_one (g_array_index (payee_ids, gint64, p), g_ptr_array_index (payee_words, p),
-                        g_array_index (payee_n, guint, p), idf, postings, candidates, n_keys,
-                        shared, inter, stamp, p + 1, insert, error))
-        goto out;
-    }
+    for (guint r = 0; r < suggested[p].n; r++)
+      {
+        sqlite3_bind_int64 (insert, 1, g_array_index (payee_ids, gint64, p));
+        sqlite3_bind_int64 (insert, 2, suggested[p].supplier_id[r]);
+        sqlite3_bind_double (insert, 3, suggested[p].score[r]);
+        sqlite3_bind_int (insert, 4, suggested[p].tie);
+        if (!_wm_db_step_done (insert, error))
+          goto out;
+      }
   ok = TRUE;
 
 out:
