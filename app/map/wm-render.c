@@ -1059,22 +1059,52 @@ supplier_radius (const WmScene *scene, gint64 amount)
   return MIN (2.5 + 15 * sqrt ((double) MAX (amount, 0) / MAX (scene->max_supplier, 1)), 30);
 }
 
+/* The flows from one anchor to one place's suppliers in one cluster, or leaving the view in
+ * one direction: (from, place, edge, cell) is the key. */
 typedef struct
 {
   guint  from;
   int    place;
   int    edge; /* -1, or the octant for flows that leave the view */
+  gint64 cell; /* the cluster's cell (cell_key), or 0 for flows that leave the view */
   double sx, sy, weight;
   double x, y; /* where the line ends */
   gint64 amount;
 } FlowGroup;
 
+static guint
+group_hash (gconstpointer p)
+{
+  const FlowGroup *g = p;
+  guint64 h = ((guint64) g->from << 8) ^ ((guint64) g->place << 4) ^ (guint64) (g->edge + 1);
+
+  h = (h ^ (guint64) g->cell) * 0x9e3779b97f4a7c15ull;
+  return (guint) (h ^ (h >> 29));
+}
+
+static gboolean
+group_equal (gconstpointer a, gconstpointer b)
+{
+  const FlowGroup *x = a, *y = b;
+
+  return x->from == y->from && x->place == y->place && x->edge == y->edge && x->cell == y->cell;
+}
+
+/* Largest first; equal amounts by their key, so the order never depends on hashing. */
 static int
 compare_groups (gconstpointer a, gconstpointer b)
 {
   const FlowGroup *x = *(FlowGroup *const *) a, *y = *(FlowGroup *const *) b;
 
-  return x->amount < y->amount ? 1 : x->amount > y->amount ? -1 : 0;
+  if (x->amount != y->amount)
+    return x->amount < y->amount ? 1 : -1;
+  if (x->from != y->from)
+    return x->from < y->from ? -1 : 1;
+  if (x->place != y->place)
+    return x->place < y->place ? -1 : 1;
+  if (x->edge != y->edge)
+    return x->edge < y->edge ? -1 : 1;
+  return x->cell < y->cell ? -1 : x->cell > y->cell;
 }
 
 /* Where the ray from (ax, ay) towards (bx, by) leaves the rectangle inset by @inset. */
@@ -1142,7 +1172,8 @@ draw_flows (cairo_t               *cr,
             WmFlowStats           *stats)
 {
   const WmMapData *data = scene->data;
-  g_autoptr (GHashTable) groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  /* grouped under integer keys: formatting a string key per flow was a third of a frame */
+  g_autoptr (GHashTable) groups = g_hash_table_new_full (group_hash, group_equal, NULL, g_free);
   g_autoptr (GPtrArray) sorted = g_ptr_array_new ();
   g_autoptr (GArray) edge_labels = g_array_new (FALSE, FALSE, sizeof (double));
   const double   inset = 26;
@@ -1155,10 +1186,8 @@ draw_flows (cairo_t               *cr,
       const WmMapFlow *f = &g_array_index (data->flows, WmMapFlow, i);
       double           ax, ay, bx, by;
       gboolean         inside;
-      int              edge = -1;
       Cluster         *c = NULL;
-      char             key[64];
-      gint64           cell;
+      FlowGroup        probe = { f->from, scene->point_place[f->to], -1, 0 };
 
       if (options->only_ward
           && g_strcmp0 (((WmMapPoint *) data->points->pdata[f->to])->ward, options->only_ward) != 0)
@@ -1178,28 +1207,22 @@ draw_flows (cairo_t               *cr,
            * nothing to draw when the anchor is off the view too. */
           if (ax < 0 || ax > view->width || ay < 0 || ay > view->height)
             continue;
-          edge = ((int) floor ((atan2 (by - ay, bx - ax) + G_PI) / (G_PI / 4) + 0.5)) % 8;
-          g_snprintf (key, sizeof key, "%u/%d/e%d", f->from, scene->point_place[f->to], edge);
+          probe.edge = ((int) floor ((atan2 (by - ay, bx - ax) + G_PI) / (G_PI / 4) + 0.5)) % 8;
         }
       else
         {
-          cell = cell_key (view, scene->points[2 * f->to], scene->points[2 * f->to + 1]);
-          c = g_hash_table_lookup (clusters, &cell);
-          g_snprintf (key, sizeof key, "%u/%d/c%" G_GINT64_FORMAT, f->from,
-                      scene->point_place[f->to], cell);
+          probe.cell = cell_key (view, scene->points[2 * f->to], scene->points[2 * f->to + 1]);
+          c = g_hash_table_lookup (clusters, &probe.cell);
         }
-      g = g_hash_table_lookup (groups, key);
+      g = g_hash_table_lookup (groups, &probe);
       if (g == NULL)
         {
-          g = g_new0 (FlowGroup, 1);
-          g->from = f->from;
-          g->place = scene->point_place[f->to];
-          g->edge = edge;
+          g = g_memdup2 (&probe, sizeof probe);
           if (c != NULL)
             g->x = c->x, g->y = c->y;
           else
             g->x = bx, g->y = by;
-          g_hash_table_insert (groups, g_strdup (key), g);
+          g_hash_table_add (groups, g);
         }
       g->sx += bx * (double) f->amount;
       g->sy += by * (double) f->amount;
@@ -1293,6 +1316,72 @@ compare_clusters (gconstpointer a, gconstpointer b)
   return x->amount < y->amount ? 1 : x->amount > y->amount ? -1 : 0;
 }
 
+/* A count with its halo, drawn once per frame into a small image and then painted wherever
+ * that count is: stroking the glyphs' outlines for the halo was half the suppliers' cost. */
+typedef struct
+{
+  cairo_surface_t *image;
+  int              width, height;
+} CountLabel;
+
+#define LABEL_PAD 3 /* pixels round a label for its halo */
+
+static void
+count_label_free (CountLabel *label)
+{
+  cairo_surface_destroy (label->image);
+  g_free (label);
+}
+
+/* Only where a pixel is a unit (the screen and PNGs, not vector exports or a scaled page). */
+static gboolean
+labels_as_images (cairo_t *cr)
+{
+  cairo_matrix_t m;
+
+  cairo_get_matrix (cr, &m);
+  return cairo_surface_get_type (cairo_get_target (cr)) == CAIRO_SURFACE_TYPE_IMAGE && m.xx == 1
+         && m.yy == 1 && m.xy == 0 && m.yx == 0;
+}
+
+static void
+draw_count (cairo_t *cr, GHashTable *cache, PangoLayout *layout, double x, double y, guint count)
+{
+  char        text[16];
+  CountLabel *label;
+  int         lw, lh;
+
+  g_snprintf (text, sizeof text, "%u", count);
+  if (cache == NULL)
+    {
+      pango_layout_set_text (layout, text, -1);
+      pango_layout_get_pixel_size (layout, &lw, &lh);
+      halo_layout (cr, x - lw / 2.0, y - lh / 2.0, layout);
+      return;
+    }
+  label = g_hash_table_lookup (cache, text);
+  if (label == NULL)
+    {
+      cairo_t *lcr;
+
+      pango_layout_set_text (layout, text, -1);
+      pango_layout_get_pixel_size (layout, &lw, &lh);
+      label = g_new0 (CountLabel, 1);
+      label->width = lw;
+      label->height = lh;
+      label->image = cairo_surface_create_similar (cairo_get_target (cr), CAIRO_CONTENT_COLOR_ALPHA,
+                                                   lw + 2 * LABEL_PAD, lh + 2 * LABEL_PAD);
+      lcr = cairo_create (label->image);
+      halo_layout (lcr, LABEL_PAD, LABEL_PAD, layout);
+      cairo_destroy (lcr);
+      g_hash_table_insert (cache, g_strdup (text), label);
+    }
+  /* on whole pixels, as the text would be hinted */
+  cairo_set_source_surface (cr, label->image, round (x - label->width / 2.0) - LABEL_PAD,
+                            round (y - label->height / 2.0) - LABEL_PAD);
+  cairo_paint (cr);
+}
+
 static void
 draw_suppliers (cairo_t *cr, const WmScene *scene, GHashTable *clusters, double labels)
 {
@@ -1300,6 +1389,10 @@ draw_suppliers (cairo_t *cr, const WmScene *scene, GHashTable *clusters, double 
   /* one layout for every count label: making a layout (font, context) per cluster cost more
    * than drawing the circles */
   g_autoptr (PangoLayout) layout = make_layout (cr, "0", 10 * labels, 0);
+  g_autoptr (GHashTable) cache = labels_as_images (cr)
+                                     ? g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                              (GDestroyNotify) count_label_free)
+                                     : NULL;
   GHashTableIter iter;
   Cluster       *c;
 
@@ -1325,15 +1418,7 @@ draw_suppliers (cairo_t *cr, const WmScene *scene, GHashTable *clusters, double 
       cairo_set_line_width (cr, c->count > 1 ? 2 : 1);
       cairo_stroke (cr);
       if (c->count > 1)
-        {
-          char label[16];
-          int  lw, lh;
-
-          g_snprintf (label, sizeof label, "%u", c->count);
-          pango_layout_set_text (layout, label, -1);
-          pango_layout_get_pixel_size (layout, &lw, &lh);
-          halo_layout (cr, c->x - lw / 2.0, c->y - lh / 2.0, layout);
-        }
+        draw_count (cr, cache, layout, c->x, c->y, c->count);
     }
 }
 
