@@ -303,6 +303,86 @@ test_transaction_bytes (void)
   g_assert_true (g_bytes_equal (before, after));
 }
 
+/* A GeoJSON file of @n small squares E01000001.. in a row, @dup (1-based, 0 for none) reusing
+ * the first one's code. */
+static char *
+squares_geojson (guint n, guint dup)
+{
+  g_autofree char *path = temp_project ("squares.geojson");
+  GString         *json = g_string_new ("{\"type\": \"FeatureCollection\", \"features\": [");
+  g_autoptr (GError) error = NULL;
+
+  for (guint i = 1; i <= n; i++)
+    {
+      double x = -2.0 + (i % 100) * 0.01, y = 53.0 + (i / 100) * 0.01;
+
+      g_string_append_printf (json,
+                              "%s{\"type\": \"Feature\", \"properties\": {\"LSOA11CD\": "
+                              "\"E01%06u\"}, \"geometry\": {\"type\": \"Polygon\", "
+                              "\"coordinates\": [[[%.2f, %.2f], [%.2f, %.2f], [%.2f, %.2f], "
+                              "[%.2f, %.2f], [%.2f, %.2f]]]}}",
+                              i > 1 ? ", " : "", i == dup ? 1 : i, x, y, x + 0.01, y, x + 0.01,
+                              y + 0.01, x, y + 0.01, x, y);
+    }
+  g_string_append (json, "]}");
+  g_file_set_contents (path, json->str, (gssize) json->len, &error);
+  g_assert_no_error (error);
+  g_string_free (json, TRUE);
+  return g_steal_pointer (&path);
+}
+
+/* Areas are parsed in a thread of their own, ahead of the checks: the areas are stored in the
+ * file's order, and an error early in a long file (the thread held back with features
+ * waiting) or at its very end stops the import there, with the file unchanged. */
+static void
+test_areas_read_ahead (void)
+{
+  g_autofree char *path = temp_project ("areas.wealthmap");
+  g_autofree char *good = squares_geojson (3000, 0);
+  g_autofree char *early = squares_geojson (3000, 3);
+  g_autofree char *late = squares_geojson (3000, 3000);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (WmProject) project = wm_project_create (path, &error);
+  g_autoptr (WmImportReport) report = NULL;
+  g_autoptr (GBytes) before = NULL;
+  g_autoptr (GBytes) after = NULL;
+  sqlite3      *db;
+  sqlite3_stmt *stmt;
+  guint         n = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (wm_project_import_areas (project, good, NULL, NULL, NULL, NULL, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->imported, ==, 3000);
+  g_clear_object (&project);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT code FROM areas ORDER BY fid", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autofree char *want = g_strdup_printf ("E01%06u", ++n);
+
+      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, want);
+    }
+  g_assert_cmpuint (n, ==, 3000);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  project = wm_project_open (path, &error);
+  g_assert_no_error (error);
+  before = file_bytes (path);
+  g_assert_false (wm_project_import_areas (project, early, NULL, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, WM_ERROR, WM_ERROR_BAD_VALUE);
+  g_assert_nonnull (strstr (error->message, "squares.geojson:feature 3: area code E01000001"));
+  g_clear_error (&error);
+  g_assert_false (wm_project_import_areas (project, late, NULL, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, WM_ERROR, WM_ERROR_BAD_VALUE);
+  g_assert_nonnull (strstr (error->message, "squares.geojson:feature 3000: area code E01000001"));
+  g_clear_error (&error);
+  after = file_bytes (path);
+  g_assert_true (g_bytes_equal (before, after));
+}
+
 /* The gap score and the sector rules, on hand-computed cases (docs/gaps.md). */
 static void
 test_gap_score (void)
@@ -386,6 +466,7 @@ main (int argc, char **argv)
   g_test_add_func ("/wm/project/summary-list", test_summary_list);
   g_test_add_func ("/wm/project/onspd", test_onspd);
   g_test_add_func ("/wm/project/transaction-bytes", test_transaction_bytes);
+  g_test_add_func ("/wm/project/areas-read-ahead", test_areas_read_ahead);
   g_test_add_func ("/wm/project/gap-score", test_gap_score);
   g_test_add_func ("/wm/project/sector-rules", test_sector_rules);
   return g_test_run ();

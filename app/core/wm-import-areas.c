@@ -234,6 +234,97 @@ store_feature (AreaImport                  *imp,
   return ok;
 }
 
+/* GDAL parses the features in a thread of its own while the importer's thread checks, repairs
+ * and stores them: for the national LSOAs the parsing is about two thirds of the reading.
+ * The layer is used by that thread alone until it ends; features come in the file's order,
+ * at most READ_AHEAD ahead. */
+#define READ_AHEAD 256
+
+typedef struct
+{
+  OGRLayerH layer;
+  GThread  *thread;
+  GMutex    lock;
+  GCond     cond;
+  GQueue    features;
+  gboolean  done; /* the layer has no more */
+  gboolean  stop; /* the importer wants no more */
+} FeatureReader;
+
+static gpointer
+read_features (gpointer data)
+{
+  FeatureReader *r = data;
+
+  for (;;)
+    {
+      OGRFeatureH feature = NULL;
+      gboolean    stop;
+
+      g_mutex_lock (&r->lock);
+      stop = r->stop;
+      g_mutex_unlock (&r->lock);
+      if (!stop)
+        feature = OGR_L_GetNextFeature (r->layer);
+      g_mutex_lock (&r->lock);
+      while (feature != NULL && !r->stop && r->features.length >= READ_AHEAD)
+        g_cond_wait (&r->cond, &r->lock);
+      if (feature == NULL || r->stop)
+        {
+          r->done = TRUE;
+          g_cond_broadcast (&r->cond);
+          g_mutex_unlock (&r->lock);
+          if (feature != NULL)
+            OGR_F_Destroy (feature);
+          return NULL;
+        }
+      g_queue_push_tail (&r->features, feature);
+      g_cond_broadcast (&r->cond);
+      g_mutex_unlock (&r->lock);
+    }
+}
+
+static void
+feature_reader_start (FeatureReader *r, OGRLayerH layer)
+{
+  memset (r, 0, sizeof *r);
+  r->layer = layer;
+  g_mutex_init (&r->lock);
+  g_cond_init (&r->cond);
+  g_queue_init (&r->features);
+  OGR_L_ResetReading (layer);
+  r->thread = g_thread_new ("wm-read-areas", read_features, r);
+}
+
+/* The next feature in the file's order, or NULL at the end. */
+static OGRFeatureH
+feature_reader_next (FeatureReader *r)
+{
+  OGRFeatureH feature;
+
+  g_mutex_lock (&r->lock);
+  while (r->features.length == 0 && !r->done)
+    g_cond_wait (&r->cond, &r->lock);
+  feature = g_queue_pop_head (&r->features);
+  g_cond_broadcast (&r->cond);
+  g_mutex_unlock (&r->lock);
+  return feature;
+}
+
+/* Stops the thread (at once when the import ends early) and drops what it read ahead. */
+static void
+feature_reader_finish (FeatureReader *r)
+{
+  g_mutex_lock (&r->lock);
+  r->stop = TRUE;
+  g_cond_broadcast (&r->cond);
+  g_mutex_unlock (&r->lock);
+  g_thread_join (r->thread);
+  g_queue_clear_full (&r->features, (GDestroyNotify) OGR_F_Destroy);
+  g_mutex_clear (&r->lock);
+  g_cond_clear (&r->cond);
+}
+
 static OGRCoordinateTransformationH
 make_transform (
     OGRLayerH layer, const char *crs, gboolean default_wgs84, const char *base, GError **error)
@@ -317,6 +408,8 @@ import_layers (WmProject           *self,
       OGRCoordinateTransformationH ct;
       OGRFeatureH                  feature;
       GError                      *ct_error = NULL;
+      FeatureReader                reader;
+      gboolean                     ok = TRUE;
 
       if (OGR_FD_GetGeomFieldCount (defn) == 0)
         continue;
@@ -350,32 +443,23 @@ import_layers (WmProject           *self,
           g_propagate_error (error, ct_error);
           return FALSE;
         }
-      OGR_L_ResetReading (layer);
-      while ((feature = OGR_L_GetNextFeature (layer)) != NULL)
+      feature_reader_start (&reader, layer);
+      while (ok && (feature = feature_reader_next (&reader)) != NULL)
         {
-          gboolean ok = store_feature (imp, feature, code_field, name_field, ct, error);
-
+          ok = store_feature (imp, feature, code_field, name_field, ct, error);
           OGR_F_Destroy (feature);
-          if (!ok)
+          if (ok && (++done & 255) == 0)
             {
-              if (ct)
-                OCTDestroyCoordinateTransformation (ct);
-              return FALSE;
-            }
-          if ((++done & 255) == 0)
-            {
-              if (_wm_check_cancelled (cancellable, imp->base, error))
-                {
-                  if (ct)
-                    OCTDestroyCoordinateTransformation (ct);
-                  return FALSE;
-                }
-              if (progress && total)
+              ok = !_wm_check_cancelled (cancellable, imp->base, error);
+              if (ok && progress && total)
                 progress (0.9 * (double) done / (double) total, imp->base, progress_data);
             }
         }
+      feature_reader_finish (&reader);
       if (ct)
         OCTDestroyCoordinateTransformation (ct);
+      if (!ok)
+        return FALSE;
     }
   if (imp->report->imported == 0)
     {
