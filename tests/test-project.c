@@ -314,7 +314,8 @@ squares_geojson (guint n, guint dup)
 
   for (guint i = 1; i <= n; i++)
     {
-      double x = -2.0 + (i % 100) * 0.01, y = 53.0 + (i / 100) * 0.01;
+      guint  column = i % 100, row = i / 100; /* 100 squares a row */
+      double x = -2.0 + column * 0.01, y = 53.0 + row * 0.01;
 
       g_string_append_printf (json,
                               "%s{\"type\": \"Feature\", \"properties\": {\"LSOA11CD\": "
