@@ -585,6 +585,31 @@ simplify_tolerance (cairo_t *cr, const WmMapView *view)
   return (float) ((raster ? SIMPLIFY_PX : SIMPLIFY_VECTOR) / view->scale);
 }
 
+/* A path's vertices snapped to 1/grid of a pixel, repeats dropped. */
+typedef struct
+{
+  double last_x, last_y;
+  double grid;
+  guint  n; /* vertices drawn */
+} Pen;
+
+static inline void
+pen_to (cairo_t *cr, Pen *pen, const WmMapView *view, const double *mxy)
+{
+  double x, y;
+
+  to_px (view, mxy[0], mxy[1], &x, &y);
+  x = round (x * pen->grid) / pen->grid;
+  y = round (y * pen->grid) / pen->grid;
+  if (x == pen->last_x && y == pen->last_y)
+    return;
+  if (pen->n++ == 0)
+    cairo_move_to (cr, x, y);
+  else
+    cairo_line_to (cr, x, y);
+  pen->last_x = x, pen->last_y = y;
+}
+
 static void
 shape_path_snapped (cairo_t *cr, const Shape *shape, const WmMapView *view, double grid)
 {
@@ -595,27 +620,12 @@ shape_path_snapped (cairo_t *cr, const Shape *shape, const WmMapView *view, doub
 
   for (guint r = 0; r + 1 < shape->ring_starts->len; r++)
     {
-      double last_x = NAN, last_y = NAN;
-      guint  n = 0;
+      Pen pen = { NAN, NAN, grid, 0 };
 
       for (guint k = starts[r]; k < starts[r + 1]; k++)
-        {
-          double x, y;
-
-          if (rank != NULL && rank[k] < tolerance)
-            continue;
-          to_px (view, shape->mxy[2 * k], shape->mxy[2 * k + 1], &x, &y);
-          x = round (x * grid) / grid;
-          y = round (y * grid) / grid;
-          if (x == last_x && y == last_y)
-            continue;
-          if (n++ == 0)
-            cairo_move_to (cr, x, y);
-          else
-            cairo_line_to (cr, x, y);
-          last_x = x, last_y = y;
-        }
-      if (n > 0)
+        if (rank == NULL || rank[k] >= tolerance)
+          pen_to (cr, &pen, view, &shape->mxy[2 * k]);
+      if (pen.n > 0)
         cairo_close_path (cr);
     }
 }
@@ -635,26 +645,14 @@ arc_path (cairo_t             *cr,
           double               grid,
           float                tolerance)
 {
-  double last_x = NAN, last_y = NAN;
-  guint  n = 0;
+  Pen pen = { NAN, NAN, grid, 0 };
 
   for (guint i = 0; i < arc->n; i++)
     {
-      guint  k = arc->ring_start + (arc->from + i) % arc->ring_length;
-      double x, y;
+      guint k = arc->ring_start + (arc->from + i) % arc->ring_length;
 
-      if (shape->rank[k] < tolerance)
-        continue;
-      to_px (view, shape->mxy[2 * k], shape->mxy[2 * k + 1], &x, &y);
-      x = round (x * grid) / grid;
-      y = round (y * grid) / grid;
-      if (x == last_x && y == last_y)
-        continue;
-      if (n++ == 0)
-        cairo_move_to (cr, x, y);
-      else
-        cairo_line_to (cr, x, y);
-      last_x = x, last_y = y;
+      if (shape->rank[k] >= tolerance)
+        pen_to (cr, &pen, view, &shape->mxy[2 * k]);
     }
 }
 

@@ -350,6 +350,7 @@ wm_simplify_rank (WmSimplifyShape *shapes, guint n_shapes, GArray *arcs_out)
               v->uses++;
           }
       }
+  /* (a ring's closing repeat, never looked up, reads slot 0: its flag is never used) */
   for (g = 0; g < n; g++)
     {
       if (g + AHEAD < n)
