@@ -109,10 +109,10 @@ void     wm_scene_unref (WmScene *scene);
 /* Loads the project's map data under @filter, with the offline land basemap. */
 WmScene         *wm_scene_load (WmProject *project, const WmMapFilter *filter, GError **error);
 const WmMapData *wm_scene_get_data (const WmScene *scene);
-/* Ranks the areas' vertices for drawing simplified at every zoom (wm-simplify.h): 0.25 s for
- * the 32,844 English LSOAs, which then draw about 1.5x faster at national zooms. Until it is
- * done, areas are drawn with every vertex, so it can run in a thread beside the drawing.
- * Once per scene; a second call returns at once. */
+/* Ranks the areas' vertices for drawing simplified at every zoom, and lists their borders once
+ * (wm-simplify.h): 0.3 s for the 32,844 English LSOAs, whose tiles then draw 1.5-1.8x faster
+ * at zooms 6-12. Until it is done, areas are drawn with every vertex, so it can run in a
+ * thread beside the drawing. Once per scene; a second call returns at once. */
 void wm_scene_simplify (WmScene *scene);
 /* The bounding box to show first: the local area and region when set, else everything. */
 void wm_scene_get_extent (const WmScene *scene, double *x0, double *y0, double *x1, double *y1);

@@ -293,9 +293,10 @@ apply_scene (WmWindow *self, WmScene *scene)
     return;
   _wm_window_render_options (self, &options);
   source = wm_tile_source_new (self->scene, &options);
-  if (scene != NULL)
-    g_signal_connect_object (source, "drained", G_CALLBACK (simplify_when_drawn), self,
-                             G_CONNECT_SWAPPED);
+  /* also for the same scene under new options: the source that was to start it may be gone
+   * (a scene already simplified returns at once) */
+  g_signal_connect_object (source, "drained", G_CALLBACK (simplify_when_drawn), self,
+                           G_CONNECT_SWAPPED);
   shumate_simple_map_set_map_source (self->map, SHUMATE_MAP_SOURCE (source));
   /* The overlay goes on once the first base layer exists: ShumateSimpleMap puts its first base
    * layer on top of everything already there. */
